@@ -1,0 +1,1 @@
+"""Chronicle: the web application (Litestar)."""

@@ -1,0 +1,76 @@
+"""Chronicle's parsing kernel: Clausewitz text (and, later, binary saves) into a tape.
+
+One source, two builds: compiled by mypyc for the server, pure Python for the browser
+(Pyodide). ``COMPILED`` says which one was imported.
+"""
+
+from __future__ import annotations
+
+from kernel import _text
+from kernel._document import Container, Document, Entry, Value
+from kernel._encoding import AUTO, ENCODINGS
+from kernel._errors import KernelError
+from kernel._json import DUPLICATE_KEY_MODES
+from kernel._scalars import Date
+from kernel._tape import DEFAULT_MAX_DEPTH
+
+__version__ = "0.1.0"
+
+# mypyc turns compiled modules into extension modules: their __file__ is not a .py file.
+COMPILED: bool = not _text.__file__.endswith(".py")
+
+LEXERS = ("auto", "bytes", "regex")
+
+
+def parse_text(
+    data: bytes,
+    *,
+    encoding: str = AUTO,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    lexer: str = "auto",
+) -> Document:
+    """Parse Clausewitz text. Raises KernelError (with ``.offset``) for rejected input.
+
+    ``lexer`` picks the tokenizer: "bytes" (fastest compiled), "regex" (fastest
+    interpreted), or "auto" for the best one in this build; both give the same tape.
+    """
+    from kernel._encoding import resolve
+
+    start = _text.header_end(data)
+    utf8 = resolve(data, start, encoding)
+    if lexer == "auto":
+        lexer = "bytes" if COMPILED else "regex"
+    if lexer == "bytes":
+        tape = _text.lex_bytes(data, start, max_depth)
+    elif lexer == "regex":
+        tape = _text.lex_regex(data, start, max_depth)
+    else:
+        raise ValueError(f"unknown lexer {lexer!r}; expected one of {', '.join(LEXERS)}")
+    return Document(tape, utf8)
+
+
+def json_bytes(
+    data: bytes,
+    *,
+    duplicate_keys: str = "group",
+    encoding: str = AUTO,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> bytes:
+    """Parse text and return its JSON (what jomini's ``q.json()`` gives for the same bytes)."""
+    return parse_text(data, encoding=encoding, max_depth=max_depth).to_json(duplicate_keys)
+
+
+__all__ = [
+    "COMPILED",
+    "DEFAULT_MAX_DEPTH",
+    "DUPLICATE_KEY_MODES",
+    "ENCODINGS",
+    "Container",
+    "Date",
+    "Document",
+    "Entry",
+    "KernelError",
+    "Value",
+    "json_bytes",
+    "parse_text",
+]

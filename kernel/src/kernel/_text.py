@@ -1,0 +1,228 @@
+"""Lexers for Clausewitz text: bytes in, tape out (see _tape.py for the structure rules).
+
+Two lexers produce identical tapes. ``lex_bytes`` walks the input byte by byte: compiled
+by mypyc it runs at native speed. ``lex_regex`` lets one precompiled ``re`` pattern find
+the tokens: it is the faster of the two when the kernel runs interpreted (Pyodide).
+Neither recurses; both do bounded work per input byte.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Final
+
+from kernel._errors import KernelError
+from kernel._tape import (
+    DEFAULT_MAX_DEPTH,
+    OP_EQ,
+    OP_EXACT,
+    OP_EXISTS,
+    OP_GE,
+    OP_GT,
+    OP_LE,
+    OP_LT,
+    OP_NE,
+    Tape,
+    TapeBuilder,
+)
+
+_BOM: Final = b"\xef\xbb\xbf"
+
+# Byte classes for the byte lexer.
+_C_SCALAR: Final = 0
+_C_SPACE: Final = 1  # whitespace and ';' (a trailing ';' after a value is tolerated)
+_C_OPEN: Final = 2
+_C_CLOSE: Final = 3
+_C_QUOTE: Final = 4
+_C_COMMENT: Final = 5
+_C_EQ: Final = 6
+_C_LTGT: Final = 7
+_C_BANG: Final = 8  # '!' or '?': an operator only when '=' follows, else part of a scalar
+
+
+def _classes() -> bytes:
+    table = bytearray(256)
+    for c in b" \t\r\n\x0b\x0c;":
+        table[c] = _C_SPACE
+    table[ord("{")] = _C_OPEN
+    table[ord("}")] = _C_CLOSE
+    table[ord('"')] = _C_QUOTE
+    table[ord("#")] = _C_COMMENT
+    table[ord("=")] = _C_EQ
+    table[ord("<")] = _C_LTGT
+    table[ord(">")] = _C_LTGT
+    table[ord("!")] = _C_BANG
+    table[ord("?")] = _C_BANG
+    return bytes(table)
+
+
+_CLASS: Final = _classes()
+
+
+def header_end(src: bytes) -> int:
+    """Offset where the document starts: after a UTF-8 BOM and a header line (EU4txt, SAV0…)."""
+    pos = 3 if src.startswith(_BOM) else 0
+    m = _HEADER_RE.match(src, pos)
+    if m is not None:
+        return m.end()
+    return pos
+
+
+# EU4txt, HOI4txt, … and the SAV0… envelope line of CK3/Imperator/Vic3 text saves.
+_HEADER_RE: Final = re.compile(rb"(?:[A-Z][A-Z0-9]*txt|SAV[0-9a-fA-F]{19,20})[ \t]*\r?(?:\n|$)")
+
+
+def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> Tape:
+    """Tokenize ``src[pos:]`` with a byte loop (the compiled build's lexer)."""
+    builder = TapeBuilder(src, max_depth)
+    cls = _CLASS
+    n = len(src)
+    i = pos
+    while i < n:
+        c = src[i]
+        t = cls[c]
+        if t == _C_SPACE:
+            i += 1
+        elif t == _C_SCALAR or t == _C_BANG:
+            if t == _C_BANG and i + 1 < n and src[i + 1] == 61:
+                builder.op(OP_NE if c == 33 else OP_EXISTS, i)
+                i += 2
+                continue
+            if c == 91 and i + 1 < n and src[i + 1] == 91:  # "[["
+                j = _param_end(src, i)
+                if j > 0:
+                    builder.scalar(i + 1, j, False)
+                    builder.open(i, True)
+                    i = j
+                    continue
+            j = i + 1
+            while j < n:
+                t = cls[src[j]]
+                if t == _C_SCALAR:
+                    j += 1
+                elif t == _C_BANG and not (j + 1 < n and src[j + 1] == 61):
+                    j += 1
+                else:
+                    break
+            if c == 93 and j == i + 1 and builder.top_is_param():  # a lone "]"
+                builder.close(i)
+            else:
+                builder.scalar(i, j, False)
+            i = j
+        elif t == _C_EQ:
+            if i + 1 < n and src[i + 1] == 61:
+                builder.op(OP_EXACT, i)
+                i += 2
+            else:
+                builder.op(OP_EQ, i)
+                i += 1
+        elif t == _C_OPEN:
+            builder.open(i)
+            i += 1
+        elif t == _C_CLOSE:
+            builder.close(i)
+            i += 1
+        elif t == _C_QUOTE:
+            j = quote_end(src, i)
+            builder.scalar(i + 1, j, True)
+            i = j + 1
+        elif t == _C_COMMENT:
+            j = src.find(b"\n", i)
+            i = n if j < 0 else j + 1
+        else:  # _C_LTGT
+            if i + 1 < n and src[i + 1] == 61:
+                builder.op(OP_LE if c == 60 else OP_GE, i)
+                i += 2
+            else:
+                builder.op(OP_LT if c == 60 else OP_GT, i)
+                i += 1
+    return builder.finish(n)
+
+
+def quote_end(src: bytes, start: int) -> int:
+    """Offset of the quote closing the string opened at ``start`` (backslash escapes)."""
+    j = start + 1
+    while True:
+        q = src.find(b'"', j)
+        if q < 0:
+            raise KernelError("unterminated quoted string", start)
+        k = q - 1
+        while k > start and src[k] == 92:
+            k -= 1
+        if (q - 1 - k) % 2 == 0:
+            return q
+        j = q + 1
+
+
+def _param_end(src: bytes, i: int) -> int:
+    """End of a ``[[name]`` / ``[[!name]`` parameter-block opener at ``i``, or -1."""
+    m = _PARAM_RE.match(src, i)
+    return -1 if m is None else m.end()
+
+
+_PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
+
+# One alternative per token class; whitespace and ';' are what finditer skips between
+# matches. A quoted string's closing quote is optional so an unterminated one is caught.
+_TOKEN_RE: Final = re.compile(
+    rb'"[^"\\]*(?:\\.[^"\\]*)*"?'
+    rb"|[{}]"
+    rb"|[<>!?=]=|[<>=]"
+    rb"|#[^\n]*"
+    rb"|\[\[!?[^\]\s{}=\"#<>]+\]"
+    rb'|(?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*',
+    re.DOTALL,
+)
+
+_OPS: Final = {
+    b"=": OP_EQ,
+    b"<": OP_LT,
+    b"<=": OP_LE,
+    b">": OP_GT,
+    b">=": OP_GE,
+    b"!=": OP_NE,
+    b"==": OP_EXACT,
+    b"?=": OP_EXISTS,
+}
+
+
+def lex_regex(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> Tape:
+    """Tokenize ``src[pos:]`` with one regular expression (the pure build's lexer)."""
+    builder = TapeBuilder(src, max_depth)
+    n = len(src)
+    for m in _TOKEN_RE.finditer(src, pos):
+        s, e = m.span()
+        c = src[s]
+        if c == 34:  # '"'
+            if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
+                raise KernelError("unterminated quoted string", s)
+            builder.scalar(s + 1, e - 1, True)
+        elif c == 123:
+            builder.open(s)
+        elif c == 125:
+            builder.close(s)
+        elif c == 35:  # comment
+            pass
+        elif c in b"<>=" or (e - s == 2 and src[s + 1] == 61 and c in b"!?"):
+            builder.op(_OPS[src[s:e]], s)
+        elif c == 91 and src.startswith(b"[[", s) and src[e - 1] == 93 and e - s > 3:
+            if _PARAM_RE.fullmatch(src, s, e) is not None:
+                builder.scalar(s + 1, e, False)
+                builder.open(s, True)
+            else:
+                builder.scalar(s, e, False)
+        elif c == 93 and e - s == 1 and builder.top_is_param():
+            builder.close(s)
+        else:
+            builder.scalar(s, e, False)
+    return builder.finish(n)
+
+
+def _closed_at_end(src: bytes, s: int, e: int) -> bool:
+    """Whether the quoted token src[s:e] that runs to end of input has its closing quote."""
+    if e - s < 2 or src[e - 1] != 34:
+        return False
+    k = e - 2
+    while k > s and src[k] == 92:
+        k -= 1
+    return (e - 2 - k) % 2 == 0

@@ -1,0 +1,139 @@
+"""Fixtures shared by every suite: the repository root, the real-file corpus, and the
+npm package ``jomini`` (the reference parser) driven through ``scripts/jomini_json.mjs``.
+
+Test modules are imported with ``--import-mode=importlib``, so they cannot import this
+file; everything here is offered as a fixture.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# JSON decoded for comparison: objects become ("object", ((key, value), ...)) so that key
+# order and duplicate keys ("preserve" mode) count, arrays ("array", (...)), and booleans
+# ("bool", b) so that True never equals 1. Numbers compare by value (1 == 1.0).
+JsonValue = object
+
+
+class _Pairs(list[tuple[str, object]]):
+    """A JSON object as json.loads hands it over: its (key, value) pairs in order."""
+
+
+def decode_json(text: str | bytes) -> JsonValue:
+    """Decode JSON text into a strict, comparable form (see ``JsonValue``)."""
+
+    def walk(value: object) -> JsonValue:
+        if isinstance(value, _Pairs):
+            return ("object", tuple((k, walk(v)) for k, v in value))
+        if isinstance(value, list):
+            return ("array", tuple(walk(v) for v in value))
+        if isinstance(value, bool):
+            return ("bool", value)
+        return value
+
+    return walk(json.loads(text, object_pairs_hook=_Pairs))
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    """The repository root (the directory holding pyproject.toml)."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def corpus(repo_root: Path) -> Path:
+    """``../shared/corpus`` beside the repository (or $CHRONICLE_CORPUS); skips when absent.
+
+    The files are real saves and game files collected for testing (see its SOURCES.md);
+    they are read in place and never copied into the project.
+    """
+    path = Path(os.environ.get("CHRONICLE_CORPUS", repo_root.parent / "shared" / "corpus"))
+    if not path.is_dir():
+        pytest.skip(f"corpus not found at {path} (set CHRONICLE_CORPUS or add ../shared/corpus)")
+    return path
+
+
+class JominiError(Exception):
+    """jomini rejected the input; the message is jomini's."""
+
+
+class Jomini:
+    """One long-lived ``node scripts/jomini_json.mjs --batch`` process: one job per call."""
+
+    def __init__(self, root: Path) -> None:
+        node = shutil.which("node")
+        if node is None:
+            pytest.fail("node is not on PATH (it is needed for the jomini reference)")
+        if not (root / "node_modules" / "jomini").is_dir():
+            pytest.fail("node_modules/jomini is missing: run scripts/setup")
+        self._proc = subprocess.Popen(
+            [node, str(root / "scripts" / "jomini_json.mjs"), "--batch"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+            encoding="utf-8",
+        )
+        self._next_id = 0
+
+    def json(self, data: bytes | Path, mode: str = "group", encoding: str = "utf8") -> str:
+        """jomini's ``q.json({duplicateKeyMode: mode})`` text for the bytes or file.
+
+        Raises JominiError when jomini rejects the input.
+        """
+        self._next_id += 1
+        job: dict[str, object] = {"id": self._next_id, "mode": mode, "encoding": encoding}
+        if isinstance(data, Path):
+            job["file"] = str(data.resolve())
+        else:
+            job["data"] = base64.b64encode(data).decode("ascii")
+        stdin, stdout = self._pipes()
+        stdin.write(json.dumps(job) + "\n")
+        stdin.flush()
+        line = stdout.readline()
+        if not line:
+            pytest.fail(f"jomini_json.mjs exited (status {self._proc.wait()})")
+        answer = json.loads(line)
+        assert answer["id"] == self._next_id, answer
+        if not answer["ok"]:
+            raise JominiError(answer["error"])
+        result: str = answer["json"]
+        return result
+
+    def value(self, data: bytes | Path, mode: str = "group", encoding: str = "utf8") -> JsonValue:
+        """``json()`` decoded with ``decode_json`` (compare with the kernel's, decoded the same)."""
+        return decode_json(self.json(data, mode, encoding))
+
+    decode = staticmethod(decode_json)
+    Error = JominiError
+
+    def _pipes(self) -> tuple[IO[str], IO[str]]:
+        assert self._proc.stdin is not None
+        assert self._proc.stdout is not None
+        return self._proc.stdin, self._proc.stdout
+
+    def close(self) -> None:
+        stdin, stdout = self._pipes()
+        stdin.close()
+        self._proc.wait(timeout=60)
+        stdout.close()
+
+
+@pytest.fixture(scope="session")
+def jomini(repo_root: Path) -> Iterator[Jomini]:
+    """The reference parser: ``jomini.json(bytes_or_path, mode, encoding) -> str``,
+    ``jomini.value(...)`` for a comparable decoded value, ``jomini.decode(text)`` to decode
+    the kernel's output the same way, ``jomini.Error`` for rejected input."""
+    client = Jomini(repo_root)
+    yield client
+    client.close()

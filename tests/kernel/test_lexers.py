@@ -1,0 +1,111 @@
+"""The two lexers (byte loop and regex) must build the same tape for any input."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import kernel
+from kernel import KernelError, _text
+
+DATA = Path(__file__).parent / "data" / "text"
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def _tape(data: bytes, lexer: str) -> tuple[list[int], list[int], list[int]] | str:
+    try:
+        tape = kernel.parse_text(data, lexer=lexer).tape
+    except KernelError as exc:
+        return f"error at {exc.offset}: {exc.message}"
+    return tape.kinds, tape.a, tape.b
+
+
+def _same(data: bytes) -> None:
+    assert _tape(data, "bytes") == _tape(data, "regex")
+
+
+def _corpus_texts() -> list[object]:
+    if not CORPUS.is_dir():
+        return []
+    out: list[object] = []
+    for path in sorted(CORPUS.rglob("*")):
+        if not path.is_file() or path.name.startswith("."):
+            continue
+        if zipfile.is_zipfile(path):
+            out.extend(
+                pytest.param(path, name, id=f"{path.name}:{name}")
+                for name in zipfile.ZipFile(path).namelist()
+            )
+        else:
+            out.append(pytest.param(path, "", id=path.name))
+    return out
+
+
+@pytest.mark.parametrize(("path", "entry"), _corpus_texts())
+def test_lexers_agree_on_corpus(path: Path, entry: str) -> None:
+    data = zipfile.ZipFile(path).read(entry) if entry else path.read_bytes()
+    if len(data) > 8_000_000 and not kernel.COMPILED:
+        pytest.skip("large file: checked in the compiled run (time)")
+    _same(data)
+
+
+@pytest.mark.parametrize("path", sorted(DATA.glob("*.txt")), ids=lambda p: p.name)
+def test_lexers_agree_on_edge_cases(path: Path) -> None:
+    _same(path.read_bytes())
+
+
+TOKENS = st.sampled_from(
+    [
+        b"a",
+        b"1",
+        b"-2.5",
+        b"=",
+        b"{",
+        b"}",
+        b" ",
+        b"\t",
+        b"\n",
+        b'"x y"',
+        b'"\\""',
+        b"#c\n",
+        b"<",
+        b">=",
+        b"!=",
+        b"?=",
+        b"==",
+        b"!",
+        b"?",
+        b"[[p]",
+        b"]",
+        b"[",
+        b"rgb",
+        b";",
+        b"\xe9",
+        b'"',
+        b"\\",
+        b"yes",
+        b"1444.11.11",
+    ]
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(TOKENS, max_size=40).map(b"".join))
+def test_lexers_agree_on_token_soup(data: bytes) -> None:
+    _same(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=200))
+def test_lexers_agree_on_random_bytes(data: bytes) -> None:
+    _same(data)
+
+
+def test_regex_lexer_is_the_pure_default() -> None:
+    doc = kernel.parse_text(b"a=1")
+    assert doc.root().get("a") is not None
+    assert _text.lex_regex(b"a=1").kinds == _text.lex_bytes(b"a=1").kinds
