@@ -1,10 +1,14 @@
 """The typed read API over a tape: containers and values, decided lazily.
 
-A ``Value`` is an index into the tape; nothing is decoded until asked. Containers hold
-pairs (``key`` ``op`` value, duplicate keys in order), bare values, or both (mixed).
+A ``Value`` is an index into the tape (plus, for an element of a whitespace-separated
+run, that element's byte span); nothing is decoded until asked. Containers hold pairs
+(``key`` ``op`` value, duplicate keys in order), bare values, or both (mixed).
 """
 
 from __future__ import annotations
+
+import re
+from typing import Final
 
 from kernel._encoding import decode
 from kernel._errors import KernelError
@@ -13,16 +17,18 @@ from kernel._scalars import Date, to_bool, to_date, to_float, to_int, to_u64
 from kernel._tape import (
     HEADER,
     KEY,
-    KEY_QUOTED,
     MODE_ARRAY,
     MODE_OBJECT,
     OP,
     OP_TEXT,
     OPEN,
     QUOTED,
+    RUN,
     SCALAR,
     Tape,
 )
+
+_ELEMENT_RE: Final = re.compile(rb"[^ \t\r\n]+")
 
 
 class Document:
@@ -37,41 +43,33 @@ class Document:
         return "utf8" if self.utf8 else "windows1252"
 
     def root(self) -> Container:
-        return Container(self, -1, len(self.tape.kinds))
+        return Container(self, -1, len(self.tape.tokens))
 
     def to_json(self, duplicate_keys: str = "group") -> bytes:
         return to_json(self.tape, self.utf8, duplicate_keys)
-
-    def _after(self, idx: int) -> int:
-        kinds = self.tape.kinds
-        k = kinds[idx]
-        if k == OP:
-            idx += 1
-            k = kinds[idx]
-        if k == HEADER:
-            idx += 1
-            k = kinds[idx]
-        if k == OPEN:
-            return self.tape.a[idx] + 1
-        return idx + 1
 
 
 class Value:
     """One value of the document: a scalar, a container, or a tagged container (rgb {…})."""
 
-    def __init__(self, doc: Document, idx: int) -> None:
+    def __init__(self, doc: Document, idx: int, start: int = -1, end: int = -1) -> None:
         self.doc = doc
         self.idx = idx  # the value's first token (HEADER for tagged containers)
+        self.start = start  # for an element of a RUN token: its bytes
+        self.end = end
+
+    def _token(self) -> int:
+        return self.doc.tape.tokens[self.idx]
 
     @property
     def kind(self) -> str:
         """ "scalar", "object", "array", "empty" ({}), or "tagged" (``rgb { … }``)."""
-        tape = self.doc.tape
-        k = tape.kinds[self.idx]
+        t = self._token()
+        k = t & 15
         if k == HEADER:
             return "tagged"
         if k == OPEN:
-            mode = tape.b[self.idx]
+            mode = (t >> 4) & 15
             if mode == MODE_OBJECT:
                 return "object"
             return "array" if mode == MODE_ARRAY else "empty"
@@ -79,26 +77,31 @@ class Value:
 
     @property
     def offset(self) -> int:
-        """Byte offset of the value in the source (for error messages)."""
-        tape = self.doc.tape
-        k = tape.kinds[self.idx]
-        return tape.b[self.idx] if k == OPEN else tape.a[self.idx]
+        """Byte offset of the value in the source (-1 for containers)."""
+        if self.start >= 0:
+            return self.start
+        t = self._token()
+        return -1 if (t & 15) == OPEN else t >> 32
 
     @property
     def is_quoted(self) -> bool:
-        return self.doc.tape.kinds[self.idx] == QUOTED
+        return self.start < 0 and (self._token() & 15) == QUOTED
 
     def is_container(self) -> bool:
-        k = self.doc.tape.kinds[self.idx]
+        k = self._token() & 15
         return k == OPEN or k == HEADER
 
     def raw(self) -> bytes:
         """The scalar's bytes (escapes resolved for quoted strings)."""
-        tape = self.doc.tape
-        k = tape.kinds[self.idx]
+        src = self.doc.tape.src
+        if self.start >= 0:
+            return src[self.start : self.end]
+        t = self._token()
+        k = t & 15
         if k != SCALAR and k != QUOTED:
             raise KernelError("expected a scalar, found a container", self.offset)
-        data = tape.src[tape.a[self.idx] : tape.b[self.idx]]
+        s = t >> 32
+        data = src[s : s + ((t >> 8) & 0xFFFFFF)]
         return unescape(data) if k == QUOTED else data
 
     def as_str(self) -> str:
@@ -121,19 +124,24 @@ class Value:
 
     def tag(self) -> str:
         """The tag of a tagged container (``rgb`` in ``rgb { 1 2 3 }``), else ""."""
-        tape = self.doc.tape
-        if tape.kinds[self.idx] != HEADER:
+        if self.start >= 0:
             return ""
-        return decode(tape.src[tape.a[self.idx] : tape.b[self.idx]], self.doc.utf8)
+        t = self._token()
+        if (t & 15) != HEADER:
+            return ""
+        s = t >> 32
+        raw = self.doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
+        return decode(unescape(raw) if (t >> 4) & 15 else raw, self.doc.utf8)
 
     def as_container(self) -> Container:
-        tape = self.doc.tape
+        tokens = self.doc.tape.tokens
         idx = self.idx
-        if tape.kinds[idx] == HEADER:
+        if self.start < 0 and (tokens[idx] & 15) == HEADER:
             idx += 1
-        if tape.kinds[idx] != OPEN:
+        t = tokens[idx]
+        if self.start >= 0 or (t & 15) != OPEN:
             raise KernelError("expected a container, found a scalar", self.offset)
-        return Container(self.doc, idx, tape.a[idx])
+        return Container(self.doc, idx, t >> 32)
 
     def __repr__(self) -> str:
         if self.kind == "scalar":
@@ -162,12 +170,12 @@ class Container:
     def is_object(self) -> bool:
         if self.open_idx < 0:
             return True
-        return self.doc.tape.b[self.open_idx] == MODE_OBJECT
+        return ((self.doc.tape.tokens[self.open_idx] >> 4) & 15) == MODE_OBJECT
 
-    def _key_text(self, idx: int) -> str:
-        tape = self.doc.tape
-        raw = tape.src[tape.a[idx] : tape.b[idx]]
-        if tape.kinds[idx] == KEY_QUOTED:
+    def _key_text(self, t: int) -> str:
+        s = t >> 32
+        raw = self.doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
+        if (t >> 4) & 15:
             raw = unescape(raw)
         return decode(raw, self.doc.utf8)
 
@@ -175,23 +183,29 @@ class Container:
         """Every entry in order: pairs and bare values alike."""
         doc = self.doc
         tape = doc.tape
-        kinds = tape.kinds
+        tokens = tape.tokens
         out: list[Entry] = []
         i = self.open_idx + 1
         while i < self.close_idx:
-            k = kinds[i]
-            if k == KEY or k == KEY_QUOTED:
-                key = self._key_text(i)
+            t = tokens[i]
+            k = t & 15
+            if k == KEY:
                 v = i + 1
                 op = "="
-                if kinds[v] == OP:
-                    op = OP_TEXT[tape.a[v]]
+                tv = tokens[v]
+                if (tv & 15) == OP:
+                    op = OP_TEXT[(tv >> 4) & 15]
                     v += 1
-                out.append(Entry(key, op, Value(doc, v)))
-                i = doc._after(v)
+                out.append(Entry(self._key_text(t), op, Value(doc, v)))
+                i = tape.after(v)
+            elif k == RUN:
+                s = t >> 32
+                for m in _ELEMENT_RE.finditer(tape.src, s, s + ((t >> 8) & 0xFFFFFF)):
+                    out.append(Entry(None, "", Value(doc, i, m.start(), m.end())))
+                i += 1
             else:
                 out.append(Entry(None, "", Value(doc, i)))
-                i = doc._after(i)
+                i = tape.after(i)
         return out
 
     def pairs(self) -> list[tuple[str, Value]]:
@@ -202,30 +216,49 @@ class Container:
         """The bare values (all of an array; the trailing ones of a mixed object)."""
         return [e.value for e in self.entries() if e.key is None]
 
+    def raw_values(self) -> list[bytes]:
+        """The bare scalar values' bytes, fast (containers among them are skipped)."""
+        tape = self.doc.tape
+        tokens = tape.tokens
+        src = tape.src
+        out: list[bytes] = []
+        i = self.open_idx + 1
+        while i < self.close_idx:
+            t = tokens[i]
+            k = t & 15
+            if k == RUN:
+                s = t >> 32
+                out.extend(src[s : s + ((t >> 8) & 0xFFFFFF)].split())
+            elif k == SCALAR:
+                s = t >> 32
+                out.append(src[s : s + ((t >> 8) & 0xFFFFFF)])
+            elif k == QUOTED:
+                s = t >> 32
+                out.append(unescape(src[s : s + ((t >> 8) & 0xFFFFFF)]))
+            i = tape.after(i + 1) if k == KEY else tape.after(i)
+        return out
+
     def _find(self, key: bytes, first: bool) -> list[Value]:
         doc = self.doc
         tape = doc.tape
-        kinds = tape.kinds
+        tokens = tape.tokens
         src = tape.src
-        a = tape.a
-        b = tape.b
         found: list[Value] = []
         n = len(key)
         i = self.open_idx + 1
         while i < self.close_idx:
-            k = kinds[i]
-            if k == KEY or k == KEY_QUOTED:
+            t = tokens[i]
+            if (t & 15) == KEY:
                 v = i + 1
-                if kinds[v] == OP:
+                if (tokens[v] & 15) == OP:
                     v += 1
-                s = a[i]
-                if b[i] - s == n and src.startswith(key, s):
+                if ((t >> 8) & 0xFFFFFF) == n and src.startswith(key, t >> 32):
                     found.append(Value(doc, v))
                     if first:
                         return found
-                i = doc._after(v)
+                i = tape.after(v)
             else:
-                i = doc._after(i)
+                i = tape.after(i)
         return found
 
     def get(self, key: str) -> Value | None:

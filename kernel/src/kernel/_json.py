@@ -5,7 +5,8 @@
 ``key-value-pairs`` writes objects as ``{"type":"obj","val":[[key, value], …]}`` and arrays
 as ``{"type":"array","val":[…]}``. In every mode an object that turns into values keeps
 its pairs and collects the rest under ``"remainder"``, and a pair inside an array becomes
-a one-key object: the reference's shapes. Iterative: an explicit stack of frames.
+a one-key object: the reference's shapes. Iterative: an explicit stack of frames, and
+scalars are written without leaving the loop over their container.
 """
 
 from __future__ import annotations
@@ -31,12 +32,13 @@ from kernel._scalars import (
 from kernel._tape import (
     HEADER,
     KEY,
-    KEY_QUOTED,
     MODE_OBJECT,
     OP,
     OP_NAMES,
     OPEN,
     QUOTED,
+    RUN,
+    SCALAR,
     Tape,
 )
 
@@ -56,19 +58,24 @@ _F_GROUPS: Final = 2  # an object with repeated keys, written group by group
 _F_VALUES: Final = 3  # the values of one repeated key, as an array
 
 _ESCAPE_RE: Final = re.compile(rb"\\(.)", re.DOTALL)
+_WS_RE: Final = re.compile(rb"[ \t\r\n]+")
+# A run whose every element is already a JSON number in the safe range: copied with the
+# whitespace turned into commas (at most 14 + 5 digits keeps floats within a u64 mantissa).
+_PLAIN_NUMBER: Final = rb"-?(?:0|[1-9][0-9]{0,13})(?:\.[0-9]{1,5})?"
+_PLAIN_NUMBERS_RE: Final = re.compile(_PLAIN_NUMBER + rb"(?:[ \t\r\n]+" + _PLAIN_NUMBER + rb")*")
 
 
 class _Frame:
     def __init__(self, kind: int, i: int, end: int, obj: bool) -> None:
         self.kind = kind
         self.i = i  # next token (SEQ) or next item (GROUPS/VALUES)
-        self.end = end  # CLOSE token index (SEQ) or item count
+        self.end = end  # CLOSE token index (SEQ) or item count (VALUES)
         self.obj = obj  # SEQ: the container is an object (pairs written as members)
-        self.count = 0  # entries written (for commas)
+        self.count = 0  # members or items written (for commas)
         self.remainder = False  # SEQ object: the "remainder" array is open
-        self.rem_count = 0
-        self.text = b""  # CLOSER text
-        self.items: list[int] = []  # GROUPS: key index, value count, values…; VALUES: values
+        self.rem_count = 0  # items written into the remainder
+        self.text = b""  # written when the frame is done
+        self.items: list[int] = []  # GROUPS: key, value count, values…; VALUES: values
         self.rem_at = -1  # GROUPS: first bare value, or -1
         self.close = 0  # GROUPS: the object's CLOSE index (where the remainder walk ends)
 
@@ -84,9 +91,7 @@ class _Writer:
     def __init__(self, tape: Tape, utf8: bool, mode: int) -> None:
         self.tape = tape
         self.src = tape.src
-        self.kinds = tape.kinds
-        self.a = tape.a
-        self.b = tape.b
+        self.tokens = tape.tokens
         self.utf8 = utf8
         self.mode = mode
         self.out: list[bytes] = []
@@ -94,14 +99,18 @@ class _Writer:
 
     # -- scalars -----------------------------------------------------------------------
 
-    def scalar(self, idx: int) -> None:
-        src = self.src
-        s = self.a[idx]
-        e = self.b[idx]
+    def scalar(self, t: int) -> None:
+        """A scalar value (SCALAR or QUOTED token) as JSON, typed like the reference."""
+        s = t >> 32
+        self.scalar_at(self.src, s, s + ((t >> 8) & 0xFFFFFF), (t & 15) == QUOTED)
+
+    def scalar_at(self, src: bytes, s: int, e: int, quoted: bool) -> None:
         out = self.out
         cl = classify(src, s, e)
         if cl == CL_STRING:
-            out.append(b'"' + src[s:e] + b'"')
+            out.append(b'"')
+            out.append(src[s:e])
+            out.append(b'"')
         elif cl == CL_INT:
             raw = src[s:e]
             out.append(raw if is_json_number(src, s, e) else json_int(raw))
@@ -113,34 +122,46 @@ class _Writer:
         elif cl == CL_FALSE:
             out.append(b"false")
         else:
-            self.text(idx)
+            self.escaped(src[s:e], quoted)
 
-    def text(self, idx: int) -> None:
-        """A scalar as a JSON string, whatever it looks like (keys)."""
-        src = self.src
-        s = self.a[idx]
-        e = self.b[idx]
-        kind = self.kinds[idx]
-        if kind != QUOTED and kind != KEY_QUOTED and classify(src, s, e) != CL_ESCAPE:
-            self.out.append(b'"' + src[s:e] + b'"')
-            return
-        raw = src[s:e]
-        if kind == QUOTED or kind == KEY_QUOTED:
+    def escaped(self, raw: bytes, quoted: bool) -> None:
+        if quoted:
             raw = unescape(raw)
         self.out.append(msgspec.json.encode(decode(raw, self.utf8)))
 
-    # -- structure ---------------------------------------------------------------------
+    def text(self, t: int) -> None:
+        """A key or tag as a JSON string, whatever it looks like."""
+        src = self.src
+        s = t >> 32
+        e = s + ((t >> 8) & 0xFFFFFF)
+        quoted = ((t >> 4) & 15) == 1
+        if not quoted and classify(src, s, e) != CL_ESCAPE:
+            out = self.out
+            out.append(b'"')
+            out.append(src[s:e])
+            out.append(b'"')
+        else:
+            self.escaped(src[s:e], quoted)
 
-    def after(self, idx: int) -> int:
-        """Index of the token after the value starting at ``idx``."""
-        k = self.kinds[idx]
-        if k == OP:
-            return self.after(idx + 1)
-        if k == OPEN:
-            return self.a[idx] + 1
-        if k == HEADER:
-            return self.a[idx + 1] + 1
-        return idx + 1
+    def run(self, t: int, first: bool) -> int:
+        """The elements of a RUN token as comma-separated JSON items; returns the count."""
+        src = self.src
+        s = t >> 32
+        e = s + ((t >> 8) & 0xFFFFFF)
+        out = self.out
+        if not first:
+            out.append(b",")
+        if _PLAIN_NUMBERS_RE.fullmatch(src, s, e) is not None:
+            out.append(_WS_RE.sub(b",", src[s:e]))
+            return len(_WS_RE.findall(src, s, e)) + 1
+        elements = _WS_RE.split(src[s:e])
+        for n, element in enumerate(elements):
+            if n:
+                out.append(b",")
+            self.scalar_at(element, 0, len(element), False)
+        return len(elements)
+
+    # -- structure ---------------------------------------------------------------------
 
     def closer(self, text: bytes) -> None:
         f = _Frame(_F_CLOSER, 0, 0, False)
@@ -149,34 +170,39 @@ class _Writer:
 
     def value(self, idx: int) -> None:
         """Write the value at ``idx``: scalars now, containers by pushing a frame."""
-        kinds = self.kinds
-        k = kinds[idx]
+        tokens = self.tokens
+        out = self.out
+        t = tokens[idx]
+        k = t & 15
         if k == OP:
-            self.out.append(b'{"' + OP_NAMES[self.a[idx]].encode() + b'":')
+            out.append(b'{"')
+            out.append(OP_NAMES[(t >> 4) & 15].encode())
+            out.append(b'":')
             self.closer(b"}")
             idx += 1
-            k = kinds[idx]
+            t = tokens[idx]
+            k = t & 15
         if k == HEADER:
-            self.out.append(b"{")
-            self.text(idx)
-            self.out.append(b":")
+            out.append(b"{")
+            self.text(t)
+            out.append(b":")
             self.closer(b"}")
             idx += 1
-            k = kinds[idx]
+            t = tokens[idx]
+            k = t & 15
         if k != OPEN:
-            self.scalar(idx)
+            self.scalar(t)
             return
-        close = self.a[idx]
-        cmode = self.b[idx]
-        obj = cmode == MODE_OBJECT
+        close = t >> 32
+        obj = ((t >> 4) & 15) == MODE_OBJECT
         if self.mode == _M_KVP:
-            self.out.append(b'{"type":"obj","val":[' if obj else b'{"type":"array","val":[')
+            out.append(b'{"type":"obj","val":[' if obj else b'{"type":"array","val":[')
             self.closer(b"]}")
         elif obj:
-            self.out.append(b"{")
+            out.append(b"{")
             self.closer(b"}")
         else:
-            self.out.append(b"[")
+            out.append(b"[")
             self.closer(b"]")
         if obj and self.mode == _M_GROUP and self.group(idx, close):
             return
@@ -184,10 +210,9 @@ class _Writer:
 
     def group(self, open_idx: int, close: int) -> bool:
         """Push a GROUPS frame if the object repeats a key; False when it does not."""
-        kinds = self.kinds
+        tokens = self.tokens
+        tape = self.tape
         src = self.src
-        a = self.a
-        b = self.b
         seen: dict[bytes, int] = {}
         keys: list[int] = []
         values: list[list[int]] = []
@@ -195,11 +220,12 @@ class _Writer:
         i = open_idx + 1
         dup = False
         while i < close:
-            k = kinds[i]
-            if k != KEY and k != KEY_QUOTED:
+            t = tokens[i]
+            if (t & 15) != KEY:
                 rem_at = i
                 break
-            name = src[a[i] : b[i]]
+            s = t >> 32
+            name = src[s : s + ((t >> 8) & 0xFFFFFF)]
             slot = seen.get(name, -1)
             if slot < 0:
                 seen[name] = len(keys)
@@ -208,7 +234,7 @@ class _Writer:
             else:
                 dup = True
                 values[slot].append(i + 1)
-            i = self.after(i + 1)
+            i = tape.after(i + 1)
         if not dup:
             return False
         f = _Frame(_F_GROUPS, 0, len(keys), True)
@@ -224,7 +250,7 @@ class _Writer:
         self.frames.append(f)
         return True
 
-    def pair_member(self, f: _Frame, key: int) -> None:
+    def member(self, f: _Frame, t: int) -> None:
         """Write ``"key":`` (or ``["key",`` in kvp mode) as the next member of an object."""
         out = self.out
         if f.count:
@@ -232,52 +258,91 @@ class _Writer:
         f.count += 1
         if self.mode == _M_KVP:
             out.append(b"[")
-            self.text(key)
+            self.text(t)
             out.append(b",")
-            self.closer(b"]")
         else:
-            self.text(key)
+            self.text(t)
             out.append(b":")
 
     def step_seq(self, f: _Frame) -> None:
+        """Write the container's entries until one needs a frame of its own (or the end)."""
+        tokens = self.tokens
+        tape = self.tape
         out = self.out
+        kvp = self.mode == _M_KVP
         i = f.i
-        if i >= f.end:
-            self.frames.pop()
-            if f.remainder:
-                out.append(b"]")
-            return
-        k = self.kinds[i]
-        nxt = self.after(i + 1) if k == KEY or k == KEY_QUOTED else self.after(i)
-        f.i = nxt
-        if f.obj and not f.remainder:
-            if k == KEY or k == KEY_QUOTED:
-                self.pair_member(f, i)
-                self.value(i + 1)
+        end = f.end
+        while i < end:
+            t = tokens[i]
+            k = t & 15
+            if k == KEY:
+                v = i + 1
+                tv = tokens[v]
+                kv = tv & 15
+                simple = kv == SCALAR or kv == QUOTED
+                if f.obj and not f.remainder:
+                    self.member(f, t)
+                    if simple:
+                        self.scalar(tv)
+                        if kvp:
+                            out.append(b"]")
+                        i = v + 1
+                        continue
+                    f.i = tape.after(v)
+                    if kvp:
+                        self.closer(b"]")
+                    self.value(v)
+                    return
+                # A pair among values: a one-key object.
+                self.item_comma(f)
+                out.append(b"{")
+                self.text(t)
+                out.append(b":")
+                if simple:
+                    self.scalar(tv)
+                    out.append(b"}")
+                    i = v + 1
+                    continue
+                f.i = tape.after(v)
+                self.closer(b"}")
+                self.value(v)
                 return
-            # The object turns into values: they (and later pairs) go to "remainder".
-            f.remainder = True
-            if f.count:
-                out.append(b",")
-            f.count += 1
-            out.append(b"[" if self.mode == _M_KVP else b'"remainder":[')
+            if f.obj and not f.remainder:
+                # The object turns into values: they (and later pairs) go to "remainder".
+                f.remainder = True
+                if f.count:
+                    out.append(b",")
+                f.count += 1
+                out.append(b"[" if kvp else b'"remainder":[')
+            if k == RUN:
+                if f.obj:
+                    f.rem_count += self.run(t, f.rem_count == 0)
+                else:
+                    f.count += self.run(t, f.count == 0)
+                i += 1
+                continue
+            self.item_comma(f)
+            if k == SCALAR or k == QUOTED:
+                self.scalar(t)
+                i += 1
+                continue
+            f.i = tape.after(i)
+            self.value(i)
+            return
+        self.frames.pop()
+        if f.remainder:
+            out.append(b"]")
+
+    def item_comma(self, f: _Frame) -> None:
+        """Count one more item of an array (or of an object's remainder), comma first."""
         if f.obj:
             if f.rem_count:
-                out.append(b",")
+                self.out.append(b",")
             f.rem_count += 1
         else:
             if f.count:
-                out.append(b",")
+                self.out.append(b",")
             f.count += 1
-        if k == KEY or k == KEY_QUOTED:
-            # A pair among values: a one-key object.
-            out.append(b"{")
-            self.text(i)
-            out.append(b":")
-            self.closer(b"}")
-            self.value(i + 1)
-        else:
-            self.value(i)
 
     def step_groups(self, f: _Frame) -> None:
         out = self.out
@@ -293,7 +358,9 @@ class _Writer:
         nvals = items[f.i + 1]
         start = f.i + 2
         f.i = start + nvals
-        self.pair_member(f, key)
+        self.member(f, self.tokens[key])
+        if self.mode == _M_KVP:  # pragma: no cover - groups exist in group mode only
+            self.closer(b"]")
         if nvals == 1:
             self.value(items[start])
             return
@@ -313,17 +380,18 @@ class _Writer:
         f.i += 1
         self.value(idx)
 
-    def run(self) -> bytes:
+    def write(self) -> bytes:
         tape = self.tape
-        root = _Frame(_F_SEQ, 0, len(tape.kinds), True)
+        out = self.out
         if self.mode == _M_KVP:
-            self.out.append(b'{"type":"obj","val":[')
+            out.append(b'{"type":"obj","val":[')
             self.closer(b"]}")
         else:
-            self.out.append(b"{")
+            out.append(b"{")
             self.closer(b"}")
-        if not (self.mode == _M_GROUP and self._group_root()):
-            self.frames.append(root)
+        # The root is an object without OPEN/CLOSE tokens: it spans the whole tape.
+        if not (self.mode == _M_GROUP and self.group(-1, len(tape.tokens))):
+            self.frames.append(_Frame(_F_SEQ, 0, len(tape.tokens), True))
         frames = self.frames
         while frames:
             f = frames[len(frames) - 1]
@@ -332,16 +400,12 @@ class _Writer:
                 self.step_seq(f)
             elif kind == _F_CLOSER:
                 frames.pop()
-                self.out.append(f.text)
+                out.append(f.text)
             elif kind == _F_GROUPS:
                 self.step_groups(f)
             else:
                 self.step_values(f)
-        return b"".join(self.out)
-
-    def _group_root(self) -> bool:
-        # The root is an object without OPEN/CLOSE tokens: group it through a virtual span.
-        return self.group(-1, len(self.kinds))
+        return b"".join(out)
 
 
 def to_json(tape: Tape, utf8: bool, duplicate_keys: str = GROUP) -> bytes:
@@ -357,7 +421,7 @@ def to_json(tape: Tape, utf8: bool, duplicate_keys: str = GROUP) -> bytes:
             f"unknown duplicate-key mode {duplicate_keys!r}; expected one of "
             + ", ".join(DUPLICATE_KEY_MODES)
         )
-    return _Writer(tape, utf8, mode).run()
+    return _Writer(tape, utf8, mode).write()
 
 
 __all__ = ["DUPLICATE_KEY_MODES", "to_json", "unescape"]

@@ -1,21 +1,31 @@
-"""The document tape: a flat token array shared by the text parser and the binary decoder.
+"""The document tape: one flat list of packed ints, shared by the text and binary parsers.
 
-A document is three parallel lists indexed by token: ``kinds``, ``a`` and ``b``. Containers
-know the index of their matching close token, so a reader skips a whole subtree in O(1);
-nothing is built per value until somebody asks for it.
+Each token is a single int (a short int for mypyc: no allocation beyond the list slot's
+box), so a whole save costs one list append per token and reading is bit arithmetic:
 
-| kind          | a                          | b                                  |
-|---------------|----------------------------|------------------------------------|
-| OPEN          | index of the CLOSE token   | MODE_* of the container            |
-| CLOSE         | index of the OPEN token    | 0                                  |
-| SCALAR/QUOTED | start offset of the bytes  | end offset (quotes excluded)       |
-| KEY/KEY_QUOTED| start offset               | end offset                         |
-| HEADER        | start offset               | end offset (``rgb`` in rgb {…})    |
-| OP            | OP_* code                  | byte offset of the operator        |
-| binary kinds  | see _binary.py             |                                    |
+    bits 0-3   kind
+    bits 4-7   aux: container mode, operator code, binary value type, quoted tag
+    bits 8-31  length in bytes of the token's source span (< 16 MiB)
+    bits 32-61 start offset of the span in the source (< 1 GiB),
+               or, for OPEN/CLOSE, the index of the matching CLOSE/OPEN token
 
-A KEY is always followed by its value (optionally preceded by one OP token for operators
-other than ``=``); a HEADER is always followed by an OPEN.
+| kind       | span                                    | aux                      |
+|------------|-----------------------------------------|--------------------------|
+| OPEN       | (link: index of CLOSE)                  | MODE_*                   |
+| CLOSE      | (link: index of OPEN)                   |                          |
+| SCALAR     | unquoted scalar                         |                          |
+| QUOTED     | quoted scalar, quotes excluded          |                          |
+| KEY        | unquoted key                            | 1 if quoted              |
+| HEADER     | tag of a tagged container (rgb {…})     | 1 if quoted              |
+| OP         | the operator's bytes                    | OP_*                     |
+| RUN        | several bare unquoted scalars separated | (elements are split on   |
+|            | by spaces, tabs or newlines: 1 2 3      | whitespace when read)    |
+| BINARY     | a typed binary value's bytes            | BIN_* (see _binary.py)   |
+| KEY_ID     | a binary field id (2 bytes)             |                          |
+
+Containers link to their matching close token, so a reader skips a subtree in O(1).
+A KEY (or KEY_ID) is followed by its value, optionally preceded by one OP for operators
+other than ``=``. A HEADER is always followed by an OPEN.
 """
 
 from __future__ import annotations
@@ -29,9 +39,11 @@ CLOSE: Final = 1
 SCALAR: Final = 2
 QUOTED: Final = 3
 KEY: Final = 4
-KEY_QUOTED: Final = 5
-HEADER: Final = 6
-OP: Final = 7
+HEADER: Final = 5
+OP: Final = 6
+RUN: Final = 7
+BINARY: Final = 8
+KEY_ID: Final = 9
 
 # Container modes, decided by the first entry: pairs make an object, values an array.
 MODE_EMPTY: Final = 0
@@ -60,6 +72,34 @@ OP_NAMES: Final = (
 )
 
 DEFAULT_MAX_DEPTH: Final = 1024
+MAX_SOURCE: Final = 1 << 30  # bytes: offsets have 30 bits
+MAX_TOKEN: Final = (1 << 24) - 1  # bytes: lengths have 24 bits
+
+
+def pack(kind: int, aux: int, start: int, length: int) -> int:
+    return (start << 32) | (length << 8) | (aux << 4) | kind
+
+
+def kind_of(t: int) -> int:
+    return t & 15
+
+
+def aux_of(t: int) -> int:
+    return (t >> 4) & 15
+
+
+def start_of(t: int) -> int:
+    return t >> 32
+
+
+def end_of(t: int) -> int:
+    return (t >> 32) + ((t >> 8) & 0xFFFFFF)
+
+
+def link_of(t: int) -> int:
+    """The matching token of an OPEN or CLOSE."""
+    return t >> 32
+
 
 # Builder states: where the next token lands.
 _ST_ENTRY: Final = 0  # start of an entry (key or bare value)
@@ -67,7 +107,7 @@ _ST_PENDING: Final = 1  # a bare scalar was seen: an operator makes it a key
 _ST_AFTER_OP: Final = 2  # key and operator seen: a value must follow
 _ST_KEYED: Final = 3  # a scalar value of a key was seen: a following "{" makes it a header
 
-# Flags kept per open container on the builder's stack.
+# Flags kept per open container on the builder's stack (with the parent's mode above).
 _F_BARE: Final = 1  # the container is an entry of its own (not the value of a key)
 _F_PARAM: Final = 2  # a [[param] …] block, closed by "]"
 _F_HEADER: Final = 4  # the value of a tag (rgb {…}); an empty one leaves the tag a scalar
@@ -75,44 +115,56 @@ _F_HEADER_QUOTED: Final = 8  # … and the tag was quoted
 
 
 class Tape:
-    """A parsed document: the source bytes and the token arrays."""
+    """A parsed document: the source bytes and the packed tokens."""
 
-    def __init__(self, src: bytes, kinds: list[int], a: list[int], b: list[int]) -> None:
+    def __init__(self, src: bytes, tokens: list[int]) -> None:
         self.src = src
-        self.kinds = kinds
-        self.a = a
-        self.b = b
+        self.tokens = tokens
 
     def __len__(self) -> int:
-        return len(self.kinds)
+        return len(self.tokens)
+
+    def after(self, idx: int) -> int:
+        """Index of the token after the value that starts at ``idx``."""
+        tokens = self.tokens
+        t = tokens[idx]
+        k = t & 15
+        if k == OP:
+            idx += 1
+            t = tokens[idx]
+            k = t & 15
+        if k == HEADER:
+            idx += 1
+            t = tokens[idx]
+            k = t & 15
+        if k == OPEN:
+            return (t >> 32) + 1
+        return idx + 1
 
 
 class TapeBuilder:
     """Turns a token stream into a tape, deciding keys, modes and tolerated oddities.
 
-    Lexers call ``scalar``, ``op``, ``open``, ``close`` and ``finish``. The rules follow
-    what the games (and the reference parser, jomini) accept: a missing close brace at end
-    of input, extra close braces, empty ``{}`` entries in objects, ``key{…}`` without ``=``,
-    tagged containers (``rgb { 1 2 3 }``), and objects that turn into values.
+    Lexers call ``scalar``, ``run``, ``op``, ``open``, ``close`` and ``finish``. The rules
+    follow what the games (and the reference parser, jomini) accept: a missing close brace
+    at end of input, extra close braces, empty ``{}`` entries in objects, ``key{…}``
+    without ``=``, tagged containers (``rgb { 1 2 3 }``), and objects that turn into
+    values (bare values at the top level included: ``scripted_trigger name = {…}``).
     """
 
     def __init__(self, src: bytes, max_depth: int) -> None:
+        if len(src) > MAX_SOURCE:
+            raise KernelError("input larger than 1 GiB", MAX_SOURCE)
         self.src = src
         self.max_depth = max_depth
-        self.kinds: list[int] = []
-        self.a: list[int] = []
-        self.b: list[int] = []
+        self.tokens: list[int] = []
         self.stack: list[int] = []  # OPEN token index per open container
         self.saved: list[int] = []  # parent mode * 16 + flags, per open container
         self.mode = MODE_OBJECT  # the root is an object
         self.state = _ST_ENTRY
 
     def _commit_value(self) -> None:
-        """The pending bare scalar is a value: it decides or mixes the container's mode.
-
-        Bare values at the top level (``scripted_trigger name = {…}`` in CK3 script) make
-        the root a mixed object, like any other object that turns into values.
-        """
+        """The pending bare value is a value: it decides (or mixes) the container's mode."""
         if self.mode == MODE_EMPTY:
             self.mode = MODE_ARRAY
 
@@ -120,27 +172,87 @@ class TapeBuilder:
         state = self.state
         if state == _ST_PENDING:
             self._commit_value()
-        self.kinds.append(QUOTED if quoted else SCALAR)
-        self.a.append(start)
-        self.b.append(end)
-        if state == _ST_AFTER_OP:
-            self.state = _ST_KEYED
-        else:
-            self.state = _ST_PENDING
+        if end - start > MAX_TOKEN:
+            raise KernelError("token longer than 16 MiB", start)
+        self.tokens.append((start << 32) | ((end - start) << 8) | (QUOTED if quoted else SCALAR))
+        self.state = _ST_KEYED if state == _ST_AFTER_OP else _ST_PENDING
 
-    def op(self, code: int, offset: int) -> None:
+    def typed(self, start: int, end: int, kind: int, aux: int) -> None:
+        """A binary value (or field id used as a value): same rules as ``scalar``."""
+        state = self.state
+        if state == _ST_PENDING:
+            self._commit_value()
+        self.tokens.append((start << 32) | ((end - start) << 8) | (aux << 4) | kind)
+        self.state = _ST_KEYED if state == _ST_AFTER_OP else _ST_PENDING
+
+    def run(self, start: int, end: int) -> None:
+        """Bare unquoted scalars separated by whitespace; the lexer guarantees the last
+        one is not a key (no operator or brace follows it)."""
+        state = self.state
+        if state == _ST_AFTER_OP:
+            # The first element is the value of the key; the rest are bare values.
+            src = self.src
+            j = start
+            while src[j] not in b" \t\r\n":
+                j += 1
+            self.scalar(start, j, False)
+            while src[j] in b" \t\r\n":
+                j += 1
+            rest_single = True
+            k = j
+            while k < end:
+                if src[k] in b" \t\r\n":
+                    rest_single = False
+                    break
+                k += 1
+            if rest_single:
+                self.scalar(j, end, False)
+                self._commit_value()
+                self.state = _ST_ENTRY
+                return
+            start = j
+        elif state == _ST_PENDING:
+            self._commit_value()
+        self._commit_value()
+        if end - start > MAX_TOKEN:
+            self._split_run(start, end)
+        else:
+            self.tokens.append((start << 32) | ((end - start) << 8) | RUN)
+        self.state = _ST_ENTRY
+
+    def _split_run(self, start: int, end: int) -> None:
+        """A run too long for one token: its elements one by one (rare: > 16 MiB)."""
+        src = self.src
+        i = start
+        while i < end:
+            while i < end and src[i] in b" \t\r\n":
+                i += 1
+            j = i
+            while j < end and src[j] not in b" \t\r\n":
+                j += 1
+            if j > i:
+                self.tokens.append((i << 32) | ((j - i) << 8) | SCALAR)
+            i = j
+
+    def op(self, code: int, start: int, end: int) -> None:
         if self.state != _ST_PENDING:
-            raise KernelError("unexpected operator " + OP_TEXT[code], offset)
+            raise KernelError("unexpected operator " + OP_TEXT[code], start)
         self._make_key()
         if code != OP_EQ:
-            self.kinds.append(OP)
-            self.a.append(code)
-            self.b.append(offset)
+            self.tokens.append((start << 32) | ((end - start) << 8) | (code << 4) | OP)
         self.state = _ST_AFTER_OP
 
     def _make_key(self) -> None:
-        last = len(self.kinds) - 1
-        self.kinds[last] = KEY_QUOTED if self.kinds[last] == QUOTED else KEY
+        tokens = self.tokens
+        last = len(tokens) - 1
+        t = tokens[last]
+        k = t & 15
+        if k == SCALAR:
+            tokens[last] = (t & ~15) | KEY
+        elif k == QUOTED:
+            tokens[last] = (t & ~255) | (1 << 4) | KEY
+        elif k == BINARY:
+            tokens[last] = (t & ~255) | KEY_ID  # a typed value used as a key (rare)
         if self.mode == MODE_EMPTY:
             self.mode = MODE_OBJECT
 
@@ -149,16 +261,18 @@ class TapeBuilder:
             raise KernelError(f"nesting deeper than {self.max_depth} levels", offset)
         state = self.state
         flags = _F_PARAM if param else 0
+        tokens = self.tokens
         if param:
             # "[[name]" was emitted as a scalar: it is the key of the block.
-            if state == _ST_PENDING:
-                self._make_key()
-            else:
+            if state != _ST_PENDING:
                 raise KernelError("unexpected parameter block", offset)
+            self._make_key()
         elif state == _ST_KEYED:
-            last = len(self.kinds) - 1
-            flags = _F_HEADER | (_F_HEADER_QUOTED if self.kinds[last] == QUOTED else 0)
-            self.kinds[last] = HEADER
+            last = len(tokens) - 1
+            t = tokens[last]
+            quoted = (t & 15) == QUOTED
+            flags = _F_HEADER | (_F_HEADER_QUOTED if quoted else 0)
+            tokens[last] = (t & ~255) | ((1 if quoted else 0) << 4) | HEADER
         elif state == _ST_PENDING:
             if self.mode == MODE_OBJECT:
                 self._make_key()  # key{…} means key={…}
@@ -167,11 +281,9 @@ class TapeBuilder:
                 flags = _F_BARE
         elif state == _ST_ENTRY:
             flags = _F_BARE
-        self.stack.append(len(self.kinds))
+        self.stack.append(len(tokens))
         self.saved.append(self.mode * 16 + flags)
-        self.kinds.append(OPEN)
-        self.a.append(0)
-        self.b.append(offset)
+        tokens.append(OPEN)
         self.mode = MODE_EMPTY
         self.state = _ST_ENTRY
 
@@ -184,32 +296,29 @@ class TapeBuilder:
             raise KernelError("missing value after operator", offset)
         if state == _ST_PENDING:
             self._commit_value()
+        self.state = _ST_ENTRY
         if not self.stack:
-            self.state = _ST_ENTRY
             return  # an extra closing brace: tolerated
         open_at = self.stack.pop()
         saved = self.saved.pop()
         parent_mode = saved >> 4
         bare = (saved & _F_BARE) != 0
-        self.state = _ST_ENTRY
-        kinds = self.kinds
         header = (saved & _F_HEADER) != 0
-        if len(kinds) == open_at + 1 and (header or (bare and parent_mode != MODE_ARRAY)):
+        tokens = self.tokens
+        if len(tokens) == open_at + 1 and (header or (bare and parent_mode != MODE_ARRAY)):
             # A stray "{}" among pairs (or before anything), or after a value (x {}), is
             # skipped, as the game does.
-            kinds.pop()
-            self.a.pop()
-            self.b.pop()
+            tokens.pop()
             if header:
-                kinds[open_at - 1] = QUOTED if saved & _F_HEADER_QUOTED else SCALAR
+                last = open_at - 1
+                t = tokens[last]
+                kind = QUOTED if saved & _F_HEADER_QUOTED else SCALAR
+                tokens[last] = (t & ~255) | kind
             self.mode = parent_mode
             return
-        close_at = len(kinds)
-        kinds.append(CLOSE)
-        self.a.append(open_at)
-        self.b.append(0)
-        self.a[open_at] = close_at
-        self.b[open_at] = self.mode
+        close_at = len(tokens)
+        tokens.append((open_at << 32) | CLOSE)
+        tokens[open_at] = (close_at << 32) | (self.mode << 4) | OPEN
         self.mode = parent_mode
         if bare and parent_mode == MODE_EMPTY:
             self.mode = MODE_ARRAY
@@ -222,4 +331,4 @@ class TapeBuilder:
             self.state = _ST_ENTRY
         while self.stack:  # a missing closing brace at end of input is tolerated
             self.close(end)
-        return Tape(self.src, self.kinds, self.a, self.b)
+        return Tape(self.src, self.tokens)

@@ -59,6 +59,67 @@ def _classes() -> bytes:
 _CLASS: Final = _classes()
 
 
+def _elements() -> bytes:
+    """Bytes that may appear in an element of a run: scalar bytes but ! ? [ ]."""
+    table = bytearray(256)
+    for c in range(256):
+        if _CLASS[c] == _C_SCALAR and c not in b"[]":
+            table[c] = 1
+    return bytes(table)
+
+
+_ELEM: Final = _elements()
+
+
+def _run_end(src: bytes, i: int, n: int) -> int:
+    """End of the run of bare scalars starting at ``i``, or -1 when there is none.
+
+    A run is two or more run elements separated by spaces, tabs or newlines, whose last
+    element ends a token and is not followed by an operator, "{" or a comment (so it is
+    not a key or a tag). Exactly what ``_TOKEN_RE``'s first group matches.
+    """
+    elem = _ELEM
+    j = i
+    while j < n and elem[src[j]]:
+        j += 1
+    count = 1
+    prev = -1
+    while True:
+        k = j
+        while k < n:
+            c = src[k]
+            if c == 32 or c == 9 or c == 10 or c == 13:
+                k += 1
+            else:
+                break
+        if k == j or k >= n or not elem[src[k]]:
+            break
+        prev = j
+        j = k
+        while j < n and elem[src[j]]:
+            j += 1
+        count += 1
+    # Extending past an element proved its end valid; the last one needs checking.
+    if count >= 2 and _valid_run_end(src, j, n):
+        return j
+    return prev if count >= 3 else -1
+
+
+def _valid_run_end(src: bytes, j: int, n: int) -> bool:
+    if j >= n:
+        return True
+    c = src[j]
+    if c == 125 or c == 35 or c == 34:  # } # "
+        return True
+    if _CLASS[c] != _C_SPACE:
+        return False
+    while j < n and _CLASS[src[j]] == _C_SPACE:
+        j += 1
+    if j >= n:
+        return True
+    return src[j] not in b"=<>!?{#"
+
+
 def header_end(src: bytes) -> int:
     """Offset where the document starts: after a UTF-8 BOM and a header line (EU4txt, SAV0…)."""
     pos = 3 if src.startswith(_BOM) else 0
@@ -76,6 +137,7 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
     """Tokenize ``src[pos:]`` with a byte loop (the compiled build's lexer)."""
     builder = TapeBuilder(src, max_depth)
     cls = _CLASS
+    elem = _ELEM
     n = len(src)
     i = pos
     while i < n:
@@ -85,9 +147,15 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
             i += 1
         elif t == _C_SCALAR or t == _C_BANG:
             if t == _C_BANG and i + 1 < n and src[i + 1] == 61:
-                builder.op(OP_NE if c == 33 else OP_EXISTS, i)
+                builder.op(OP_NE if c == 33 else OP_EXISTS, i, i + 2)
                 i += 2
                 continue
+            if elem[c]:
+                r = _run_end(src, i, n)
+                if r > 0:
+                    builder.run(i, r)
+                    i = r
+                    continue
             if c == 91 and i + 1 < n and src[i + 1] == 91:  # "[["
                 j = _param_end(src, i)
                 if j > 0:
@@ -111,10 +179,10 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
             i = j
         elif t == _C_EQ:
             if i + 1 < n and src[i + 1] == 61:
-                builder.op(OP_EXACT, i)
+                builder.op(OP_EXACT, i, i + 2)
                 i += 2
             else:
-                builder.op(OP_EQ, i)
+                builder.op(OP_EQ, i, i + 1)
                 i += 1
         elif t == _C_OPEN:
             builder.open(i)
@@ -131,10 +199,10 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
             i = n if j < 0 else j + 1
         else:  # _C_LTGT
             if i + 1 < n and src[i + 1] == 61:
-                builder.op(OP_LE if c == 60 else OP_GE, i)
+                builder.op(OP_LE if c == 60 else OP_GE, i, i + 2)
                 i += 2
             else:
-                builder.op(OP_LT if c == 60 else OP_GT, i)
+                builder.op(OP_LT if c == 60 else OP_GT, i, i + 1)
                 i += 1
     return builder.finish(n)
 
@@ -164,8 +232,10 @@ _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 
 # One alternative per token class; whitespace and ';' are what finditer skips between
 # matches. A quoted string's closing quote is optional so an unterminated one is caught.
+_E: Final = rb'[^\s;={}"#<>!?\[\]]+'
 _TOKEN_RE: Final = re.compile(
-    rb'"[^"\\]*(?:\\.[^"\\]*)*"?'
+    rb"(" + _E + rb"(?:[ \t\r\n]+" + _E + rb')+)(?=[}#"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
+    rb'|"[^"\\]*(?:\\.[^"\\]*)*"?'
     rb"|[{}]"
     rb"|[<>!?=]=|[<>=]"
     rb"|#[^\n]*"
@@ -192,6 +262,9 @@ def lex_regex(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
     n = len(src)
     for m in _TOKEN_RE.finditer(src, pos):
         s, e = m.span()
+        if m.lastindex:
+            builder.run(s, e)
+            continue
         c = src[s]
         if c == 34:  # '"'
             if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
@@ -204,7 +277,7 @@ def lex_regex(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
         elif c == 35:  # comment
             pass
         elif c in b"<>=" or (e - s == 2 and src[s + 1] == 61 and c in b"!?"):
-            builder.op(_OPS[src[s:e]], s)
+            builder.op(_OPS[src[s:e]], s, e)
         elif c == 91 and src.startswith(b"[[", s) and src[e - 1] == 93 and e - s > 3:
             if _PARAM_RE.fullmatch(src, s, e) is not None:
                 builder.scalar(s + 1, e, False)
