@@ -6,7 +6,7 @@ One source, two builds: compiled by mypyc for the server, pure Python for the br
 
 from __future__ import annotations
 
-from kernel import _text
+from kernel import _build, _text
 from kernel._document import Container, Document, Entry, Value
 from kernel._encoding import AUTO, ENCODINGS
 from kernel._errors import KernelError
@@ -16,8 +16,7 @@ from kernel._tape import DEFAULT_MAX_DEPTH
 
 __version__ = "0.1.0"
 
-# mypyc turns compiled modules into extension modules: their __file__ is not a .py file.
-COMPILED: bool = not _text.__file__.endswith(".py")
+COMPILED: bool = _build.COMPILED
 
 LEXERS = ("auto", "bytes", "regex")
 

@@ -16,6 +16,7 @@ from typing import Final
 
 import msgspec
 
+from kernel._build import COMPILED
 from kernel._encoding import decode
 from kernel._scalars import (
     CL_ESCAPE,
@@ -65,6 +66,68 @@ _PLAIN_NUMBER: Final = rb"-?(?:0|[1-9][0-9]{0,13})(?:\.[0-9]{1,5})?"
 _PLAIN_NUMBERS_RE: Final = re.compile(_PLAIN_NUMBER + rb"(?:[ \t\r\n]+" + _PLAIN_NUMBER + rb")*")
 
 
+_CHUNK: Final = 4096  # pieces per joined chunk
+_RUN_PLAIN: Final = 1
+_RUN_SINGLE_SEPARATORS: Final = 2
+
+
+def _ws_to_comma() -> bytes:
+    table = bytearray(range(256))
+    for c in b" \t\r\n":
+        table[c] = 44
+    return bytes(table)
+
+
+_WS_TO_COMMA: Final = _ws_to_comma()
+
+
+def _is_ws(c: int) -> bool:
+    return c == 32 or c == 9 or c == 10 or c == 13
+
+
+def _run_shape(src: bytes, s: int, e: int) -> int:
+    """One pass over a RUN (the compiled build's _PLAIN_NUMBERS_RE): element count << 2,
+    | _RUN_PLAIN if every element matches _PLAIN_NUMBER, | _RUN_SINGLE_SEPARATORS if
+    every separator is one byte (so a byte translation makes the JSON)."""
+    plain = True
+    single = True
+    count = 0
+    i = s
+    while i < e:
+        count += 1
+        if src[i] == 45:  # -
+            i += 1
+        j = i
+        while i < e and 48 <= src[i] <= 57:
+            i += 1
+        digits = i - j
+        ok = 0 < digits <= 14 and not (digits > 1 and src[j] == 48)
+        if i < e and src[i] == 46:  # .
+            i += 1
+            k = i
+            while i < e and 48 <= src[i] <= 57:
+                i += 1
+            ok = ok and 0 < i - k <= 5
+        if i < e and not _is_ws(src[i]):
+            ok = False
+            while i < e and not _is_ws(src[i]):
+                i += 1
+        if not ok:
+            plain = False
+        if i < e:
+            i += 1
+            if i < e and _is_ws(src[i]):
+                single = False
+                while i < e and _is_ws(src[i]):
+                    i += 1
+    shape = count << 2
+    if plain:
+        shape |= _RUN_PLAIN
+    if single:
+        shape |= _RUN_SINGLE_SEPARATORS
+    return shape
+
+
 class _Frame:
     def __init__(self, kind: int, i: int, end: int, obj: bool) -> None:
         self.kind = kind
@@ -95,7 +158,16 @@ class _Writer:
         self.utf8 = utf8
         self.mode = mode
         self.out: list[bytes] = []
+        # Pieces are joined in chunks: one join over millions of small pieces allocates a
+        # Py_buffer (80 bytes) per piece, hundreds of MB of page faults for a big save.
+        self.chunks: list[bytes] = []
         self.frames: list[_Frame] = []
+
+    def flush(self) -> None:
+        out = self.out
+        if len(out) >= _CHUNK:
+            self.chunks.append(b"".join(out))
+            out.clear()
 
     # -- scalars -----------------------------------------------------------------------
 
@@ -151,9 +223,19 @@ class _Writer:
         out = self.out
         if not first:
             out.append(b",")
-        if _PLAIN_NUMBERS_RE.fullmatch(src, s, e) is not None:
-            out.append(_WS_RE.sub(b",", src[s:e]))
-            return len(_WS_RE.findall(src, s, e)) + 1
+        if COMPILED:
+            shape = _run_shape(src, s, e)
+            if shape & _RUN_PLAIN:
+                raw = src[s:e]
+                if shape & _RUN_SINGLE_SEPARATORS:
+                    out.append(raw.translate(_WS_TO_COMMA))
+                else:
+                    out.append(b",".join(raw.split()))
+                return shape >> 2
+        elif _PLAIN_NUMBERS_RE.fullmatch(src, s, e) is not None:
+            joined, separators = _WS_RE.subn(b",", src[s:e])
+            out.append(joined)
+            return separators + 1
         elements = _WS_RE.split(src[s:e])
         for n, element in enumerate(elements):
             if n:
@@ -273,6 +355,8 @@ class _Writer:
         i = f.i
         end = f.end
         while i < end:
+            if len(out) >= _CHUNK:
+                self.flush()
             t = tokens[i]
             k = t & 15
             if k == KEY:
@@ -405,7 +489,9 @@ class _Writer:
                 self.step_groups(f)
             else:
                 self.step_values(f)
-        return b"".join(out)
+            self.flush()
+        self.chunks.append(b"".join(out))
+        return b"".join(self.chunks)
 
 
 def to_json(tape: Tape, utf8: bool, duplicate_keys: str = GROUP) -> bytes:

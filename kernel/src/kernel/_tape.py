@@ -102,10 +102,10 @@ def link_of(t: int) -> int:
 
 
 # Builder states: where the next token lands.
-_ST_ENTRY: Final = 0  # start of an entry (key or bare value)
-_ST_PENDING: Final = 1  # a bare scalar was seen: an operator makes it a key
-_ST_AFTER_OP: Final = 2  # key and operator seen: a value must follow
-_ST_KEYED: Final = 3  # a scalar value of a key was seen: a following "{" makes it a header
+ST_ENTRY: Final = 0  # start of an entry (key or bare value)
+ST_PENDING: Final = 1  # a bare scalar was seen: an operator makes it a key
+ST_AFTER_OP: Final = 2  # key and operator seen: a value must follow
+ST_KEYED: Final = 3  # a scalar value of a key was seen: a following "{" makes it a header
 
 # Flags kept per open container on the builder's stack (with the parent's mode above).
 _F_BARE: Final = 1  # the container is an entry of its own (not the value of a key)
@@ -161,7 +161,7 @@ class TapeBuilder:
         self.stack: list[int] = []  # OPEN token index per open container
         self.saved: list[int] = []  # parent mode * 16 + flags, per open container
         self.mode = MODE_OBJECT  # the root is an object
-        self.state = _ST_ENTRY
+        self.state = ST_ENTRY
 
     def _commit_value(self) -> None:
         """The pending bare value is a value: it decides (or mixes) the container's mode."""
@@ -170,26 +170,26 @@ class TapeBuilder:
 
     def scalar(self, start: int, end: int, quoted: bool) -> None:
         state = self.state
-        if state == _ST_PENDING:
+        if state == ST_PENDING:
             self._commit_value()
         if end - start > MAX_TOKEN:
             raise KernelError("token longer than 16 MiB", start)
         self.tokens.append((start << 32) | ((end - start) << 8) | (QUOTED if quoted else SCALAR))
-        self.state = _ST_KEYED if state == _ST_AFTER_OP else _ST_PENDING
+        self.state = ST_KEYED if state == ST_AFTER_OP else ST_PENDING
 
     def typed(self, start: int, end: int, kind: int, aux: int) -> None:
         """A binary value (or field id used as a value): same rules as ``scalar``."""
         state = self.state
-        if state == _ST_PENDING:
+        if state == ST_PENDING:
             self._commit_value()
         self.tokens.append((start << 32) | ((end - start) << 8) | (aux << 4) | kind)
-        self.state = _ST_KEYED if state == _ST_AFTER_OP else _ST_PENDING
+        self.state = ST_KEYED if state == ST_AFTER_OP else ST_PENDING
 
     def run(self, start: int, end: int) -> None:
         """Bare unquoted scalars separated by whitespace; the lexer guarantees the last
         one is not a key (no operator or brace follows it)."""
         state = self.state
-        if state == _ST_AFTER_OP:
+        if state == ST_AFTER_OP:
             # The first element is the value of the key; the rest are bare values.
             src = self.src
             j = start
@@ -208,17 +208,17 @@ class TapeBuilder:
             if rest_single:
                 self.scalar(j, end, False)
                 self._commit_value()
-                self.state = _ST_ENTRY
+                self.state = ST_ENTRY
                 return
             start = j
-        elif state == _ST_PENDING:
+        elif state == ST_PENDING:
             self._commit_value()
         self._commit_value()
         if end - start > MAX_TOKEN:
             self._split_run(start, end)
         else:
             self.tokens.append((start << 32) | ((end - start) << 8) | RUN)
-        self.state = _ST_ENTRY
+        self.state = ST_ENTRY
 
     def _split_run(self, start: int, end: int) -> None:
         """A run too long for one token: its elements one by one (rare: > 16 MiB)."""
@@ -235,12 +235,12 @@ class TapeBuilder:
             i = j
 
     def op(self, code: int, start: int, end: int) -> None:
-        if self.state != _ST_PENDING:
+        if self.state != ST_PENDING:
             raise KernelError("unexpected operator " + OP_TEXT[code], start)
         self._make_key()
         if code != OP_EQ:
             self.tokens.append((start << 32) | ((end - start) << 8) | (code << 4) | OP)
-        self.state = _ST_AFTER_OP
+        self.state = ST_AFTER_OP
 
     def _make_key(self) -> None:
         tokens = self.tokens
@@ -264,39 +264,39 @@ class TapeBuilder:
         tokens = self.tokens
         if param:
             # "[[name]" was emitted as a scalar: it is the key of the block.
-            if state != _ST_PENDING:
+            if state != ST_PENDING:
                 raise KernelError("unexpected parameter block", offset)
             self._make_key()
-        elif state == _ST_KEYED:
+        elif state == ST_KEYED:
             last = len(tokens) - 1
             t = tokens[last]
             quoted = (t & 15) == QUOTED
             flags = _F_HEADER | (_F_HEADER_QUOTED if quoted else 0)
             tokens[last] = (t & ~255) | ((1 if quoted else 0) << 4) | HEADER
-        elif state == _ST_PENDING:
+        elif state == ST_PENDING:
             if self.mode == MODE_OBJECT:
                 self._make_key()  # key{…} means key={…}
             else:
                 self._commit_value()
                 flags = _F_BARE
-        elif state == _ST_ENTRY:
+        elif state == ST_ENTRY:
             flags = _F_BARE
         self.stack.append(len(tokens))
         self.saved.append(self.mode * 16 + flags)
         tokens.append(OPEN)
         self.mode = MODE_EMPTY
-        self.state = _ST_ENTRY
+        self.state = ST_ENTRY
 
     def top_is_param(self) -> bool:
         return len(self.saved) > 0 and (self.saved[len(self.saved) - 1] & _F_PARAM) != 0
 
     def close(self, offset: int) -> None:
         state = self.state
-        if state == _ST_AFTER_OP:
+        if state == ST_AFTER_OP:
             raise KernelError("missing value after operator", offset)
-        if state == _ST_PENDING:
+        if state == ST_PENDING:
             self._commit_value()
-        self.state = _ST_ENTRY
+        self.state = ST_ENTRY
         if not self.stack:
             return  # an extra closing brace: tolerated
         open_at = self.stack.pop()
@@ -324,11 +324,11 @@ class TapeBuilder:
             self.mode = MODE_ARRAY
 
     def finish(self, end: int) -> Tape:
-        if self.state == _ST_AFTER_OP:
+        if self.state == ST_AFTER_OP:
             raise KernelError("unexpected end of file: missing value", end)
-        if self.state == _ST_PENDING:
+        if self.state == ST_PENDING:
             self._commit_value()
-            self.state = _ST_ENTRY
+            self.state = ST_ENTRY
         while self.stack:  # a missing closing brace at end of input is tolerated
             self.close(end)
         return Tape(self.src, self.tokens)

@@ -22,6 +22,7 @@ from kernel._tape import (
     OP_LE,
     OP_LT,
     OP_NE,
+    ST_AFTER_OP,
     Tape,
     TapeBuilder,
 )
@@ -72,7 +73,8 @@ _ELEM: Final = _elements()
 
 
 def _run_end(src: bytes, i: int, n: int) -> int:
-    """End of the run of bare scalars starting at ``i``, or -1 when there is none.
+    """End of the run of bare scalars starting at ``i``; when there is none, -1 - the end
+    of the first element (so the caller need not scan it again).
 
     A run is two or more run elements separated by spaces, tabs or newlines, whose last
     element ends a token and is not followed by an operator, "{" or a comment (so it is
@@ -82,6 +84,7 @@ def _run_end(src: bytes, i: int, n: int) -> int:
     j = i
     while j < n and elem[src[j]]:
         j += 1
+    first = j
     count = 1
     prev = -1
     while True:
@@ -102,7 +105,7 @@ def _run_end(src: bytes, i: int, n: int) -> int:
     # Extending past an element proved its end valid; the last one needs checking.
     if count >= 2 and _valid_run_end(src, j, n):
         return j
-    return prev if count >= 3 else -1
+    return prev if count >= 3 else -1 - first
 
 
 def _valid_run_end(src: bytes, j: int, n: int) -> bool:
@@ -150,20 +153,23 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
                 builder.op(OP_NE if c == 33 else OP_EXISTS, i, i + 2)
                 i += 2
                 continue
-            if elem[c]:
+            j = i + 1
+            if elem[c] and builder.state != ST_AFTER_OP:
+                # (After an operator the value is split off any run the regex lexer
+                # finds, so not probing there gives the same tape.)
                 r = _run_end(src, i, n)
                 if r > 0:
                     builder.run(i, r)
                     i = r
                     continue
-            if c == 91 and i + 1 < n and src[i + 1] == 91:  # "[["
-                j = _param_end(src, i)
-                if j > 0:
-                    builder.scalar(i + 1, j, False)
+                j = -r - 1  # no run: the first element is scanned already
+            elif c == 91 and i + 1 < n and src[i + 1] == 91:  # "[["
+                k = _param_end(src, i)
+                if k > 0:
+                    builder.scalar(i + 1, k, False)
                     builder.open(i, True)
-                    i = j
+                    i = k
                     continue
-            j = i + 1
             while j < n:
                 t = cls[src[j]]
                 if t == _C_SCALAR:
