@@ -92,7 +92,7 @@ TOKENS = st.sampled_from(
 )
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=2000, deadline=None)
 @given(st.lists(TOKENS, max_size=40).map(b"".join))
 def test_lexers_agree_on_token_soup(data: bytes) -> None:
     _same(data)
@@ -108,3 +108,17 @@ def test_regex_lexer_is_the_pure_default() -> None:
     doc = kernel.parse_text(b"a=1")
     assert doc.root().get("a") is not None
     assert _text.lex_regex(b"a=1").tokens == _text.lex_bytes(b"a=1").tokens
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"a<a\r\na#c\n=",  # a comment between a run's last element and an operator
+        b'"\\"\\',  # an escaped quote, then a backslash at end of input
+        b"a=1 2 3 b=4",
+        b"a=1 2 b=4",
+        b"x={ 1 2 3 } y={ 1 2 k=v }",
+    ],
+)
+def test_lexers_agree_on_found_cases(data: bytes) -> None:
+    _same(data)

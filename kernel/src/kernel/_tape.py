@@ -234,6 +234,22 @@ class TapeBuilder:
                 self.tokens.append((i << 32) | ((j - i) << 8) | SCALAR)
             i = j
 
+    def key(self, start: int, end: int, eq: int) -> None:
+        """An unquoted scalar followed by ``=`` (at ``eq``): ``scalar`` + ``op`` in one call."""
+        state = self.state
+        if state == ST_AFTER_OP:
+            self.scalar(start, end, False)  # the value of the previous key ...
+            self.op(OP_EQ, eq, eq + 1)  # ... so this "=" is rejected
+            return
+        if state == ST_PENDING:
+            self._commit_value()
+        if end - start > MAX_TOKEN:
+            raise KernelError("token longer than 16 MiB", start)
+        self.tokens.append((start << 32) | ((end - start) << 8) | KEY)
+        if self.mode == MODE_EMPTY:
+            self.mode = MODE_OBJECT
+        self.state = ST_AFTER_OP
+
     def op(self, code: int, start: int, end: int) -> None:
         if self.state != ST_PENDING:
             raise KernelError("unexpected operator " + OP_TEXT[code], start)

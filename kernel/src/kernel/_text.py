@@ -78,7 +78,7 @@ def _run_end(src: bytes, i: int, n: int) -> int:
 
     A run is two or more run elements separated by spaces, tabs or newlines, whose last
     element ends a token and is not followed by an operator, "{" or a comment (so it is
-    not a key or a tag). Exactly what ``_TOKEN_RE``'s first group matches.
+    not a key or a tag, even with a comment before its operator). Exactly what ``_TOKEN_RE``'s first group matches.
     """
     elem = _ELEM
     j = i
@@ -112,7 +112,7 @@ def _valid_run_end(src: bytes, j: int, n: int) -> bool:
     if j >= n:
         return True
     c = src[j]
-    if c == 125 or c == 35 or c == 34:  # } # "
+    if c == 125 or c == 34:  # } "
         return True
     if _CLASS[c] != _C_SPACE:
         return False
@@ -180,9 +180,21 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
                     break
             if c == 93 and j == i + 1 and builder.top_is_param():  # a lone "]"
                 builder.close(i)
+                i = j
+                continue
+            k = j
+            while k < n:
+                d = src[k]
+                if d == 32 or d == 9 or d == 10 or d == 13:
+                    k += 1
+                else:
+                    break
+            if k < n and src[k] == 61 and not (k + 1 < n and src[k + 1] == 61):
+                builder.key(i, j, k)  # key = … (the commonest pair, in one step)
+                i = k + 1
             else:
                 builder.scalar(i, j, False)
-            i = j
+                i = j
         elif t == _C_EQ:
             if i + 1 < n and src[i + 1] == 61:
                 builder.op(OP_EXACT, i, i + 2)
@@ -237,11 +249,15 @@ def _param_end(src: bytes, i: int) -> int:
 _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 
 # One alternative per token class; whitespace and ';' are what finditer skips between
-# matches. A quoted string's closing quote is optional so an unterminated one is caught.
-_E: Final = rb'[^\s;={}"#<>!?\[\]]+'
+# matches. A quoted string's closing quote (and a backslash at end of input) is optional,
+# so an unterminated string is one token that the loop rejects.
+# Group 1 is an unquoted key with its "=" (the commonest pair, in one match), group 2 a
+# run of bare scalars (see _run_end); possessive quantifiers keep failures cheap.
+_E: Final = rb'[^\s;={}"#<>!?\[\]]++'
 _TOKEN_RE: Final = re.compile(
-    rb"(" + _E + rb"(?:[ \t\r\n]+" + _E + rb')+)(?=[}#"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
-    rb'|"[^"\\]*(?:\\.[^"\\]*)*"?'
+    rb"(" + _E + rb")[ \t\r\n]*+=(?!=)"
+    rb"|(" + _E + rb"(?:[ \t\r\n]++" + _E + rb')+)(?=[}"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
+    rb'|"[^"\\]*(?:\\.[^"\\]*)*\\?"?'
     rb"|[{}]"
     rb"|[<>!?=]=|[<>=]"
     rb"|#[^\n]*"
@@ -268,7 +284,11 @@ def lex_regex(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
     n = len(src)
     for m in _TOKEN_RE.finditer(src, pos):
         s, e = m.span()
-        if m.lastindex:
+        group = m.lastindex
+        if group == 1:
+            builder.key(s, m.end(1), e - 1)
+            continue
+        if group == 2:
             builder.run(s, e)
             continue
         c = src[s]
