@@ -78,7 +78,8 @@ def _run_end(src: bytes, i: int, n: int) -> int:
 
     A run is two or more run elements separated by spaces, tabs or newlines, whose last
     element ends a token and is not followed by an operator, "{" or a comment (so it is
-    not a key or a tag, even with a comment before its operator). Exactly what ``_TOKEN_RE``'s first group matches.
+    not a key or a tag, even with a comment before its operator). Exactly what group 2 of
+    ``_TOKEN_RE`` matches.
     """
     elem = _ELEM
     j = i
