@@ -6,6 +6,10 @@ One source, two builds: compiled by mypyc for the server, pure Python for the br
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from kernel import _build, _text
 from kernel._document import Container, Document, Entry, Value
 from kernel._encoding import AUTO, ENCODINGS
@@ -19,6 +23,19 @@ __version__ = "0.1.0"
 COMPILED: bool = _build.COMPILED
 
 LEXERS = ("auto", "bytes", "regex")
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cycle collector: a save allocates millions of objects, none in cycles,
+    and each full collection would walk the whole tape again."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def parse_text(
@@ -39,12 +56,13 @@ def parse_text(
     utf8 = resolve(data, start, encoding)
     if lexer == "auto":
         lexer = "bytes" if COMPILED else "regex"
-    if lexer == "bytes":
-        tape = _text.lex_bytes(data, start, max_depth)
-    elif lexer == "regex":
-        tape = _text.lex_regex(data, start, max_depth)
-    else:
+    if lexer not in ("bytes", "regex"):
         raise ValueError(f"unknown lexer {lexer!r}; expected one of {', '.join(LEXERS)}")
+    with _gc_paused():
+        if lexer == "bytes":
+            tape = _text.lex_bytes(data, start, max_depth)
+        else:
+            tape = _text.lex_regex(data, start, max_depth)
     return Document(tape, utf8)
 
 
@@ -56,7 +74,9 @@ def json_bytes(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> bytes:
     """Parse text and return its JSON (what jomini's ``q.json()`` gives for the same bytes)."""
-    return parse_text(data, encoding=encoding, max_depth=max_depth).to_json(duplicate_keys)
+    doc = parse_text(data, encoding=encoding, max_depth=max_depth)
+    with _gc_paused():
+        return doc.to_json(duplicate_keys)
 
 
 __all__ = [

@@ -1,0 +1,45 @@
+"""Time the kernel on one file, in whatever Python runs this (compiled, pure, Pyodide).
+
+    python scripts/bench_kernel_worker.py FILE REPEATS [OPERATION ...]
+
+Operations: parse (bytes -> document), json (bytes -> JSON text). Prints one JSON object:
+{"compiled": bool, "python": "3.x", "parse": [seconds per run], "json": [...]}.
+Used by scripts/bench_kernel.py; kept free of anything but the kernel and the stdlib so
+that it runs unchanged under Pyodide.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+import kernel
+
+
+def main() -> None:
+    path, repeats = sys.argv[1], int(sys.argv[2])
+    operations = sys.argv[3:] or ["parse", "json"]
+    with open(path, "rb") as f:
+        data = f.read()
+    result: dict[str, object] = {
+        "compiled": kernel.COMPILED,
+        "python": sys.version.split()[0],
+        "bytes": len(data),
+    }
+    for op in operations:
+        times: list[float] = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            if op == "parse":
+                kernel.parse_text(data)
+            elif op == "json":
+                kernel.json_bytes(data)
+            else:
+                raise SystemExit(f"unknown operation {op}")
+            times.append(time.perf_counter() - start)
+        result[op] = times
+    print(json.dumps(result))
+
+
+main()
