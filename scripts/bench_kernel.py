@@ -36,9 +36,24 @@ END = "<!-- bench_kernel:end -->"
 
 # (label, zip in the corpus, entry, encoding for jomini)
 FILES = [
-    ("EU4 gamestate 17.5 MB", "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4", "gamestate", "windows1252"),
-    ("Stellaris gamestate 39 MB", "stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav", "gamestate", "utf8"),
-    ("Stellaris gamestate 60 MB", "stellaris/pjmagee_UNE_ironman_2250.11.15_v3.14.sav", "gamestate", "utf8"),
+    (
+        "EU4 gamestate 17.5 MB",
+        "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4",
+        "gamestate",
+        "windows1252",
+    ),
+    (
+        "Stellaris gamestate 39 MB",
+        "stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav",
+        "gamestate",
+        "utf8",
+    ),
+    (
+        "Stellaris gamestate 60 MB",
+        "stellaris/pjmagee_UNE_ironman_2250.11.15_v3.14.sav",
+        "gamestate",
+        "utf8",
+    ),
 ]
 
 
@@ -85,8 +100,16 @@ def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: i
     pure = run_json([".venv-pure/bin/python", str(WORKER), str(path), str(pure_repeats)])
     add("kernel, pure (CPython 3.11)", pure, ("parse", "json"))
     pyodide = run_json(
-        ["node", "scripts/pyodide_run.mjs", "--file", str(path), str(WORKER),
-         f"/data/{path.name}", "1", "parse"]
+        [
+            "node",
+            "scripts/pyodide_run.mjs",
+            "--file",
+            str(path),
+            str(WORKER),
+            f"/data/{path.name}",
+            "1",
+            "parse",
+        ]
     )
     add("kernel, pure (Pyodide 3.14, Node)", pyodide, ("parse",))
     return rows
@@ -99,7 +122,7 @@ def table(rows: list[Row]) -> str:
     ]
     for r in rows:
         op = "parse only" if r.op == "parse" else "bytes → JSON"
-        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}×"
+        ratio = "—" if r.ratio is None else f"{r.ratio:.2f}x"
         mbs = r.size / r.seconds / 1e6
         lines.append(f"| {r.file} | {r.runner} | {op} | {r.seconds:.3f} | {mbs:.1f} | {ratio} |")
     return "\n".join(lines)
@@ -115,8 +138,10 @@ def write_doc(text: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (best is kept)")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeats", type=int, default=5, help="runs per measurement (best kept)")
     parser.add_argument("--quick", action="store_true", help="only the EU4 file")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()

@@ -26,23 +26,27 @@ ROOT = Path(__file__).resolve().parent.parent
 JsonValue = object
 
 
-class _Pairs(list[tuple[str, object]]):
-    """A JSON object as json.loads hands it over: its (key, value) pairs in order."""
+def _convert(value: object) -> JsonValue:
+    # Objects arrive already converted (by _object, bottom-up); arrays and booleans not.
+    kind = type(value)
+    if kind is list:
+        return ("array", tuple([_convert(v) for v in value]))
+    if kind is bool:
+        return ("bool", value)
+    return value
+
+
+def _object(pairs: list[tuple[str, object]]) -> JsonValue:
+    return ("object", tuple([(k, _convert(v)) for k, v in pairs]))
 
 
 def decode_json(text: str | bytes) -> JsonValue:
-    """Decode JSON text into a strict, comparable form (see ``JsonValue``)."""
+    """Decode JSON text into a strict, comparable form (see ``JsonValue``).
 
-    def walk(value: object) -> JsonValue:
-        if isinstance(value, _Pairs):
-            return ("object", tuple((k, walk(v)) for k, v in value))
-        if isinstance(value, list):
-            return ("array", tuple(walk(v) for v in value))
-        if isinstance(value, bool):
-            return ("bool", value)
-        return value
-
-    return walk(json.loads(text, object_pairs_hook=_Pairs))
+    Built while json.loads runs (object hook) rather than by a second walk: large saves
+    give JSON of tens of MB, and this is where a differential test spends its time.
+    """
+    return _convert(json.loads(text, object_pairs_hook=_object))
 
 
 @pytest.fixture(scope="session")
