@@ -11,12 +11,16 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kernel import _build, _text
+from kernel._binary import BinaryDocument
 from kernel._document import Container, Document, Entry, Value
 from kernel._encoding import AUTO, ENCODINGS
 from kernel._errors import KernelError
 from kernel._json import DUPLICATE_KEY_MODES
+from kernel._melt import melt
+from kernel._save import Save, open_save
 from kernel._scalars import Date
 from kernel._tape import DEFAULT_MAX_DEPTH
+from kernel._tokens import TokenTable, load_tokens
 
 __version__ = "0.1.0"
 
@@ -84,12 +88,18 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "DUPLICATE_KEY_MODES",
     "ENCODINGS",
+    "BinaryDocument",
     "Container",
     "Date",
     "Document",
     "Entry",
     "KernelError",
+    "Save",
+    "TokenTable",
     "Value",
     "json_bytes",
+    "load_tokens",
+    "melt",
+    "open_save",
     "parse_text",
 ]

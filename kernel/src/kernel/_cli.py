@@ -1,4 +1,11 @@
-"""The kernel's command line. Exit 0 on success, 1 for rejected input, 2 for usage errors."""
+"""The kernel's command line. Exit 0 on success, 1 for rejected input, 2 for usage errors.
+
+    python -m kernel info FILE [--tokens PATH]
+    python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
+    python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
+
+Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +13,28 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+import msgspec
+
 from kernel import json_bytes
-from kernel._encoding import ENCODINGS
+from kernel._binary import decode_binary
+from kernel._container import Container
+from kernel._encoding import AUTO, ENCODINGS
 from kernel._errors import KernelError
 from kernel._json import DUPLICATE_KEY_MODES
+from kernel._melt import MELT_RULES, melt_documents
+from kernel._save import Save, open_save
+from kernel._tokens import (
+    TOKENS_DIR_ENV,
+    TokenTable,
+    expected_token_file,
+    load_tokens,
+    resolve_token_file,
+)
+
+_TOKENS_HELP = (
+    "token table for binary saves: one '0xID name' per line (default: "
+    f"${TOKENS_DIR_ENV}/<game>.txt, e.g. eu4.txt)"
+)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -20,9 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     json_cmd = commands.add_parser(
         "json",
-        help="print a text file as JSON (what the jomini parser prints for the same bytes)",
+        help="print a file (or one entry of a save) as JSON",
         description="Print a Clausewitz text file as JSON. The output matches the npm "
-        "package jomini's parseText(...).json() except where the README lists a fix.",
+        "package jomini's parseText(...).json() except where the README lists a fix. "
+        "Saves are opened through their container (zip, SAV envelope); binary entries "
+        "are melted to text first, with the token table.",
     )
     json_cmd.add_argument("file", metavar="FILE", help="the file to read ('-' for stdin)")
     json_cmd.add_argument(
@@ -38,6 +65,40 @@ def _parser() -> argparse.ArgumentParser:
         default="auto",
         help="how to decode text; auto (default) decides from the BOM, header and bytes",
     )
+    json_cmd.add_argument(
+        "--entry",
+        metavar="NAME",
+        help="the entry of a save to print (gamestate, meta, ai, …; default: the main one)",
+    )
+    json_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
+
+    info_cmd = commands.add_parser(
+        "info",
+        help="print what a save says about itself as one JSON object",
+        description="Identify a save (game, container, encoding, entries) and print its "
+        "version, date, player, players, ironman, multiplayer, mods and DLCs as one JSON "
+        "object. A binary save without a token table still reports game, container and "
+        'encoding, with "tokens_needed": true.',
+    )
+    info_cmd.add_argument("file", metavar="FILE", help="the save to read ('-' for stdin)")
+    info_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
+
+    melt_cmd = commands.add_parser(
+        "melt",
+        help="write a binary save as the text save the game would write",
+        description="Melt a binary (ironman) save into the equivalent text save; a zipped "
+        "save becomes one text save. Text saves are written unchanged.",
+    )
+    melt_cmd.add_argument("file", metavar="FILE", help="the save to read ('-' for stdin)")
+    melt_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
+    melt_cmd.add_argument(
+        "-o", "--output", metavar="OUT", help="write the text save here (default: stdout)"
+    )
+    melt_cmd.add_argument(
+        "--verbatim",
+        action="store_true",
+        help="keep the ironman flag (by default it is dropped, as the game expects)",
+    )
     return parser
 
 
@@ -46,6 +107,77 @@ def _read(path: str) -> bytes:
         return sys.stdin.buffer.read()
     with open(path, "rb") as f:
         return f.read()
+
+
+def _is_plain_text(data: bytes) -> bool:
+    """A file that is not a save container (zip, SAV, binary): the text parser takes it
+    as it is, whatever it holds (the json command's original behaviour)."""
+    if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
+        return False
+    if data.startswith(b"SAV0"):
+        return False
+    body = data[3:] if data.startswith(b"\xef\xbb\xbf") else data
+    if body.startswith(b"EU4bin") or body.startswith(b"HOI4bin"):
+        return False
+    # A token stream starts with a field id followed by '=' (0x0001), never seen in text.
+    return not (len(data) >= 6 and data[2:4] == b"\x01\x00")
+
+
+def _tokens_for(game: str, explicit: str | None) -> TokenTable | None:
+    path = resolve_token_file(game, explicit)
+    if path is None:
+        return None
+    return load_tokens(path)
+
+
+def _open(data: bytes, explicit_tokens: str | None) -> Save:
+    save = open_save(data)
+    needs = any(item.encoding == "binary" for item in save.entries)
+    if needs or explicit_tokens:
+        save.tokens = _tokens_for(save.game, explicit_tokens)
+    return save
+
+
+def _missing_tokens(container: Container) -> KernelError:
+    game = container.game
+    return KernelError(
+        f"this {game} save is binary and no token table was found: pass --tokens PATH or "
+        f"provide {expected_token_file(game)}"
+    )
+
+
+def _json(data: bytes, args: argparse.Namespace) -> bytes:
+    entry_name: str | None = args.entry
+    if _is_plain_text(data) and (entry_name is None or entry_name == ""):
+        return json_bytes(data, duplicate_keys=args.duplicate_keys, encoding=args.encoding)
+    save = _open(data, args.tokens)
+    item = save.entry(entry_name)
+    if item.encoding == "text":
+        return json_bytes(item.data, duplicate_keys=args.duplicate_keys, encoding=args.encoding)
+    if save.tokens is None:
+        raise _missing_tokens(save.container)
+    # Binary: melted to text (ironman flag kept), then the text parser's JSON.
+    doc = decode_binary(item.data, save.game, save.tokens)
+    body, _sizes, _unknown = melt_documents([doc], save.tokens, verbatim=True)
+    rules = MELT_RULES.get(save.game, MELT_RULES["unknown"])
+    encoding = args.encoding
+    if encoding == AUTO:
+        encoding = "utf8" if doc.rules.utf8 else "windows1252"
+    return json_bytes(rules.header + body, duplicate_keys=args.duplicate_keys, encoding=encoding)
+
+
+def _info(data: bytes, args: argparse.Namespace) -> bytes:
+    save = _open(data, args.tokens)
+    return msgspec.json.encode(save.info())
+
+
+def _melt(data: bytes, args: argparse.Namespace) -> bytes:
+    save = _open(data, args.tokens)
+    if save.kind in ("text", "sav-text"):
+        return data  # a text save is its own melt
+    if save.tokens is None and any(item.encoding == "binary" for item in save.entries):
+        raise _missing_tokens(save.container)
+    return save.melt(verbatim=args.verbatim).data
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -57,11 +189,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     try:
         if args.command == "json":
-            out = json_bytes(data, duplicate_keys=args.duplicate_keys, encoding=args.encoding)
+            out = _json(data, args) + b"\n"
+        elif args.command == "info":
+            out = _info(data, args) + b"\n"
+        elif args.command == "melt":
+            out = _melt(data, args)
         else:  # pragma: no cover - argparse only lets known commands through
             return 2
     except KernelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    sys.stdout.buffer.write(out + b"\n")
+    output: str | None = getattr(args, "output", None)
+    if output:
+        try:
+            with open(output, "wb") as f:
+                f.write(out)
+        except OSError as exc:
+            print(f"error: cannot write {output}: {exc.strerror or exc}", file=sys.stderr)
+            return 1
+        return 0
+    sys.stdout.buffer.write(out)
     return 0

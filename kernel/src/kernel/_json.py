@@ -300,15 +300,16 @@ class _Writer:
 
     def group(self, open_idx: int, close: int) -> bool:
         """Push a GROUPS frame if the object repeats a key; False when it does not."""
+        if not self._repeats_a_key(open_idx, close):
+            return False
         tokens = self.tokens
         tape = self.tape
         src = self.src
-        seen: dict[bytes, int] = {}
+        slots: dict[bytes, int] = {}
         keys: list[int] = []
         values: list[list[int]] = []
         rem_at = -1
         i = open_idx + 1
-        dup = False
         while i < close:
             t = tokens[i]
             if (t & 15) != KEY:
@@ -316,17 +317,14 @@ class _Writer:
                 break
             s = t >> 32
             name = src[s : s + ((t >> 8) & 0xFFFFFF)]
-            slot = seen.get(name, -1)
+            slot = slots.get(name, -1)
             if slot < 0:
-                seen[name] = len(keys)
+                slots[name] = len(keys)
                 keys.append(i)
                 values.append([i + 1])
             else:
-                dup = True
                 values[slot].append(i + 1)
             i = tape.after(i + 1)
-        if not dup:
-            return False
         f = _Frame(_F_GROUPS, 0, len(keys), True)
         items: list[int] = []
         for n in range(len(keys)):
@@ -339,6 +337,39 @@ class _Writer:
         f.close = close
         self.frames.append(f)
         return True
+
+    def _repeats_a_key(self, open_idx: int, close: int) -> bool:
+        """Whether a key comes twice among the object's pairs (before any bare value).
+
+        The common answer is no, so this pass only collects names in a set and stops at
+        the first repeat; the grouping itself is built only for objects that need it."""
+        tokens = self.tokens
+        src = self.src
+        seen: set[bytes] = set()
+        i = open_idx + 1
+        while i < close:
+            t = tokens[i]
+            if (t & 15) != KEY:
+                return False
+            s = t >> 32
+            name = src[s : s + ((t >> 8) & 0xFFFFFF)]
+            if name in seen:
+                return True
+            seen.add(name)
+            # Skip the value (and an operator or tag before it) without a call.
+            i += 1
+            t = tokens[i]
+            k = t & 15
+            if k == OP:
+                i += 1
+                t = tokens[i]
+                k = t & 15
+            if k == HEADER:
+                i += 1
+                t = tokens[i]
+                k = t & 15
+            i = (t >> 32) + 1 if k == OPEN else i + 1
+        return False
 
     def member(self, f: _Frame, t: int) -> None:
         """Write ``"key":`` (or ``["key",`` in kvp mode) as the next member of an object."""

@@ -1,0 +1,629 @@
+"""Opening a save of any game: container, documents on demand, and ``info()``.
+
+``open_save(data)`` detects the container (kernel._container) and parses nothing yet.
+``Save.document(name)`` parses one entry when asked: text through ``kernel.parse_text``
+(a ``Document``), binary through the binary decoder (a ``BinaryDocument``; it needs the
+token table to name fields). ``Save.info()`` reads what the file says about itself from
+the metadata (the ``meta`` entry, the SAV metadata, or the head of the gamestate):
+game, container, encoding, entries, version, date, player, multiplayer players, ironman,
+multiplayer, mods, DLCs. Fragments and trimmed saves give what they hold (other fields
+are None); a binary save without a token table reports ``tokens_needed``.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+from kernel._binary import (
+    BIN_I32,
+    BIN_TOKEN,
+    BinaryDocument,
+    binary_date,
+    binary_str,
+    date_text,
+    decode_binary,
+    key_name,
+)
+from kernel._container import (
+    DEFAULT_MAX_DECOMPRESSED,
+    DEFAULT_MAX_RATIO,
+    Container,
+    Entry,
+    content_hash,
+    open_container,
+)
+from kernel._document import Document
+from kernel._encoding import AUTO, decode
+from kernel._errors import KernelError
+from kernel._json import unescape
+from kernel._melt import Melted, melt_container
+from kernel._tape import (
+    BINARY,
+    CLOSE,
+    DEFAULT_MAX_DEPTH,
+    HEADER,
+    KEY,
+    KEY_ID,
+    OP,
+    OPEN,
+    QUOTED,
+    RUN,
+    SCALAR,
+    Tape,
+)
+from kernel._tokens import TokenTable, expected_token_file
+
+# info() reads at most this much of a gamestate that has to stand in for the metadata
+# (plain saves hold their meta at the top) or that holds the player list.
+HEAD_BYTES: Final = 1024 * 1024
+
+# Blocks that hold the metadata at the top of a document, by game.
+_META_BLOCKS: Final = {"ck3": "meta_data", "vic3": "meta_data", "eu5": "metadata"}
+
+
+class Save:
+    """An opened save: its container, and its documents parsed on demand."""
+
+    def __init__(
+        self, container: Container, tokens: TokenTable | None, max_depth: int = DEFAULT_MAX_DEPTH
+    ) -> None:
+        self.container = container
+        self.tokens = tokens
+        self.max_depth = max_depth
+        self._docs: dict[str, Document | BinaryDocument] = {}
+
+    @property
+    def game(self) -> str:
+        return self.container.game
+
+    @property
+    def kind(self) -> str:
+        return self.container.kind
+
+    @property
+    def entries(self) -> list[Entry]:
+        return self.container.entries
+
+    @property
+    def encoding(self) -> str:
+        """ "binary" if the metadata or gamestate is binary, else "text"."""
+        meta = self.container.meta()
+        main = self._main_entry()
+        for item in (meta, main):
+            if item is not None and item.encoding == "binary":
+                return "binary"
+        return "text"
+
+    @property
+    def tokens_needed(self) -> bool:
+        """Whether the save is binary and no token table was given."""
+        return self.tokens is None and any(
+            item.encoding == "binary" for item in self.container.entries
+        )
+
+    def _main_entry(self) -> Entry | None:
+        try:
+            return self.container.gamestate()
+        except KernelError:
+            return None
+
+    def entry(self, name: str | None = None) -> Entry:
+        """An entry by name; None: the main document (gamestate, game.eu4, the file)."""
+        if name is None:
+            return self.container.gamestate()
+        found = self.container.entry(name)
+        if found is None:
+            names = ", ".join(repr(item.name) for item in self.container.entries)
+            raise KernelError(f"no entry named {name!r} (entries: {names})")
+        return found
+
+    def document(self, name: str | None = None) -> Document | BinaryDocument:
+        """The parsed entry (cached): a Document for text, a BinaryDocument for binary."""
+        item = self.entry(name)
+        cached = self._docs.get(item.name)
+        if cached is not None:
+            return cached
+        doc = parse_entry(item, self.game, self.tokens, self.max_depth)
+        self._docs[item.name] = doc
+        return doc
+
+    def meta(self) -> Document | BinaryDocument | None:
+        """The metadata document (``meta`` entry or SAV metadata), None if there is none."""
+        if self.container.meta() is None:
+            return None
+        return self.document("meta")
+
+    def gamestate(self) -> Document | BinaryDocument:
+        return self.document(None)
+
+    def content_hash(self) -> str:
+        return content_hash(self.container)
+
+    def melt(self, *, verbatim: bool = False) -> Melted:
+        """The text save (see kernel._melt); binary saves need the token table."""
+        return melt_container(self.container, self.tokens, verbatim=verbatim)
+
+    def info(self) -> dict[str, object]:
+        return save_info(self)
+
+
+def parse_entry(
+    item: Entry,
+    game: str,
+    tokens: TokenTable | None,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    stop_after: int = -1,
+) -> Document | BinaryDocument:
+    """Parse one container entry: text to a Document, binary to a BinaryDocument."""
+    if item.encoding == "binary":
+        return decode_binary(item.data, game, tokens, max_depth=max_depth, stop_after=stop_after)
+    from kernel import parse_text
+
+    return parse_text(item.data, encoding=AUTO, max_depth=max_depth)
+
+
+def open_save(
+    data: bytes,
+    *,
+    tokens: TokenTable | None = None,
+    max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
+    max_ratio: int = DEFAULT_MAX_RATIO,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+) -> Save:
+    """Open a save of any supported game and container. Nothing is parsed yet; hostile
+    containers raise KernelError (see kernel._container)."""
+    container = open_container(data, max_decompressed=max_decompressed, max_ratio=max_ratio)
+    return Save(container, tokens, max_depth)
+
+
+# --- reading a tape, text or binary ------------------------------------------------------------
+
+
+class _View:
+    """Just enough of a reader over a text or binary tape for ``info``: keys by name,
+    scalars as strings, bare values of a list."""
+
+    def __init__(self, tape: Tape, utf8: bool, binary: BinaryDocument | None) -> None:
+        self.tape = tape
+        self.tokens = tape.tokens
+        self.src = tape.src
+        self.utf8 = utf8
+        self.binary = binary
+
+    def end(self, c: int) -> int:
+        """The CLOSE index of container ``c`` (-1: the root)."""
+        return len(self.tokens) if c < 0 else self.tokens[c] >> 32
+
+    def container(self, idx: int) -> int:
+        """The OPEN index of the value at ``idx``, or -2 if it is not a container."""
+        if idx < 0:
+            return -2
+        t = self.tokens[idx]
+        if (t & 15) == HEADER:
+            idx += 1
+            t = self.tokens[idx]
+        return idx if (t & 15) == OPEN else -2
+
+    def key(self, t: int) -> str:
+        k = t & 15
+        s = t >> 32
+        if k == KEY_ID:
+            binary = self.binary
+            assert binary is not None
+            return key_name(self.src, t, binary.tokens, binary.rules)
+        raw = self.src[s : s + ((t >> 8) & 0xFFFFFF)]
+        if (t >> 4) & 15 and self.binary is None:
+            raw = unescape(raw)
+        return decode(raw, self.utf8)
+
+    def pairs(self, c: int) -> list[tuple[str, int]]:
+        """(key, value index) of container ``c``, in order (duplicates kept)."""
+        tokens = self.tokens
+        out: list[tuple[str, int]] = []
+        if c == -2:
+            return out
+        i = c + 1
+        end = self.end(c)
+        while i < end:
+            t = tokens[i]
+            k = t & 15
+            if k == KEY or k == KEY_ID:
+                v = i + 1
+                if (tokens[v] & 15) == OP:
+                    v += 1
+                out.append((self.key(t), v))
+                i = self.tape.after(v)
+            elif k == CLOSE:
+                i += 1
+            else:
+                i = self.tape.after(i)
+        return out
+
+    def get(self, c: int, *names: str) -> int:
+        """The value of the first key of ``names`` found in container ``c``, else -1."""
+        found = self.pairs(c)
+        for name in names:
+            for key, v in found:
+                if key == name:
+                    return v
+        return -1
+
+    def block(self, c: int, name: str) -> int:
+        return self.container(self.get(c, name))
+
+    def text(self, idx: int, key: str = "") -> str | None:
+        """A scalar as a string (quotes removed; binary numbers and dates as text)."""
+        if idx < 0:
+            return None
+        t = self.tokens[idx]
+        k = t & 15
+        s = t >> 32
+        if k == SCALAR or k == QUOTED:
+            raw = self.src[s : s + ((t >> 8) & 0xFFFFFF)]
+            if k == QUOTED and self.binary is None:
+                raw = unescape(raw)
+            return decode(raw, self.utf8)
+        if k == BINARY:
+            binary = self.binary
+            assert binary is not None
+            if key and (t >> 4) & 15 == BIN_I32 and key in _DATE_KEYS:
+                date = binary_date(self.src, t, binary.rules, True)
+                if date is not None:
+                    return date_text(date).decode()
+            return binary_str(self.src, t, binary.rules, binary.tokens, key)
+        return None
+
+    def is_unknown_token(self, idx: int) -> bool:
+        """Whether the value is a field id the token table does not name."""
+        t = self.tokens[idx]
+        binary = self.binary
+        if binary is None or (t & 15) != BINARY or (t >> 4) & 15 != BIN_TOKEN:
+            return False
+        return binary.tokens is None or not binary.tokens.names[binary_token(self.src, t)]
+
+    def values(self, c: int) -> list[str]:
+        """The bare scalar values of container ``c`` as strings (containers skipped)."""
+        tokens = self.tokens
+        out: list[str] = []
+        if c == -2:
+            return out
+        i = c + 1
+        end = self.end(c)
+        while i < end:
+            t = tokens[i]
+            k = t & 15
+            if k == RUN:
+                s = t >> 32
+                for element in self.src[s : s + ((t >> 8) & 0xFFFFFF)].split():
+                    out.append(decode(element, self.utf8))
+                i += 1
+            elif k == SCALAR or k == QUOTED or k == BINARY:
+                value = self.text(i)
+                if value is not None:
+                    out.append(value)
+                i += 1
+            elif k == KEY or k == KEY_ID:
+                v = i + 1
+                if (tokens[v] & 15) == OP:
+                    v += 1
+                i = self.tape.after(v)
+            elif k == CLOSE:
+                i += 1
+            else:
+                i = self.tape.after(i)
+        return out
+
+    def containers(self, c: int) -> list[int]:
+        """The bare containers of container ``c`` (OPEN indexes)."""
+        tokens = self.tokens
+        out: list[int] = []
+        if c == -2:
+            return out
+        i = c + 1
+        end = self.end(c)
+        while i < end:
+            t = tokens[i]
+            k = t & 15
+            if k == OPEN:
+                out.append(i)
+                i = (t >> 32) + 1
+            elif k == KEY or k == KEY_ID:
+                v = i + 1
+                if (tokens[v] & 15) == OP:
+                    v += 1
+                i = self.tape.after(v)
+            elif k == CLOSE:
+                i += 1
+            else:
+                i = self.tape.after(i)
+        return out
+
+
+def binary_token(src: bytes, t: int) -> int:
+    s = t >> 32
+    return src[s] | (src[s + 1] << 8)
+
+
+_DATE_KEYS: Final = frozenset(("date", "meta_date", "game_date", "start_date"))
+
+
+def _view(doc: Document | BinaryDocument) -> _View:
+    if isinstance(doc, BinaryDocument):
+        return _View(doc.tape, doc.utf8, doc)
+    return _View(doc.tape, doc.utf8, None)
+
+
+def _head_document(
+    item: Entry, game: str, tokens: TokenTable | None, max_depth: int
+) -> Document | BinaryDocument | None:
+    """The head of a large document (whole entries up to HEAD_BYTES), None if unreadable."""
+    data = item.data
+    if item.encoding == "binary":
+        return decode_binary(data, game, tokens, max_depth=max_depth, stop_after=HEAD_BYTES)
+    from kernel import parse_text
+
+    if len(data) > HEAD_BYTES:
+        cut = data.rfind(b"\n", 0, HEAD_BYTES)
+        data = data[: cut if cut > 0 else HEAD_BYTES]
+    try:
+        return parse_text(data, encoding=AUTO, max_depth=max_depth)
+    except KernelError:
+        return None  # the cut fell inside a quoted string: no head information
+
+
+# --- info --------------------------------------------------------------------------------------
+
+
+def _yes(value: str | None) -> bool | None:
+    if value is None:
+        return None
+    lowered = value.lower()
+    if lowered in ("yes", "1", "true"):
+        return True
+    if lowered in ("no", "0", "false", ""):
+        return False
+    return None
+
+
+def _int(value: str | None) -> int | None:
+    if value is None:
+        return None
+    try:
+        return int(value)
+    except ValueError:
+        return None
+
+
+class _Info:
+    """The fields info() reports, filled from whatever documents are at hand."""
+
+    def __init__(self) -> None:
+        self.version: str | None = None
+        self.version_name: str | None = None
+        self.date: str | None = None
+        self.player: str | None = None
+        self.player_name: str | None = None
+        self.players: list[dict[str, str]] | None = None
+        self.ironman: bool | None = None
+        self.multiplayer: bool | None = None
+        self.mods: list[str] | None = None
+        self.dlcs: list[str] | None = None
+        self.save_name: str | None = None
+        self.campaign_id: str | None = None
+        self.found_meta = False
+
+
+def _read_meta(view: _View, game: str, info: _Info) -> None:
+    """The metadata fields of one document (its root, or its meta_data/metadata block).
+    Fields an earlier document gave are kept."""
+    root = -1
+    block = _META_BLOCKS.get(game, "")
+    if block:
+        inner = view.block(-1, block)
+        if inner >= 0:
+            root = inner
+    g = view.get
+    if info.date is None:
+        info.date = view.text(g(root, "date", "meta_date", "game_date"), "date")
+    if info.version is None:
+        version = view.block(root, "savegame_version")
+        if version >= 0:
+            info.found_meta = True
+            parts = [view.text(g(version, key)) for key in ("first", "second", "third", "forth")]
+            if all(part is not None for part in parts):
+                info.version = ".".join(part or "" for part in parts)
+            info.version_name = view.text(g(version, "name"))
+    if info.version is None:
+        info.version = _scalar(view, g(root, "version", "game_version"))
+    if info.version is not None:
+        info.found_meta = True  # a save's metadata names its version
+    if info.version is None:
+        versions = view.values(view.block(root, "savegame_versions"))
+        if versions:
+            info.version = versions[0]
+    if info.player is None and game in ("eu4", "hoi4"):
+        info.player = _scalar(view, g(root, "player"))
+    if info.player_name is None:
+        keys = ("displayed_country_name", "meta_player_name", "player_country_name", "name")
+        info.player_name = _scalar(view, g(root, *keys))
+    if info.save_name is None:
+        info.save_name = _scalar(view, g(root, "save_game"))
+    if info.campaign_id is None:
+        info.campaign_id = _scalar(view, g(root, "campaign_id"))
+    if info.ironman is None:
+        value = _scalar(view, g(root, "is_ironman", "ironman"))
+        flag = _yes(value)
+        if flag is None and game == "hoi4" and value:
+            flag = True  # HOI4 writes the ironman country's tag
+        if flag is None and game == "hoi4":
+            flag = _yes(view.text(g(view.block(root, "gameplaysettings"), "ironman")))
+        info.ironman = flag
+    if info.multiplayer is None:
+        info.multiplayer = _yes(_scalar(view, g(root, "multi_player", "multiplayer")))
+    if info.multiplayer is None:
+        count = _int(_scalar(view, g(root, "meta_number_of_players")))
+        if count is not None:
+            info.multiplayer = count > 1
+    if info.dlcs is None:
+        dlcs = view.container(g(root, "dlc_enabled", "dlcs", "enabled_dlcs", "required_dlcs"))
+        if dlcs >= 0:
+            info.dlcs = view.values(dlcs)
+    if info.mods is None:
+        info.mods = _mods(view, root)
+    if info.players is None:
+        _read_players(view, root, game, info)
+
+
+def _scalar(view: _View, idx: int) -> str | None:
+    """The value at ``idx`` as a string if it is a scalar (not a container)."""
+    if idx < 0 or view.container(idx) >= 0:
+        return None
+    return view.text(idx)
+
+
+def _mods(view: _View, root: int) -> list[str] | None:
+    named = view.block(root, "mods_enabled_names")
+    if named >= 0:
+        names: list[str] = []
+        for item in view.containers(named):
+            name = view.text(view.get(item, "name")) or view.text(view.get(item, "filename"))
+            if name is not None:
+                names.append(name)
+        return names
+    at = view.get(root, "mod_enabled", "enabled_mods", "mods")
+    if at >= 0 and view.container(at) >= 0:
+        return view.values(view.container(at))
+    return None
+
+
+def _read_players(view: _View, root: int, game: str, info: _Info) -> None:
+    """Multiplayer player names: EU4 players_countries (name, tag, …), HOI4
+    player_countries (TAG={user=…}), Stellaris player={ {name=… country=…} }."""
+    if game == "eu4":
+        flat = view.block(root, "players_countries")
+        if flat >= 0:
+            values = view.values(flat)
+            info.players = [
+                {"name": values[n], "tag": values[n + 1]} for n in range(0, len(values) - 1, 2)
+            ]
+    elif game == "hoi4":
+        countries = view.block(root, "player_countries")
+        if countries >= 0:
+            players: list[dict[str, str]] = []
+            for tag, v in view.pairs(countries):
+                user = view.text(view.get(view.container(v), "user"))
+                if user is not None:
+                    players.append({"name": user, "tag": tag})
+            info.players = players
+    elif game == "stellaris":
+        block = view.block(root, "player")
+        if block >= 0:
+            listed: list[dict[str, str]] = []
+            for item in view.containers(block):
+                name = view.text(view.get(item, "name"))
+                country = view.text(view.get(item, "country"))
+                if name is not None:
+                    entry = {"name": name}
+                    if country is not None:
+                        entry["country"] = country
+                    listed.append(entry)
+            info.players = listed
+
+
+def save_info(save: Save) -> dict[str, object]:
+    """See ``Save.info``."""
+    container = save.container
+    game = container.game
+    out: dict[str, object] = {
+        "game": game,
+        "container": container.kind,
+        "encoding": save.encoding,
+        "entries": [
+            {
+                "name": item.name,
+                "encoding": item.encoding,
+                "header": item.header,
+                "size": len(item.data),
+            }
+            for item in container.entries
+        ],
+    }
+    sav = container.sav_header
+    if sav is not None:
+        out["sav_header"] = {
+            "version": sav.version,
+            "format": sav.format,
+            "format_code": sav.format_code,
+            "metadata_length": sav.metadata_length,
+        }
+    out["content_hash"] = content_hash(container)
+    binary = any(item.encoding == "binary" for item in container.entries)
+    out["tokens_needed"] = binary and save.tokens is None
+    if binary and save.tokens is None:
+        out["token_file"] = expected_token_file(game)
+    info = _Info()
+    unknown: set[int] = set()
+    problems: list[str] = []
+    for doc in _info_documents(save, problems):
+        if isinstance(doc, BinaryDocument):
+            unknown.update(doc.unknown)
+        _read_meta(_view(doc), game, info)
+    if binary and save.tokens is not None:
+        out["unknown_tokens"] = len(unknown)
+    if info.ironman is None and info.found_meta and game in ("eu4", "stellaris"):
+        info.ironman = False  # their metadata names ironman only for ironman games
+    if info.multiplayer is None and info.players is not None:
+        info.multiplayer = len(info.players) > 1
+    out["version"] = info.version
+    if info.version_name is not None:
+        out["version_name"] = info.version_name
+    out["date"] = info.date
+    out["player"] = info.player
+    out["player_name"] = info.player_name
+    out["players"] = info.players
+    out["ironman"] = info.ironman
+    out["multiplayer"] = info.multiplayer
+    out["mods"] = info.mods
+    out["dlc_count"] = len(info.dlcs) if info.dlcs is not None else None
+    out["dlcs"] = info.dlcs
+    if info.save_name is not None:
+        out["save_name"] = info.save_name
+    if info.campaign_id is not None:
+        out["campaign_id"] = info.campaign_id
+    if problems:
+        out["problems"] = problems
+    return out
+
+
+def _info_documents(save: Save, problems: list[str]) -> list[Document | BinaryDocument]:
+    """The documents info() reads: the metadata, and the head of the gamestate when the
+    metadata is missing or the player list lives there. Binary ones only with tokens.
+    A document that does not parse is left out and its error added to ``problems``."""
+    container = save.container
+    game = container.game
+    docs: list[Document | BinaryDocument] = []
+    meta = container.meta()
+    main = save._main_entry()
+    readable = save.tokens is not None
+    if meta is not None and (meta.encoding == "text" or readable):
+        try:
+            docs.append(save.document("meta"))
+        except KernelError as exc:
+            problems.append(f"{meta.name}: {exc}")
+    need_main = meta is None or game in ("eu4", "hoi4", "stellaris")
+    if main is None or main is meta or not need_main:
+        return docs
+    if main.encoding == "binary" and not readable:
+        return docs
+    head = save._docs.get(main.name)
+    try:
+        if head is None:
+            head = _head_document(main, game, save.tokens, save.max_depth)
+    except KernelError as exc:
+        problems.append(f"{main.name or 'file'}: {exc}")
+    if head is not None:
+        docs.append(head)
+    return docs
+
+
+__all__ = ["Save", "open_save", "parse_entry", "save_info"]
