@@ -10,13 +10,29 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from kernel._binary import (
+    BIN_BOOL,
+    BIN_TOKEN,
+    BinaryDocument,
+    BinaryRules,
+    binary_bool,
+    binary_date,
+    binary_float,
+    binary_int,
+    binary_scalar_text,
+    binary_str,
+    key_name,
+    token_id,
+)
 from kernel._encoding import decode
 from kernel._errors import KernelError
 from kernel._json import to_json, unescape
 from kernel._scalars import Date, to_bool, to_date, to_float, to_int, to_u64
 from kernel._tape import (
+    BINARY,
     HEADER,
     KEY,
+    KEY_ID,
     MODE_ARRAY,
     MODE_OBJECT,
     OP,
@@ -27,16 +43,33 @@ from kernel._tape import (
     SCALAR,
     Tape,
 )
+from kernel._tokens import TokenTable
 
 _ELEMENT_RE: Final = re.compile(rb"[^ \t\r\n]+")
 
 
 class Document:
-    """A parsed file: its tape and how its text is decoded."""
+    """A parsed file: its tape and how its text is decoded.
 
-    def __init__(self, tape: Tape, utf8: bool) -> None:
+    A binary document also carries the game's number/date rules and the token table
+    that names its field ids; the same API then reads typed values and resolves keys.
+    """
+
+    def __init__(
+        self,
+        tape: Tape,
+        utf8: bool,
+        rules: BinaryRules | None = None,
+        tokens: TokenTable | None = None,
+    ) -> None:
         self.tape = tape
         self.utf8 = utf8
+        self.rules = rules
+        self.tokens = tokens
+
+    @property
+    def binary(self) -> bool:
+        return self.rules is not None
 
     @property
     def encoding(self) -> str:
@@ -46,7 +79,38 @@ class Document:
         return Container(self, -1, len(self.tape.tokens))
 
     def to_json(self, duplicate_keys: str = "group") -> bytes:
+        if self.rules is not None:
+            raise KernelError("JSON of a binary document: melt it first (kernel.melt)")
         return to_json(self.tape, self.utf8, duplicate_keys)
+
+    def key_text(self, t: int) -> str:
+        """The key of a KEY or KEY_ID token, as text."""
+        src = self.tape.src
+        rules = self.rules
+        if rules is not None:
+            return key_name(src, t, self.tokens, rules)
+        s = t >> 32
+        raw = src[s : s + ((t >> 8) & 0xFFFFFF)]
+        if (t >> 4) & 15:
+            raw = unescape(raw)
+        return decode(raw, self.utf8)
+
+    def key_id(self, key: str) -> int:
+        """The field id a binary document spells ``key`` with, or -1 (text, or unknown)."""
+        tokens = self.tokens
+        if self.rules is None:
+            return -1
+        if key.startswith("__unknown_0x") and len(key) == 16:
+            try:
+                return int(key[12:], 16)
+            except ValueError:
+                return -1
+        return -1 if tokens is None else tokens.id_of(key)
+
+
+def from_binary(decoded: BinaryDocument) -> Document:
+    """The read API over a decoded binary stream (keys named through its token table)."""
+    return Document(decoded.tape, decoded.rules.utf8, decoded.rules, decoded.tokens)
 
 
 class Value:
@@ -87,39 +151,81 @@ class Value:
     def is_quoted(self) -> bool:
         return self.start < 0 and (self._token() & 15) == QUOTED
 
+    def _binary_token(self) -> int:
+        """The token if this is a typed binary value, else -1."""
+        if self.start >= 0 or self.doc.rules is None:
+            return -1
+        t = self._token()
+        return t if (t & 15) == BINARY else -1
+
     def is_container(self) -> bool:
         k = self._token() & 15
         return k == OPEN or k == HEADER
 
     def raw(self) -> bytes:
-        """The scalar's bytes (escapes resolved for quoted strings)."""
-        src = self.doc.tape.src
+        """The scalar's bytes (escapes resolved for quoted strings); for a typed binary
+        value, its text as the game writes it (``1.500``, ``yes``, a field id's name)."""
+        doc = self.doc
+        src = doc.tape.src
         if self.start >= 0:
             return src[self.start : self.end]
         t = self._token()
         k = t & 15
+        rules = doc.rules
+        if k == BINARY and rules is not None:
+            return binary_scalar_text(src, t, rules, doc.tokens)
         if k != SCALAR and k != QUOTED:
             raise KernelError("expected a scalar, found a container", self.offset)
         s = t >> 32
         data = src[s : s + ((t >> 8) & 0xFFFFFF)]
-        return unescape(data) if k == QUOTED else data
+        return unescape(data) if k == QUOTED and rules is None else data
 
     def as_str(self) -> str:
+        rules = self.doc.rules
+        if rules is not None and self.start < 0:
+            t = self._token()
+            if (t & 15) == BINARY:
+                return binary_str(self.doc.tape.src, t, rules, self.doc.tokens)
         return decode(self.raw(), self.doc.utf8)
 
     def as_int(self) -> int:
+        t = self._binary_token()
+        if t >= 0:
+            if (t >> 4) & 15 == BIN_BOOL:  # as in text: yes/no are not integers
+                raise KernelError("not an integer: a boolean", t >> 32)
+            return binary_int(self.doc.tape.src, t)
         return to_int(self.raw(), self.offset)
 
     def as_u64(self) -> int:
+        t = self._binary_token()
+        if t >= 0:
+            value = binary_int(self.doc.tape.src, t)
+            if value < 0:
+                raise KernelError("not an unsigned 64-bit integer", t >> 32)
+            return value
         return to_u64(self.raw(), self.offset)
 
     def as_float(self) -> float:
+        t = self._binary_token()
+        rules = self.doc.rules
+        if t >= 0 and rules is not None:
+            return binary_float(self.doc.tape.src, t, rules)
         return to_float(self.raw(), self.offset)
 
     def as_bool(self) -> bool:
+        t = self._binary_token()
+        if t >= 0:
+            return binary_bool(self.doc.tape.src, t)
         return to_bool(self.raw(), self.offset)
 
     def as_date(self) -> Date:
+        t = self._binary_token()
+        rules = self.doc.rules
+        if t >= 0 and rules is not None:
+            date = binary_date(self.doc.tape.src, t, rules, True)
+            if date is None:
+                raise KernelError("not a date: a binary value", t >> 32)
+            return date
         return to_date(self.raw(), self.offset)
 
     def tag(self) -> str:
@@ -131,6 +237,8 @@ class Value:
             return ""
         s = t >> 32
         raw = self.doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
+        if self.doc.rules is not None:
+            return decode(raw, self.doc.utf8)
         return decode(unescape(raw) if (t >> 4) & 15 else raw, self.doc.utf8)
 
     def as_container(self) -> Container:
@@ -172,13 +280,6 @@ class Container:
             return True
         return ((self.doc.tape.tokens[self.open_idx] >> 4) & 15) == MODE_OBJECT
 
-    def _key_text(self, t: int) -> str:
-        s = t >> 32
-        raw = self.doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
-        if (t >> 4) & 15:
-            raw = unescape(raw)
-        return decode(raw, self.doc.utf8)
-
     def entries(self) -> list[Entry]:
         """Every entry in order: pairs and bare values alike."""
         doc = self.doc
@@ -189,14 +290,14 @@ class Container:
         while i < self.close_idx:
             t = tokens[i]
             k = t & 15
-            if k == KEY:
+            if k == KEY or k == KEY_ID:
                 v = i + 1
                 op = "="
                 tv = tokens[v]
                 if (tv & 15) == OP:
                     op = OP_TEXT[(tv >> 4) & 15]
                     v += 1
-                out.append(Entry(self._key_text(t), op, Value(doc, v)))
+                out.append(Entry(doc.key_text(t), op, Value(doc, v)))
                 i = tape.after(v)
             elif k == RUN:
                 s = t >> 32
@@ -218,7 +319,9 @@ class Container:
 
     def raw_values(self) -> list[bytes]:
         """The bare scalar values' bytes, fast (containers among them are skipped)."""
-        tape = self.doc.tape
+        doc = self.doc
+        rules = doc.rules
+        tape = doc.tape
         tokens = tape.tokens
         src = tape.src
         out: list[bytes] = []
@@ -234,9 +337,41 @@ class Container:
                 out.append(src[s : s + ((t >> 8) & 0xFFFFFF)])
             elif k == QUOTED:
                 s = t >> 32
-                out.append(unescape(src[s : s + ((t >> 8) & 0xFFFFFF)]))
-            i = tape.after(i + 1) if k == KEY else tape.after(i)
+                raw = src[s : s + ((t >> 8) & 0xFFFFFF)]
+                out.append(raw if rules is not None else unescape(raw))
+            elif k == BINARY and rules is not None:
+                out.append(binary_scalar_text(src, t, rules, doc.tokens))
+            i = tape.after(i + 1) if k == KEY or k == KEY_ID else tape.after(i)
         return out
+
+    def _find_binary(self, key: str, first: bool) -> list[Value]:
+        """``_find`` for binary documents: field ids compare as ids, other keys by text."""
+        doc = self.doc
+        tape = doc.tape
+        tokens = tape.tokens
+        src = tape.src
+        wanted = doc.key_id(key)
+        found: list[Value] = []
+        i = self.open_idx + 1
+        while i < self.close_idx:
+            t = tokens[i]
+            k = t & 15
+            if k == KEY or k == KEY_ID:
+                v = i + 1
+                if (tokens[v] & 15) == OP:
+                    v += 1
+                if k == KEY_ID and (t >> 4) & 15 == BIN_TOKEN:
+                    hit = wanted >= 0 and token_id(src, t) == wanted
+                else:
+                    hit = doc.key_text(t) == key
+                if hit:
+                    found.append(Value(doc, v))
+                    if first:
+                        return found
+                i = tape.after(v)
+            else:
+                i = tape.after(i)
+        return found
 
     def _find(self, key: bytes, first: bool) -> list[Value]:
         doc = self.doc
@@ -263,10 +398,15 @@ class Container:
 
     def get(self, key: str) -> Value | None:
         """The first value under ``key`` (keys compare as the file spells them)."""
-        found = self._find(self._encode(key), True)
+        if self.doc.rules is not None:
+            found = self._find_binary(key, True)
+        else:
+            found = self._find(self._encode(key), True)
         return found[0] if found else None
 
     def get_all(self, key: str) -> list[Value]:
+        if self.doc.rules is not None:
+            return self._find_binary(key, False)
         return self._find(self._encode(key), False)
 
     def _encode(self, key: str) -> bytes:

@@ -18,6 +18,7 @@ import msgspec
 
 from kernel._build import COMPILED
 from kernel._encoding import decode
+from kernel._native import i64
 from kernel._scalars import (
     CL_FALSE,
     CL_FLOAT,
@@ -80,27 +81,29 @@ def _ws_to_comma() -> bytes:
 _WS_TO_COMMA: Final = _ws_to_comma()
 
 
-def _plain_text(src: bytes, s: int, e: int) -> bool:
+def _plain_text(src: bytes, s: i64, e: i64) -> bool:
     """Whether src[s:e] is printable ASCII without quote or backslash (JSON as it is)."""
-    for i in range(s, e):
+    i: i64 = s
+    c: i64 = 0
+    while i < e:
         c = src[i]
         if c < 32 or c > 126 or c == 34 or c == 92:
             return False
+        i += 1
     return True
 
 
-def _is_ws(c: int) -> bool:
-    return c == 32 or c == 9 or c == 10 or c == 13
-
-
-def _run_shape(src: bytes, s: int, e: int) -> int:
+def _run_shape(src: bytes, s: i64, e: i64) -> i64:
     """One pass over a RUN (the compiled build's _PLAIN_NUMBERS_RE): element count << 2,
     | _RUN_PLAIN if every element matches _PLAIN_NUMBER, | _RUN_SINGLE_SEPARATORS if
     every separator is one byte (so a byte translation makes the JSON)."""
     plain = True
     single = True
-    count = 0
-    i = s
+    count: i64 = 0
+    i: i64 = s
+    j: i64 = 0
+    k: i64 = 0
+    digits: i64 = 0
     while i < e:
         count += 1
         if src[i] == 45:  # -
@@ -116,19 +119,20 @@ def _run_shape(src: bytes, s: int, e: int) -> int:
             while i < e and 48 <= src[i] <= 57:
                 i += 1
             ok = ok and 0 < i - k <= 5
-        if i < e and not _is_ws(src[i]):
+        # (Whitespace inside a run is only " \t\r\n": the lexer's separators.)
+        if i < e and src[i] != 32 and src[i] != 9 and src[i] != 10 and src[i] != 13:
             ok = False
-            while i < e and not _is_ws(src[i]):
+            while i < e and src[i] != 32 and src[i] != 9 and src[i] != 10 and src[i] != 13:
                 i += 1
         if not ok:
             plain = False
         if i < e:
             i += 1
-            if i < e and _is_ws(src[i]):
+            if i < e and (src[i] == 32 or src[i] == 9 or src[i] == 10 or src[i] == 13):
                 single = False
-                while i < e and _is_ws(src[i]):
+                while i < e and (src[i] == 32 or src[i] == 9 or src[i] == 10 or src[i] == 13):
                     i += 1
-    shape = count << 2
+    shape: i64 = count << 2
     if plain:
         shape |= _RUN_PLAIN
     if single:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Final
 
 from kernel._errors import KernelError
+from kernel._native import i64
 
 CL_STRING: Final = 0  # plain ASCII text, safe inside JSON quotes as it is
 CL_ESCAPE: Final = 1  # text that needs decoding or JSON escaping
@@ -23,23 +24,24 @@ _U64_MAX: Final = 18446744073709551615
 _I64_MIN: Final = -9223372036854775808
 
 
-def classify(src: bytes, start: int, end: int) -> int:
+def classify(src: bytes, start: i64, end: i64) -> int:
     """The JSON class of ``src[start:end]`` (one pass over the bytes, no allocation)."""
-    n = end - start
+    n: i64 = end - start
     if n == 0:
         return CL_STRING
-    c = src[start]
+    c: i64 = src[start]
     if c == 121 and n == 3 and src[start + 1] == 101 and src[start + 2] == 115:  # yes
         return CL_TRUE
     if c == 110 and n == 2 and src[start + 1] == 111:  # no
         return CL_FALSE
-    i = start
+    i: i64 = start
     if c == 45 or c == 43:  # sign
         i += 1
-    digits = 0
-    dots = 0
+    digits: i64 = 0
+    dots: i64 = 0
     numeric = i < end
-    j = i
+    j: i64 = i
+    d: i64 = 0
     while j < end:
         d = src[j]
         if 48 <= d <= 57:
@@ -91,9 +93,9 @@ def json_float(raw: bytes) -> bytes:
     return repr(float(raw)).encode()
 
 
-def is_json_number(src: bytes, start: int, end: int) -> bool:
+def is_json_number(src: bytes, start: i64, end: i64) -> bool:
     """Whether the token is already in JSON number syntax (so it can be copied as it is)."""
-    i = start
+    i: i64 = start
     if src[i] == 45:
         i += 1
     if i >= end:

@@ -268,7 +268,7 @@ class TapeBuilder:
         elif k == QUOTED:
             tokens[last] = (t & ~255) | (1 << 4) | KEY
         elif k == BINARY:
-            tokens[last] = (t & ~255) | KEY_ID  # a typed value used as a key (rare)
+            tokens[last] = (t & ~15) | KEY_ID  # a typed value used as a key: keeps its type
         if self.mode == MODE_EMPTY:
             self.mode = MODE_OBJECT
 

@@ -12,6 +12,7 @@ import re
 from typing import Final
 
 from kernel._errors import KernelError
+from kernel._native import i64
 from kernel._tape import (
     DEFAULT_MAX_DEPTH,
     OP_EQ,
@@ -72,7 +73,7 @@ def _elements() -> bytes:
 _ELEM: Final = _elements()
 
 
-def _run_end(src: bytes, i: int, n: int) -> int:
+def _run_end(src: bytes, i: i64, n: i64) -> i64:
     """End of the run of bare scalars starting at ``i``; when there is none, -1 - the end
     of the first element (so the caller need not scan it again).
 
@@ -82,12 +83,14 @@ def _run_end(src: bytes, i: int, n: int) -> int:
     ``_TOKEN_RE`` matches.
     """
     elem = _ELEM
-    j = i
+    j: i64 = i
     while j < n and elem[src[j]]:
         j += 1
-    first = j
-    count = 1
-    prev = -1
+    first: i64 = j
+    count: i64 = 1
+    prev: i64 = -1
+    k: i64 = 0
+    c: i64 = 0
     while True:
         k = j
         while k < n:
@@ -109,10 +112,10 @@ def _run_end(src: bytes, i: int, n: int) -> int:
     return prev if count >= 3 else -1 - first
 
 
-def _valid_run_end(src: bytes, j: int, n: int) -> bool:
+def _valid_run_end(src: bytes, j: i64, n: i64) -> bool:
     if j >= n:
         return True
-    c = src[j]
+    c: i64 = src[j]
     if c == 125 or c == 34:  # } "
         return True
     if _CLASS[c] != _C_SPACE:
@@ -142,8 +145,14 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
     builder = TapeBuilder(src, max_depth)
     cls = _CLASS
     elem = _ELEM
-    n = len(src)
-    i = pos
+    n: i64 = len(src)
+    i: i64 = pos
+    j: i64 = 0
+    k: i64 = 0
+    r: i64 = 0
+    c: i64 = 0
+    t: i64 = 0
+    d: i64 = 0
     while i < n:
         c = src[i]
         t = cls[c]
@@ -226,9 +235,11 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
     return builder.finish(n)
 
 
-def quote_end(src: bytes, start: int) -> int:
+def quote_end(src: bytes, start: i64) -> i64:
     """Offset of the quote closing the string opened at ``start`` (backslash escapes)."""
-    j = start + 1
+    j: i64 = start + 1
+    q: i64 = 0
+    k: i64 = 0
     while True:
         q = src.find(b'"', j)
         if q < 0:

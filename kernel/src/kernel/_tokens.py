@@ -61,6 +61,7 @@ class TokenTable:
             raise ValueError("a token table holds exactly 65536 slots")
         self.names = names
         self.source = source  # where it was loaded from (for messages)
+        self._ids: dict[str, int] | None = None
         count = 0
         for name in names:
             if name:
@@ -78,6 +79,17 @@ class TokenTable:
 
     def name(self, token_id: int) -> str:
         return self.names[token_id]
+
+    def id_of(self, name: str) -> int:
+        """The id of a name, or -1 (the reverse map is built on first use)."""
+        ids = self._ids
+        if ids is None:
+            ids = {}
+            for token_id, token_name in enumerate(self.names):
+                if token_name and token_name not in ids:
+                    ids[token_name] = token_id
+            self._ids = ids
+        return ids.get(name, -1)
 
     def __len__(self) -> int:
         return self.count
