@@ -1,0 +1,7 @@
+"""EU4 save analysis: ``analyze(data) -> Eu4Analysis`` (payload types in ``kernel.eu4.types``)."""
+
+from __future__ import annotations
+
+from kernel.eu4.analyze import analysis_json, analyze
+
+__all__ = ["analysis_json", "analyze"]

@@ -1,0 +1,413 @@
+"""``analyze(data)``: the EU4 analysis payload of a save file.
+
+The container is opened once (``kernel._container.open_container``); the ``meta`` and
+``gamestate`` documents are parsed by ``_documents`` (the seam where the binary decoder
+plugs in); then the gamestate's top level is walked once, keeping only the sections the
+analysis reads. Every section is read through the Document API (``Container`` /
+``Value``), never the tape, and only as deep as needed: a country's armies are counted,
+its history is walked only for the detailed view, and everything else is skipped in O(1).
+"""
+
+from __future__ import annotations
+
+import gc
+import os
+from collections.abc import Sequence
+from typing import Final
+
+import msgspec
+
+from kernel import parse_text
+from kernel._binary import decode_binary
+from kernel._container import Container as FileContainer
+from kernel._container import Entry as FileEntry
+from kernel._container import content_hash, open_container
+from kernel._document import Document, from_binary
+from kernel._errors import KernelError
+from kernel._scalars import Date
+from kernel._tokens import TokenTable, expected_token_file, load_tokens
+from kernel.eu4._achievements import World, add_world_state, evaluate
+from kernel.eu4._budget import budget
+from kernel.eu4._countries import (
+    CountryData,
+    add_provinces,
+    country_name,
+    country_rows,
+    read_countries,
+)
+from kernel.eu4._details import country_details
+from kernel.eu4._diplomacy import overlords, read_dependencies
+from kernel.eu4._history import scan_histories, starting_tag
+from kernel.eu4._info import (
+    META_KEYS,
+    Meta,
+    campaign_length,
+    current_age,
+    difficulty,
+    gameplay_options,
+    mods,
+    multiplayer,
+    observer,
+    opt_flag,
+    patch_text,
+    player_names,
+    players,
+    save_date,
+    tax_manpower,
+    version,
+)
+from kernel.eu4._leaderboard import GateInput, gate, leaderboard
+from kernel.eu4._ledgers import read_ledgers
+from kernel.eu4._playthrough import playthrough_id
+from kernel.eu4._provinces import development_distribution, read_provinces
+from kernel.eu4._read import (
+    Fields,
+    container_of,
+    date,
+    days_since_1444,
+    flag,
+    iso,
+    iso_text,
+    pick,
+    text,
+    texts,
+)
+from kernel.eu4._wars import casualties, read_wars
+from kernel.eu4.types import (
+    AchievementResult,
+    Achievements,
+    Budget,
+    CountryDetails,
+    Eu4Analysis,
+    ProvinceRow,
+    SaveInfo,
+)
+
+# The gamestate sections the analysis reads (first occurrence), besides the meta keys
+# that plain text saves carry at their top.
+_SECTIONS: Final = frozenset(
+    (
+        "players_countries",
+        "gameplaysettings",
+        "start_date",
+        "current_age",
+        "achievement_ok",
+        "provinces",
+        "countries",
+        "diplomacy",
+        "empire",
+        "religion_instance_data",
+        "military_hegemon",
+        "naval_hegemon",
+        "economic_hegemon",
+        "income_statistics",
+        "nation_size_statistics",
+        "score_statistics",
+        "inflation_statistics",
+        "map_area_data",
+    )
+)
+_TOP_SINGLE: Final = _SECTIONS | META_KEYS
+_TOP_REPEATED: Final = frozenset(("active_war", "previous_war"))
+_NONE: Final[frozenset[str]] = frozenset()
+
+BINARY_MESSAGE: Final = (
+    "binary save: a token table is needed to read it (EU4 ironman and binary saves name "
+    "their fields by 16-bit ids, and the table is not distributable)"
+)
+
+
+def token_table(tokens: object | None) -> TokenTable | None:
+    """``tokens`` as a table: a ``TokenTable``, or the path of a token file."""
+    if tokens is None or isinstance(tokens, TokenTable):
+        return tokens
+    if isinstance(tokens, (str, os.PathLike)):
+        return load_tokens(tokens)
+    raise TypeError(f"tokens must be a kernel.TokenTable or a path, not {type(tokens).__name__}")
+
+
+def _parse(entry: FileEntry, table: TokenTable | None) -> Document:
+    if entry.encoding == "binary":
+        if table is None:
+            raise KernelError(
+                f"{BINARY_MESSAGE}; pass tokens= (a token table, or the path of "
+                f"{expected_token_file('eu4')})"
+            )
+        return from_binary(decode_binary(entry.data, "eu4", table))
+    return parse_text(entry.data)
+
+
+def _documents(container: FileContainer, tokens: object | None) -> tuple[Document | None, Document]:
+    """(meta, gamestate) documents of an opened EU4 save.
+
+    The seam between containers and the analysis: text entries are parsed with
+    ``kernel.parse_text``; binary entries are decoded with the token table and read through
+    the same Document API (field ids named by the table). A plain save has no meta entry
+    (its meta keys are at the top of the gamestate): meta is None then. Raises
+    ``KernelError`` for a binary save without a token table.
+    """
+    table = token_table(tokens)
+    game_doc = _parse(container.gamestate(), table)
+    meta = container.meta()
+    meta_doc = _parse(meta, table) if meta is not None and meta.data else None
+    return meta_doc, game_doc
+
+
+def analyze(
+    data: bytes, *, tokens: object | None = None, details_for: Sequence[str] = ()
+) -> Eu4Analysis:
+    """The analysis of an EU4 save: zip or plain, text or binary.
+
+    ``tokens`` (a ``kernel.TokenTable`` or a token file's path) names the fields of binary
+    saves. ``details_for`` asks for the detailed view of more countries than the players'.
+    Raises ``KernelError`` for files the kernel rejects (not a save, another game, a
+    binary save without a token table). Trimmed saves and fragments give what they hold.
+    """
+    container = open_container(data)
+    if container.game != "eu4" and container.game != "unknown":
+        raise KernelError(f"not an EU4 save: this is a {container.game} file")
+    meta_doc, game_doc = _documents(container, tokens)
+    enabled = gc.isenabled()
+    gc.disable()  # nothing built here is cyclic; collections would rescan the tape
+    try:
+        return _analyze(container, meta_doc, game_doc, details_for)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def analysis_json(data: bytes, *, tokens: object | None = None) -> bytes:
+    """``analyze`` encoded as JSON (what ``python -m kernel analyze`` prints)."""
+    return msgspec.json.encode(analyze(data, tokens=tokens))
+
+
+def _missing(warnings: list[str], head: Fields, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        if head.get(key) is None:
+            warnings.append(f"no {key} section: the save is trimmed or a fragment")
+
+
+def _analyze(
+    container: FileContainer,
+    meta_doc: Document | None,
+    game_doc: Document,
+    details_for: Sequence[str],
+) -> Eu4Analysis:
+    head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
+    meta_fields = pick(meta_doc.root(), META_KEYS, _NONE) if meta_doc is not None else None
+    meta = Meta(meta_fields, head)
+    warnings: list[str] = []
+    if meta.get("date") is None:
+        warnings.append("no date: the save is a fragment (1444-11-11 assumed)")
+    _missing(
+        warnings,
+        head,
+        (
+            "provinces",
+            "countries",
+            "income_statistics",
+            "nation_size_statistics",
+            "score_statistics",
+            "inflation_statistics",
+        ),
+    )
+
+    v = version(meta)
+    when = save_date(meta)
+    start = date(head.get("start_date"))
+    days = days_since_1444(when)
+    player_tag = text(meta.get("player"))
+    player_name = text(meta.get("displayed_country_name"))
+
+    provinces = read_provinces(container_of(head.get("provinces")))
+    countries = read_countries(container_of(head.get("countries")))
+    add_provinces(countries, provinces)
+    dependencies = read_dependencies(container_of(head.get("diplomacy")))
+    rows = country_rows(countries, player_tag, player_name, overlords(dependencies))
+    budgets: list[Budget] = []
+    for row in rows:
+        country = countries.get(row.tag)
+        if country is not None:
+            budgets.append(budget(country))
+    ledgers = read_ledgers(
+        head.get("income_statistics"),
+        head.get("nation_size_statistics"),
+        head.get("score_statistics"),
+        head.get("inflation_statistics"),
+    )
+    wars, latest_war = read_wars(head.all("active_war"), head.all("previous_war"))
+
+    humans: list[str] = []
+    for country in countries.values():
+        if country.human:
+            humans.append(country.tag)
+    content_date = Date.from_days((start if start is not None else when).days() + 1)
+    scan = scan_histories(countries, content_date)
+    start_tag = starting_tag(countries, player_tag) if countries else None
+    start_country = countries.get(start_tag) if start_tag is not None else None
+
+    details = _details(
+        countries, provinces, head, v.second, player_tag, player_name, humans, details_for
+    )
+
+    pairs = players(meta)
+    is_multiplayer = multiplayer(meta, pairs)
+    options = gameplay_options(head.get("gameplaysettings"))
+    tm = tax_manpower(options)
+    ironman = flag(meta.get("is_ironman"))
+    is_observer = observer(meta)
+    rnw = flag(meta.get("is_random_new_world"))
+    ach_ok = opt_flag(head.get("achievement_ok"))
+    age = current_age(head) or ""
+
+    latest = scan.latest
+    if latest_war is not None and (latest is None or latest < latest_war):
+        latest = latest_war
+    gate_conditions = gate(
+        GateInput(
+            encoding=game_doc_encoding(container),
+            ironman=ironman,
+            multiplayer=is_multiplayer,
+            observer=is_observer,
+            achievement_ok=ach_ok,
+            humans=humans,
+            tax_manpower=tm,
+            random_new_world=rnw,
+            save_date=when,
+            latest_history=latest,
+            starting_tag=start_tag,
+        )
+    )
+    eligible = True
+    for cond in gate_conditions:
+        if not cond.completed:
+            eligible = False
+    world = World(
+        player_tag if player_tag in countries or not humans else humans[0],
+        start_tag,
+        countries,
+        provinces,
+        dependencies,
+        v.second,
+        when,
+        start,
+        age,
+    )
+    add_world_state(
+        world,
+        head.get("empire"),
+        [
+            ("military", head.get("military_hegemon")),
+            ("naval", head.get("naval_hegemon")),
+            ("economic", head.get("economic_hegemon")),
+        ],
+        head.get("religion_instance_data"),
+    )
+    results = evaluate(world)
+    completed = _completed(results) if eligible else []
+
+    info = SaveInfo(
+        date=iso_text(when),
+        start_date=iso(start),
+        days=days,
+        days_from_start=when.days() - start.days() if start is not None else days,
+        version=v,
+        patch=patch_text(v),
+        savegame_versions=texts(meta.get("savegame_versions")),
+        save_game=text(meta.get("save_game")),
+        player_tag=player_tag,
+        player_name=player_name,
+        players=pairs,
+        player_names=player_names(pairs) if is_multiplayer else [],
+        human_tags=humans,
+        starting_tag=start_tag,
+        starting_name=_name_of(start_country, start_tag, player_tag, player_name),
+        difficulty=difficulty(options),
+        tax_manpower=tm,
+        gameplay_options=options,
+        ironman=ironman,
+        multiplayer=is_multiplayer,
+        observer=is_observer,
+        random_new_world=rnw,
+        achievement_ok=ach_ok,
+        mods=mods(meta),
+        dlc=texts(meta.get("dlc_enabled")),
+        campaign_id=text(meta.get("campaign_id")),
+        campaign_length=campaign_length(meta),
+        playthrough_id=playthrough_id(countries, scan),
+        content_hash=content_hash(container),
+        encoding="binary" if game_doc_encoding(container) == "binary" else "text",
+        container=container.kind,
+        current_age=age or None,
+        checksum=text(meta.get("checksum")),
+    )
+    return Eu4Analysis(
+        info=info,
+        countries=rows,
+        ledgers=ledgers,
+        budgets=budgets,
+        wars=wars,
+        casualties=casualties(countries),
+        details=details,
+        provinces=provinces,
+        development=development_distribution(provinces),
+        achievements=Achievements(
+            eligible=eligible, gate=gate_conditions, results=results, completed=completed
+        ),
+        leaderboard=leaderboard(
+            gate_conditions,
+            world.normal_start,
+            world.custom_nation,
+            v.first,
+            v.second,
+            days,
+        ),
+        warnings=warnings,
+    )
+
+
+def game_doc_encoding(container: FileContainer) -> str:
+    return container.gamestate().encoding
+
+
+def _completed(results: list[AchievementResult]) -> list[int]:
+    out: list[int] = []
+    for result in results:
+        if result.completed:
+            out.append(result.id)
+    return out
+
+
+def _name_of(
+    country: CountryData | None, tag: str | None, player_tag: str, player_name: str
+) -> str | None:
+    if tag is None:
+        return None
+    if country is not None:
+        return country_name(country, player_tag, player_name)
+    return tag
+
+
+def _details(
+    countries: dict[str, CountryData],
+    provinces: list[ProvinceRow],
+    head: Fields,
+    minor: int,
+    player_tag: str,
+    player_name: str,
+    humans: list[str],
+    details_for: Sequence[str],
+) -> list[CountryDetails]:
+    wanted: list[str] = []
+    for tag in [player_tag, *humans, *details_for]:
+        if tag and tag not in wanted and tag in countries:
+            wanted.append(tag)
+    out: list[CountryDetails] = []
+    map_area_data = head.get("map_area_data")
+    for tag in wanted:
+        out.append(
+            country_details(
+                countries[tag], provinces, map_area_data, minor, player_tag, player_name
+            )
+        )
+    return out
