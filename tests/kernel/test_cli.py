@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
     return subprocess.run(
@@ -59,3 +61,28 @@ def test_help_documents_every_command() -> None:
     sub = run("json", "--help")
     assert b"--duplicate-keys" in sub.stdout and b"--encoding" in sub.stdout
     assert b"Traceback" not in done.stderr + sub.stderr
+
+
+CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
+
+
+def test_analyze_prints_the_payload() -> None:
+    save = CORPUS / "saves" / "eu4" / "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
+    if not save.exists():
+        pytest.skip("corpus not present")
+    done = run("analyze", str(save))
+    assert done.returncode == 0, done.stderr
+    info = json.loads(done.stdout)["info"]
+    # As the save's header says: date=1464.12.30, player="SWE", two human players.
+    assert info["date"] == "1464-12-30"
+    assert info["player_tag"] == "SWE"
+    assert info["player_names"] == ["Balain of Ibelin", "Matt"]
+
+
+def test_analyze_rejects_other_games_in_one_line(tmp_path: Path) -> None:
+    f = tmp_path / "x.txt"
+    f.write_bytes(b'SAV0102a40f789f000067c4\nmeta_data={ meta_date=867.1.1 meta_player_name="x" }')
+    done = run("analyze", str(f))
+    assert done.returncode == 1
+    assert len(done.stderr.decode().splitlines()) == 1
+    assert done.stderr.startswith(b"error: ")

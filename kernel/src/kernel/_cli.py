@@ -3,6 +3,7 @@
     python -m kernel info FILE [--tokens PATH]
     python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
     python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
+    python -m kernel analyze FILE [--tokens PATH] [--country TAG]…
 
 Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``.
 """
@@ -99,7 +100,36 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="keep the ironman flag (by default it is dropped, as the game expects)",
     )
+    analyze_cmd = commands.add_parser(
+        "analyze",
+        help="print the EU4 analysis of a save as JSON",
+        description="Analyze an EU4 save (text, zipped, or binary with a token table) and "
+        "print the analysis payload as JSON: save info, countries, ledgers, budgets, wars, "
+        "the player's details, provinces, achievements and leaderboard eligibility "
+        "(schema: docs/eu4-analysis.schema.json).",
+    )
+    analyze_cmd.add_argument("file", metavar="FILE", help="the save to read ('-' for stdin)")
+    analyze_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
+    analyze_cmd.add_argument(
+        "--country",
+        metavar="TAG",
+        action="append",
+        default=[],
+        help="also give the detailed view (rulers, estates, …) of this country; repeatable",
+    )
     return parser
+
+
+def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
+    from kernel.eu4 import analyze  # the EU4 package loads only for this command
+
+    tokens: TokenTable | None = None
+    if args.tokens:
+        tokens = load_tokens(args.tokens)
+    else:
+        path = resolve_token_file("eu4", None)
+        tokens = load_tokens(path) if path is not None else None
+    return msgspec.json.encode(analyze(data, tokens=tokens, details_for=tuple(args.country)))
 
 
 def _read(path: str) -> bytes:
@@ -194,6 +224,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = _info(data, args) + b"\n"
         elif args.command == "melt":
             out = _melt(data, args)
+        elif args.command == "analyze":
+            out = _analyze(data, args) + b"\n"
         else:  # pragma: no cover - argparse only lets known commands through
             return 2
     except KernelError as exc:
