@@ -9,7 +9,11 @@ On the largest text gamestates of ../shared/corpus (EU4 17.5 MB, Stellaris 39 MB
 - jomini 0.10 in Node: parse only (document built, one value queried) and parse -> JSON;
 - our kernel compiled by mypyc (.venv): parse only (bytes -> document) and bytes -> JSON;
 - the same source as the pure wheel on CPython (.venv-pure);
-- the pure wheel under Pyodide (CPython 3.14 on Wasm) in Node: parse only.
+- the pure wheel under Pyodide (CPython 3.14 on Wasm) in Node: parse only;
+- the EU4 analysis of the whole 17.5 MB save (inflate, parse, analyze) compiled, pure
+  and under Pyodide, against jomini's parse -> JSON of its gamestate;
+- EU4 binary gamestates (20-32 MB): decoding compiled and pure, and inflating the zip
+  shown apart (jomini's npm package has no binary parser to compare with).
 
 It prints seconds, MB/s and the ratio to jomini's time for the same operation (above
 1.0 we are faster). ``--write`` replaces the table in docs/benchmarks.md. This is a
@@ -33,6 +37,13 @@ WORKER = ROOT / "scripts" / "bench_kernel_worker.py"
 DOC = ROOT / "docs" / "benchmarks.md"
 BEGIN = "<!-- bench_kernel:begin -->"
 END = "<!-- bench_kernel:end -->"
+
+# EU4 binary (ironman-style) saves: (label, zip in the corpus, gamestate entry)
+BINARY_FILES = [
+    ("EU4 binary 20 MB (1.22)", "eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4", "game.eu4"),
+    ("EU4 binary 30 MB (1.22)", "eu4/aibanzai_BURGUNDY_1553_v1.22_zipbin.eu4", "game.eu4"),
+    ("EU4 binary 32 MB (1.23)", "eu4/aibanzai_Persia_QAR_1464_v1.23_zipbin.eu4", "gamestate"),
+]
 
 # (label, zip in the corpus, entry, encoding for jomini)
 FILES = [
@@ -115,13 +126,62 @@ def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: i
     return rows
 
 
+def measure_binary(
+    label: str, zipped: Path, path: Path, repeats: int, pure_repeats: int
+) -> list[Row]:
+    """Decoding a binary gamestate (no token table: names are resolved when read), and
+    inflating the whole zip, which is shown apart."""
+    size = path.stat().st_size
+    rows: list[Row] = []
+    for runner, python, n in (
+        ("kernel, mypyc (CPython 3.11)", ".venv/bin/python", repeats),
+        ("kernel, pure (CPython 3.11)", ".venv-pure/bin/python", pure_repeats),
+    ):
+        decoded = run_json([python, str(WORKER), str(path), str(n), "binary"])
+        rows.append(Row(label, runner, "binary", best(decoded["binary"]), size, None))
+        inflated = run_json([python, str(WORKER), str(zipped), str(n), "inflate"])
+        rows.append(Row(label, runner, "inflate", best(inflated["inflate"]), size, None))
+    return rows
+
+
+def measure_analyze(label: str, zipped: Path, gamestate: Path, repeats: int) -> list[Row]:
+    """The EU4 analysis of the whole save (inflate + parse + analysis), against jomini's
+    parse -> JSON of its gamestate (what pdx.tools does before its own analysis)."""
+    size = gamestate.stat().st_size
+    jomini = run_json(["node", "scripts/bench_jomini.mjs", str(gamestate), "windows1252", "3"])
+    reference = best(jomini["json"])
+    rows = [Row(label, "jomini (Rust→Wasm, Node)", "json", reference, size, 1.0)]
+    for runner, cmd, n in (
+        ("kernel, mypyc (CPython 3.11)", [".venv/bin/python"], repeats),
+        ("kernel, pure (CPython 3.11)", [".venv-pure/bin/python"], max(1, repeats // 3)),
+        ("kernel, pure (Pyodide 3.14, Node)", ["node", "scripts/pyodide_run.mjs"], 1),
+    ):
+        if cmd[0] == "node":
+            args = [*cmd, "--file", str(zipped), str(WORKER), f"/data/{zipped.name}"]
+        else:
+            args = [*cmd, str(WORKER), str(zipped)]
+        result = run_json([*args, str(n), "analyze"])
+        seconds = best(result["analyze"])
+        rows.append(Row(label, runner, "analyze", seconds, size, reference / seconds))
+    return rows
+
+
+OPERATIONS = {
+    "parse": "parse only",
+    "json": "bytes → JSON",
+    "binary": "binary → document",
+    "inflate": "inflate the zip",
+    "analyze": "save → EU4 analysis",
+}
+
+
 def table(rows: list[Row]) -> str:
     lines = [
         "| file | runner | operation | seconds | MB/s | vs jomini |",
         "|---|---|---|---:|---:|---:|",
     ]
     for r in rows:
-        op = "parse only" if r.op == "parse" else "bytes → JSON"
+        op = OPERATIONS[r.op]
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}x"
         mbs = r.size / r.seconds / 1e6
         lines.append(f"| {r.file} | {r.runner} | {op} | {r.seconds:.3f} | {mbs:.1f} | {ratio} |")
@@ -156,6 +216,18 @@ def main() -> None:
                 path.write_bytes(zf.read(entry))
             print(f"measuring {label} …", file=sys.stderr, flush=True)
             rows.extend(measure(label, path, encoding, args.repeats, max(1, args.repeats // 3)))
+        label, rel, entry, _ = FILES[0]
+        gamestate = Path(tmp) / f"{Path(rel).stem}.{entry}"
+        print(f"measuring the EU4 analysis of {label} …", file=sys.stderr, flush=True)
+        rows.extend(measure_analyze(label, CORPUS / rel, gamestate, args.repeats))
+        for label, rel, entry in BINARY_FILES[:1] if args.quick else BINARY_FILES:
+            path = Path(tmp) / f"{Path(rel).stem}.{entry}"
+            with zipfile.ZipFile(CORPUS / rel) as zf:
+                path.write_bytes(zf.read(entry))
+            print(f"measuring {label} …", file=sys.stderr, flush=True)
+            rows.extend(
+                measure_binary(label, CORPUS / rel, path, args.repeats, max(1, args.repeats // 3))
+            )
     text = table(rows)
     print(text)
     if args.write:

@@ -2,7 +2,9 @@
 
     python scripts/bench_kernel_worker.py FILE REPEATS [OPERATION ...]
 
-Operations: parse (bytes -> document), json (bytes -> JSON text). Prints one JSON object:
+Operations: parse (text bytes -> document), json (text bytes -> JSON text), binary (an
+EU4 binary gamestate -> document, no token table), inflate (a zipped save -> its
+decompressed entries), Prints one JSON object:
 {"compiled": bool, "python": "3.x", "parse": [seconds per run], "json": [...]}.
 Used by scripts/bench_kernel.py; kept free of anything but the kernel and the stdlib so
 that it runs unchanged under Pyodide.
@@ -15,6 +17,9 @@ import sys
 import time
 
 import kernel
+from kernel._binary import decode_binary
+from kernel._container import open_container
+from kernel.eu4 import analyze
 
 
 def main() -> None:
@@ -35,6 +40,12 @@ def main() -> None:
                 kernel.parse_text(data)
             elif op == "json":
                 kernel.json_bytes(data)
+            elif op == "binary":
+                decode_binary(data, "eu4")
+            elif op == "inflate":
+                open_container(data)
+            elif op == "analyze":
+                analyze(data)
             else:
                 raise SystemExit(f"unknown operation {op}")
             times.append(time.perf_counter() - start)
