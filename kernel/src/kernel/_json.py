@@ -183,12 +183,12 @@ class _Writer:
 
     # -- scalars -----------------------------------------------------------------------
 
-    def scalar(self, t: int) -> None:
+    def scalar(self, t: i64) -> None:
         """A scalar value (SCALAR or QUOTED token) as JSON, typed like the reference."""
         s = t >> 32
         self.scalar_at(self.src, s, s + ((t >> 8) & 0xFFFFFF), (t & 15) == QUOTED)
 
-    def scalar_at(self, src: bytes, s: int, e: int, quoted: bool) -> None:
+    def scalar_at(self, src: bytes, s: i64, e: i64, quoted: bool) -> None:
         out = self.out
         cl = classify(src, s, e)
         if cl == CL_STRING:
@@ -213,7 +213,7 @@ class _Writer:
             raw = unescape(raw)
         self.out.append(msgspec.json.encode(decode(raw, self.utf8)))
 
-    def text(self, t: int) -> None:
+    def text(self, t: i64) -> None:
         """A key or tag as a JSON string, whatever it looks like."""
         src = self.src
         s = t >> 32
@@ -342,7 +342,7 @@ class _Writer:
         self.frames.append(f)
         return True
 
-    def _repeats_a_key(self, open_idx: int, close: int) -> bool:
+    def _repeats_a_key(self, open_idx: i64, close: i64) -> bool:
         """Whether a key comes twice among the object's pairs (before any bare value).
 
         The common answer is no, so this pass only collects names in a set and stops at
@@ -350,7 +350,10 @@ class _Writer:
         tokens = self.tokens
         src = self.src
         seen: set[bytes] = set()
-        i = open_idx + 1
+        i: i64 = open_idx + 1
+        t: i64 = 0
+        k: i64 = 0
+        s: i64 = 0
         while i < close:
             t = tokens[i]
             if (t & 15) != KEY:
@@ -395,8 +398,13 @@ class _Writer:
         tape = self.tape
         out = self.out
         kvp = self.mode == _M_KVP
-        i = f.i
-        end = f.end
+        i: i64 = f.i
+        end: i64 = f.end
+        t: i64 = 0
+        k: i64 = 0
+        v: i64 = 0
+        tv: i64 = 0
+        kv: i64 = 0
         while i < end:
             if len(out) >= _CHUNK:
                 self.flush()
@@ -463,7 +471,7 @@ class _Writer:
         if f.remainder:
             out.append(b"]")
 
-    def pair(self, f: _Frame, t: int, tv: int) -> bool:
+    def pair(self, f: _Frame, t: i64, tv: i64) -> bool:
         """``"key":value`` for a plain key and a scalar value in as few pieces as possible
         (the commonest member of all); False when the key needs escaping."""
         src = self.src
