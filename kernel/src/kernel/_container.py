@@ -63,6 +63,7 @@ import re
 from typing import Final
 
 from kernel._errors import KernelError
+from kernel._tokens import RESERVED_IDS
 from kernel._zip import ZIP_EMPTY_MAGIC, ZIP_LOCAL_MAGIC, find_eocd, read_zip
 
 DEFAULT_MAX_DECOMPRESSED: Final = 512 * 1024 * 1024
@@ -103,25 +104,6 @@ _CONTROL: Final = bytes([b for b in range(0x20) if b not in (0x09, 0x0A, 0x0D)])
 _SNIFF: Final = 4096
 _GAME_WINDOW: Final = 65536
 
-# Ids that are not field names: control tokens and typed values of the binary format.
-_RESERVED_IDS: Final = frozenset(
-    (
-        0x0000,
-        0x0001,
-        0x0003,
-        0x0004,
-        0x000C,
-        0x000D,
-        0x000E,
-        0x000F,
-        0x0014,
-        0x0017,
-        0x0167,
-        0x0243,
-        0x029C,
-        0x0317,
-    )
-)
 _FIRST_TOKEN_GAME: Final = {
     0x3155: "ck3",  # meta_data (corpus: CK3 .bin and SAV0103 fragments)
     0x55AD: "vic3",  # meta_data (corpus: Vic3 SAV0103 fragment)
@@ -347,7 +329,7 @@ def _looks_like_token_stream(data: bytes) -> bool:
         return False
     first = data[0] | (data[1] << 8)
     second = data[2] | (data[3] << 8)
-    return first not in _RESERVED_IDS and second == 0x0001
+    return first != 0 and first not in RESERVED_IDS and second == 0x0001
 
 
 def _entry_encoding(data: bytes, fallback: str) -> str:

@@ -32,8 +32,9 @@ TOKEN_FILES: Final = {
     "stellaris": "stellaris.txt",
 }
 
-# Ids the binary format reserves for operators, brackets and value types: never names.
-_RESERVED: Final = frozenset(
+# Ids the binary format reserves for operators, brackets and value types: never names
+# (also what tells a token stream's first field id from a typed value, in _container).
+RESERVED_IDS: Final = frozenset(
     (
         0x0001,
         0x0003,
@@ -133,7 +134,7 @@ def parse_tokens(data: bytes, source: str = "<tokens>") -> TokenTable:
                 f"{source} line {line_no}: expected '0xID name', got {shown!r}", start
             )
         name = fields[1].decode("utf-8", "replace")
-        if token_id in _RESERVED:
+        if token_id in RESERVED_IDS:
             continue
         previous = names[token_id]
         if previous and previous != name:
