@@ -1,0 +1,167 @@
+"""Operator commands: ``python -m app {migrate,serve,createuser,apikey}``.
+
+Each reads its settings from the environment (``app.settings``) and, with no
+DATABASE_URL, starts the embedded PostgreSQL under VAR_DIR (default ./var).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from app import db
+from app.settings import Settings, SettingsError, settings_from_environment
+
+
+def _connect(settings: Settings) -> None:
+    url = db.use_database(settings)
+    asyncio.run(db.check_server(url))
+
+
+def cmd_migrate(settings: Settings, _args: argparse.Namespace) -> int:
+    _connect(settings)
+    asyncio.run(db.migrate())
+    print("migrations applied")
+    return 0
+
+
+def _read_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    first = getpass.getpass("Password: ")
+    if getpass.getpass("Password (again): ") != first:
+        raise SystemExit("error: the passwords differ")
+    return first
+
+
+def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
+    from app.accounts import services
+
+    password = _read_password(args)
+    _connect(settings)
+    try:
+        user_id = asyncio.run(
+            services.create_user(
+                args.name, password, display_name=args.display_name, admin=args.admin
+            )
+        )
+    except services.AccountError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    print(f"created user {args.name!r} (id {user_id}{', admin' if args.admin else ''})")
+    return 0
+
+
+def cmd_apikey(settings: Settings, args: argparse.Namespace) -> int:
+    from app.accounts import services
+
+    _connect(settings)
+
+    async def run() -> tuple[int, str] | None:
+        user_id = await services.find_user_id(args.name)
+        if user_id is None:
+            return None
+        return user_id, await services.create_api_key(user_id)
+
+    found = asyncio.run(run())
+    if found is None:
+        print(f"error: no user named {args.name!r}", file=sys.stderr)
+        return 1
+    user_id, key = found
+    print(f"{user_id} {key}")
+    return 0
+
+
+def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
+    import uvicorn
+
+    port = args.port if args.port is not None else settings.web.port
+    host = args.host or settings.web.host
+    env = dict(os.environ)
+    if not settings.database.url:
+        # Start the embedded server here, once, and hand its URL to the workers.
+        url = db.use_database(settings)
+        os.environ["DATABASE_URL"] = url
+        env["DATABASE_URL"] = url
+    if args.migrate:
+        _connect(settings_from_environment())
+        asyncio.run(db.migrate())
+    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that
+    # would end the process before atexit hooks run (the embedded PostgreSQL stops in one).
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    print(f"Chronicle: http://{shown}:{port}/", flush=True)
+    uvicorn.run(
+        "app.asgi:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=settings.web.workers,
+        log_level=settings.web.log_level,
+        proxy_headers=True,
+        forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    )
+    return 0
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(prog="python -m app", description=__doc__)
+    sub = top.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("migrate", help="apply every database migration")
+
+    serve = sub.add_parser("serve", help="run the web app with uvicorn")
+    serve.add_argument("--port", type=int, default=None, help="port (default PORT or 8000)")
+    serve.add_argument("--host", default=None, help="address (default APP_HOST or 127.0.0.1)")
+    serve.add_argument("--migrate", action="store_true", help="apply migrations first")
+
+    create = sub.add_parser("createuser", help="create a user")
+    create.add_argument("name")
+    create.add_argument("--admin", action="store_true", help="may use /admin/ and edit any save")
+    create.add_argument("--display-name", default=None)
+    create.add_argument(
+        "--password-stdin", action="store_true", help="read the password from standard input"
+    )
+
+    key = sub.add_parser(
+        "apikey", help="create (replace) a user's API key; prints '<user_id> <api_key>'"
+    )
+    key.add_argument("name")
+    return top
+
+
+COMMANDS = {
+    "migrate": cmd_migrate,
+    "serve": cmd_serve,
+    "createuser": cmd_createuser,
+    "apikey": cmd_apikey,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    try:
+        settings = settings_from_environment()
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    try:
+        return COMMANDS[args.command](settings, args)
+    except RuntimeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

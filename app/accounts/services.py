@@ -1,0 +1,229 @@
+"""Accounts: creating users, checking passwords, sessions and API keys. No Request objects.
+
+Passwords use Piccolo BaseUser's hashing (PBKDF2-HMAC-SHA256 from the standard library,
+600,000 iterations as OWASP recommends, per-user salt), because Piccolo Admin logs admins
+in against the same table with ``BaseUser.login``: one credential store for both. The hash
+runs in a worker thread (hashlib releases the GIL) so a login never stalls the event
+loop, and the comparison is constant-time (``hmac.compare_digest``).
+
+API keys are 256-bit random tokens, shown once; only their SHA-256 is stored (a fast hash
+is right for high-entropy secrets: nothing to brute-force).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import re
+import secrets
+from datetime import UTC, datetime
+from typing import Any, Final
+
+import anyio.to_thread
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+
+from app.accounts.tables import User
+
+USERNAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,40}")
+MIN_PASSWORD: Final = 8
+MAX_PASSWORD: Final = 128
+
+
+class CurrentUser(msgspec.Struct, frozen=True, kw_only=True):
+    """The authenticated user of a request (``request.user``; None when anonymous)."""
+
+    id: int
+    username: str
+    display_name: str | None
+    admin: bool
+    via: str  # "session" or "api-key"
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.username
+
+
+class AccountError(ValueError):
+    """A registration or credential input is not acceptable (message for people)."""
+
+
+def check_username(username: str) -> str:
+    if not USERNAME.fullmatch(username):
+        raise AccountError("A username has 3 to 40 letters, digits, '_', '.' or '-'.")
+    return username
+
+
+def check_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD:
+        raise AccountError(f"The password is too short (at least {MIN_PASSWORD} characters).")
+    if len(password) > MAX_PASSWORD:
+        raise AccountError(f"The password is too long (at most {MAX_PASSWORD} characters).")
+    return password
+
+
+async def hash_password(password: str) -> str:
+    check_password(password)
+    hashed: str = await anyio.to_thread.run_sync(User.hash_password, password)
+    return hashed
+
+
+async def _verify(stored: str, password: str) -> tuple[bool, bool]:
+    """(matches, needs_rehash)."""
+    try:
+        _algorithm, iterations, salt, _hashed = User.split_stored_password(stored)
+        rounds = int(iterations)
+    except ValueError:
+        return False, False
+    candidate: str = await anyio.to_thread.run_sync(User.hash_password, password, salt, rounds)
+    matches = hmac.compare_digest(candidate.encode(), stored.encode())
+    return matches, matches and rounds != User._pbkdf2_iteration_count
+
+
+async def create_user(
+    username: str, password: str, *, display_name: str | None = None, admin: bool = False
+) -> int:
+    """Create an active user; returns its id. AccountError if the name is taken or invalid."""
+    check_username(username)
+    hashed = await hash_password(password)
+    user = User(  # type: ignore[no-untyped-call]  # BaseUser.__init__ is untyped
+        username=username,
+        password=hashed,
+        display_name=(display_name or "").strip() or None,
+        admin=admin,
+        superuser=admin,
+        active=True,
+    )
+    try:
+        await user.save()
+    except UniqueViolationError:
+        raise AccountError("That username is taken.") from None
+    user_id: int = user.id
+    return user_id
+
+
+async def authenticate(username: str, password: str) -> CurrentUser | None:
+    """The user with these credentials (active accounts only), else None."""
+    if len(username) > 100 or len(password) > MAX_PASSWORD:
+        return None
+    row = (
+        await User.select(
+            User.id, User.password, User.active, User.username, User.display_name, User.admin
+        )
+        .where(User.username == username)
+        .first()
+    )
+    if row is None:
+        # Hash anyway: the answer takes as long for unknown names as for wrong passwords.
+        await anyio.to_thread.run_sync(User.hash_password, password)
+        return None
+    matches, needs_rehash = await _verify(row["password"], password)
+    if not matches or not row["active"]:
+        return None
+    changes: dict[Any, Any] = {User.last_login: datetime.now(UTC).replace(tzinfo=None)}
+    if needs_rehash:
+        changes[User.password] = await hash_password(password)
+    await User.update(changes).where(User.id == row["id"])
+    return _current(row, "session")
+
+
+async def session_data(user_id: int) -> dict[str, int]:
+    """What the session cookie holds for a logged-in user."""
+    epoch = await User.select(User.session_epoch).where(User.id == user_id).first()
+    return {"uid": user_id, "epoch": epoch["session_epoch"] if epoch else 0}
+
+
+async def user_from_session(session: dict[str, Any]) -> CurrentUser | None:
+    uid, epoch = session.get("uid"), session.get("epoch")
+    if not isinstance(uid, int) or not isinstance(epoch, int):
+        return None
+    row = await (
+        User.select(User.id, User.username, User.display_name, User.admin, User.session_epoch)
+        .where((User.id == uid) & (User.active == True))  # noqa: E712 (Piccolo query)
+        .first()
+    )
+    if row is None or row["session_epoch"] != epoch:
+        return None
+    return _current(row, "session")
+
+
+async def end_sessions(user_id: int) -> None:
+    """Void every session cookie of the user (log out; cookies are stateless otherwise)."""
+    await User.update({User.session_epoch: User.session_epoch + 1}).where(User.id == user_id)
+
+
+def _current(row: dict[str, Any], via: str) -> CurrentUser:
+    return CurrentUser(
+        id=row["id"],
+        username=row["username"],
+        display_name=row["display_name"],
+        admin=row["admin"],
+        via=via,
+    )
+
+
+# --- API keys ---------------------------------------------------------------------------
+
+
+def key_digest(api_key: str) -> str:
+    return hashlib.sha256(api_key.encode()).hexdigest()
+
+
+async def create_api_key(user_id: int) -> str:
+    """A new API key for the user (replacing any previous one); only its digest is kept."""
+    api_key = secrets.token_urlsafe(32)
+    await User.update({User.api_key_digest: key_digest(api_key)}).where(User.id == user_id)
+    return api_key
+
+
+async def revoke_api_key(user_id: int) -> None:
+    await User.update({User.api_key_digest: None}).where(User.id == user_id)
+
+
+async def has_api_key(user_id: int) -> bool:
+    row = await User.select(User.api_key_digest).where(User.id == user_id).first()
+    return bool(row and row["api_key_digest"])
+
+
+class BadCredentials(Exception):
+    """An Authorization header that does not name a user and a valid key."""
+
+
+async def user_from_basic_auth(header: str) -> CurrentUser:
+    """HTTP Basic ``<user_id>:<api_key>``. Raises BadCredentials."""
+    scheme, _, encoded = header.partition(" ")
+    if scheme.lower() != "basic" or not encoded:
+        raise BadCredentials("expected HTTP Basic credentials: <user_id>:<api_key>")
+    try:
+        decoded = base64.b64decode(encoded.strip(), validate=True).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        raise BadCredentials("malformed HTTP Basic credentials") from None
+    user_part, _, api_key = decoded.partition(":")
+    if not user_part.isdigit() or not api_key or len(user_part) > 18:
+        raise BadCredentials("expected HTTP Basic credentials: <user_id>:<api_key>")
+    row = await (
+        User.select(User.id, User.username, User.display_name, User.admin, User.api_key_digest)
+        .where((User.id == int(user_part)) & (User.active == True))  # noqa: E712
+        .first()
+    )
+    stored = (row or {}).get("api_key_digest") or ""
+    # Compare even when there is no such user, so the timing says nothing.
+    matches = hmac.compare_digest(key_digest(api_key).encode(), stored.encode().ljust(64, b"\0"))
+    if row is None or not stored or not matches:
+        raise BadCredentials("unknown user or invalid API key")
+    return _current(row, "api-key")
+
+
+async def find_user_id(username: str) -> int | None:
+    row = await User.select(User.id).where(User.username == username).first()
+    return None if row is None else int(row["id"])
+
+
+async def public_user(user_id: int) -> dict[str, Any] | None:
+    return await (
+        User.select(User.id, User.username, User.display_name, User.created_on)
+        .where(User.id == user_id)
+        .first()
+    )

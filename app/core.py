@@ -1,0 +1,164 @@
+"""All the wiring in one place: routes, plugins, middleware, DI, templates, admin mount,
+and the lifespan that starts and stops the database pool, the storage and the kernel pool.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any, Final
+
+from litestar import Litestar, Router, asgi
+from litestar.config.app import AppConfig
+from litestar.datastructures import State
+from litestar.di import Provide
+from litestar.exceptions import HTTPException
+from litestar.middleware.base import DefineMiddleware
+from litestar.middleware.session.client_side import CookieBackendConfig
+from litestar.openapi.config import OpenAPIConfig
+from litestar.openapi.plugins import JsonRenderPlugin, YamlRenderPlugin
+from litestar.plugins import InitPluginProtocol
+from litestar.plugins.flash import FlashConfig, FlashPlugin
+from litestar.plugins.htmx import HTMXPlugin
+from litestar.static_files import create_static_files_router
+from litestar.stores.memory import MemoryStore
+from litestar.stores.redis import RedisStore
+from litestar.stores.registry import StoreRegistry
+from litestar.types import Receive, Scope, Send
+
+from app import db
+from app.accounts.auth import AuthenticationMiddleware, requires_admin
+from app.accounts.controllers import AccountController
+from app.admin import build_admin
+from app.saves.controllers import SaveApiController, SavePagesController, UserApiController
+from app.saves.pool import KernelPool
+from app.settings import Settings
+from app.storage import Storage, storage_from_settings
+from app.web import security
+from app.web.errors import error_response
+from app.web.templating import template_config
+
+logger = logging.getLogger(__name__)
+
+STATIC: Final = Path(__file__).resolve().parent / "static"
+# Room for the form fields and multipart framing around the file part.
+FORM_OVERHEAD: Final = 1024 * 1024
+
+
+def _state(name: str) -> Any:
+    def provide(state: State) -> Any:
+        return state[name]
+
+    return Provide(provide, sync_to_thread=False)
+
+
+class AppCore(InitPluginProtocol):
+    """Everything ``create_app`` configures, from one ``Settings``."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.secret = security.secret_key(settings)
+        self.storage: Storage = storage_from_settings(settings)
+        self.pool = KernelPool(settings.kernel.workers)
+        self.admin = build_admin(settings)  # built once; the mount below delegates to it
+
+    def on_app_init(self, app_config: AppConfig) -> AppConfig:
+        settings = self.settings
+        app_config.debug = settings.web.debug
+        app_config.state.update(settings=settings, storage=self.storage, pool=self.pool)
+        app_config.dependencies.update(
+            settings=_state("settings"), storage=_state("storage"), pool=_state("pool")
+        )
+        app_config.route_handlers.extend(
+            [
+                AccountController,
+                SavePagesController,
+                UserApiController,
+                Router(
+                    path="/",
+                    route_handlers=[SaveApiController],
+                    request_max_body_size=settings.limits.max_upload_bytes + FORM_OVERHEAD,
+                ),
+                create_static_files_router(path="/static", directories=[STATIC], name="static"),
+                self._admin_mount(),
+            ]
+        )
+        templates = template_config(settings.web.site_name)
+        app_config.template_config = templates
+        app_config.plugins.extend(
+            [HTMXPlugin(), FlashPlugin(config=FlashConfig(template_config=templates))]
+        )
+        session = CookieBackendConfig(
+            secret=security.derive_key(self.secret, "session"),
+            key=security.SESSION_COOKIE,
+            max_age=settings.security.session_max_age,
+            secure=settings.security.secure_cookies,
+            httponly=True,
+            samesite="lax",
+            exclude=["^/static/"],
+        )
+        csrf = security.csrf_config(settings, self.secret)
+        app_config.middleware.extend(
+            [
+                *(limit.middleware for limit in security.rate_limits(settings)),
+                session.middleware,
+                DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/"]),
+                DefineMiddleware(security.ChronicleCSRFMiddleware, config=csrf),
+            ]
+        )
+        app_config.before_send.append(security.security_headers(settings))
+        app_config.stores = self._stores()
+        app_config.exception_handlers.update({HTTPException: error_response, 500: error_response})
+        app_config.allowed_hosts = list(settings.security.allowed_hosts) or None
+        app_config.openapi_config = OpenAPIConfig(
+            title=settings.web.site_name,
+            version="0.1.0",
+            path="/api/schema",
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+        )
+        app_config.lifespan.append(self._lifespan)
+        return app_config
+
+    def _admin_mount(self) -> Any:
+        admin = self.admin
+
+        @asgi("/admin", is_mount=True, guards=[requires_admin], copy_scope=True)
+        async def piccolo_admin(scope: Scope, receive: Receive, send: Send) -> None:
+            await admin(scope, receive, send)
+
+        return piccolo_admin
+
+    def _stores(self) -> StoreRegistry:
+        names = (security.LOGIN_STORE, security.UPLOAD_STORE)
+        if self.settings.redis_url:
+            root = RedisStore.with_client(url=self.settings.redis_url, namespace="chronicle")
+            return StoreRegistry(stores={name: root.with_namespace(name) for name in names})
+        return StoreRegistry(stores={name: MemoryStore() for name in names})
+
+    @asynccontextmanager
+    async def _lifespan(self, app: Litestar) -> AsyncIterator[None]:
+        settings = self.settings
+        url = db.use_database(settings)
+        await db.check_server(url)
+        engine = db.engine()
+        await engine.start_connection_pool(
+            min_size=settings.database.pool_min_size, max_size=settings.database.pool_max_size
+        )
+        try:
+            await self.storage.start()
+            self.pool.start()
+            try:
+                logger.info(
+                    "Chronicle ready: database %s, storage %s, %d kernel workers",
+                    db.redact(url),
+                    self.storage.description,
+                    self.pool.workers,
+                )
+                yield
+            finally:
+                self.pool.stop()
+                await self.storage.close()
+        finally:
+            await engine.close_connection_pool()

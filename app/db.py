@@ -1,0 +1,184 @@
+"""The database: Piccolo's engine, the embedded PostgreSQL, and the migrations.
+
+Piccolo finds its engine through ``PICCOLO_CONF`` (``app.piccolo_conf``), whose ``DB`` is
+built from the environment. Entry points call ``use_database(settings)`` before touching
+the database: it starts the embedded PostgreSQL (PyPI ``pgserver``, a real server in
+``<var_dir>/pgdata``) when ``DATABASE_URL`` is unset, and points ``DB`` at the URL.
+One process serves one database: Piccolo's tables share that one engine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlsplit, urlunsplit
+
+import asyncpg
+from piccolo.engine.postgres import PostgresEngine
+
+from app.settings import Settings
+
+logger = logging.getLogger(__name__)
+
+EMBEDDED_DATABASE: Final = "chronicle"
+MIN_SERVER_VERSION: Final = 13
+
+
+class Engine(PostgresEngine):
+    """Piccolo's PostgresEngine without the work it does when it is built.
+
+    Piccolo connects to the server while constructing an engine (to check the version and
+    create extensions), i.e. whenever ``piccolo_conf`` is imported. We check the version
+    in ``use_database`` instead, and need no extensions (``gen_random_uuid`` is core).
+    """
+
+    async def check_version(self) -> None:
+        return None
+
+    async def prep_database(self) -> None:
+        return None
+
+
+def engine_config(url: str | None) -> dict[str, Any]:
+    """asyncpg connection arguments for ``url`` (an empty config when there is none yet)."""
+    return {} if url is None else {"dsn": url}
+
+
+def engine() -> Engine:
+    """The engine of ``app.piccolo_conf`` (the one every table uses)."""
+    from app.piccolo_conf import DB
+
+    return DB
+
+
+# --- embedded PostgreSQL -------------------------------------------------------------
+
+_embedded: dict[Path, Any] = {}
+
+
+def start_embedded(var_dir: Path) -> str:
+    """Start (or join) the embedded server in ``var_dir/pgdata``; return a URL of its
+    ``chronicle`` database (created if missing). The server stops when the last process
+    that joined it exits."""
+    from pgserver.postgres_server import get_server
+
+    var_dir.mkdir(parents=True, exist_ok=True)
+    pgdata = (var_dir / "pgdata").resolve()
+    server = _embedded.get(pgdata)
+    if server is None:
+        logger.info("starting the embedded PostgreSQL in %s", pgdata)
+        server = get_server(pgdata, cleanup_mode="stop")
+        _embedded[pgdata] = server
+    admin_url: str = server.get_uri("postgres")
+    _run(create_database(admin_url, EMBEDDED_DATABASE, if_missing=True))
+    url: str = server.get_uri(EMBEDDED_DATABASE)
+    return url
+
+
+def _run(coro: Any) -> Any:
+    """Run ``coro`` to completion from synchronous code, inside a running loop or not."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
+
+
+def database_url(settings: Settings) -> str:
+    """``DATABASE_URL``, or the embedded server's (started here when needed)."""
+    if settings.database.url:
+        return settings.database.url
+    return start_embedded(settings.var_path)
+
+
+def use_database(settings: Settings) -> str:
+    """Point Piccolo's engine at the database of ``settings``; return its URL."""
+    url = database_url(settings)
+    db = engine()
+    if db.pool is not None:
+        raise RuntimeError("the database is in use (a pool is open): one app per process")
+    db.config = engine_config(url)
+    return url
+
+
+async def check_server(url: str) -> None:
+    """Fail with a clear message when the server is unreachable or too old."""
+    try:
+        conn = await asyncpg.connect(url)
+    except (OSError, asyncpg.PostgresError) as exc:
+        raise RuntimeError(f"cannot connect to PostgreSQL at {redact(url)}: {exc}") from exc
+    try:
+        version = conn.get_server_version()
+    finally:
+        await conn.close()
+    if version.major < MIN_SERVER_VERSION:
+        raise RuntimeError(f"PostgreSQL {version.major} is too old (need {MIN_SERVER_VERSION}+)")
+
+
+async def migrate() -> None:
+    """Apply every migration (ours and those shipped in the packages of APP_REGISTRY)."""
+    from piccolo.apps.migrations.commands.forwards import run_forwards
+
+    with contextlib.redirect_stdout(_LogWriter()):
+        result = await run_forwards(app_name="all", migration_id="all", fake=False)
+    if not result.success:
+        raise RuntimeError(f"migrations failed: {result.message}")
+
+
+class _LogWriter:
+    """Piccolo's migration runner prints its progress; send it to the log instead."""
+
+    def write(self, text: str) -> int:
+        if text.strip():
+            logger.info("migrations: %s", text.strip())
+        return len(text)
+
+    def flush(self) -> None:
+        return None
+
+
+async def create_database(admin_url: str, name: str, *, if_missing: bool = False) -> None:
+    """CREATE DATABASE ``name`` through ``admin_url`` (a connection to another database)."""
+    conn = await asyncpg.connect(admin_url)
+    try:
+        exists = await conn.fetchval("SELECT 1 FROM pg_database WHERE datname = $1", name)
+        if exists and if_missing:
+            return
+        await conn.execute(f'CREATE DATABASE "{_identifier(name)}"')
+    finally:
+        await conn.close()
+
+
+async def drop_database(admin_url: str, name: str) -> None:
+    conn = await asyncpg.connect(admin_url)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{_identifier(name)}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def _identifier(name: str) -> str:
+    if not name.replace("_", "").isalnum():
+        raise ValueError(f"not a plain database name: {name!r}")
+    return name
+
+
+def with_database(url: str, name: str) -> str:
+    """``url`` with its database replaced by ``name``."""
+    parts = urlsplit(url)
+    return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
+
+
+def redact(url: str) -> str:
+    """``url`` without its password (for messages)."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    netloc = parts.netloc.replace(f":{parts.password}@", ":***@")
+    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, parts.fragment))

@@ -1,0 +1,1 @@
+"""Saves: upload, storage, listing, download, edit and delete."""

@@ -1,0 +1,97 @@
+"""Inputs and outputs of the saves feature (msgspec Structs; the OpenAPI document is
+generated from them)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import msgspec
+from litestar.datastructures import UploadFile
+
+
+class UploadForm(msgspec.Struct, kw_only=True):
+    """multipart/form-data of ``POST /api/saves`` and the upload form."""
+
+    file: UploadFile
+    filename: str | None = None
+    aar: str | None = None
+
+
+class SaveCreated(msgspec.Struct, kw_only=True):
+    save_id: str
+
+
+class DuplicateSaveBody(msgspec.Struct, kw_only=True):
+    status_code: int
+    detail: str
+    save_id: str
+
+
+class SavePatch(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """``PATCH /api/saves/{id}``: absent or null fields stay as they are; an empty ``aar``
+    clears it. ``leaderboard_qualified`` is for admins."""
+
+    filename: str | None = None
+    aar: str | None = None
+    leaderboard_qualified: bool | None = None
+
+
+class EditForm(msgspec.Struct, kw_only=True):
+    """The owner's edit form on the save page."""
+
+    filename: str
+    aar: str = ""
+
+
+class SaveSummary(msgspec.Struct, kw_only=True):
+    id: str
+    upload_time: datetime
+    user_id: int
+    user_name: str
+    filename: str
+    game: str
+    container: str
+    encoding: str
+    size: int
+    date: str | None
+    days: int | None
+    score_days: int | None
+    player_tag: str | None
+    player_tag_name: str | None
+    player_start_tag: str | None
+    player_start_tag_name: str | None
+    patch: str | None
+    game_difficulty: str | None
+    achievements: list[int]
+    players: list[str]
+    playthrough_id: str | None
+    leaderboard_qualified: bool
+    kernel_version: str
+
+
+class SaveDetail(SaveSummary, kw_only=True):
+    aar: str | None
+    file_sha256: str
+    analysis: dict[str, Any] | None
+
+
+class SavePage(msgspec.Struct, kw_only=True):
+    saves: list[SaveSummary]
+    cursor: str | None  # pass as ?cursor= for the next (older) page; null on the last
+
+
+class UserInfo(msgspec.Struct, kw_only=True):
+    user_id: int
+    user_name: str
+    created_on: datetime
+
+
+class UserPage(msgspec.Struct, kw_only=True):
+    user_info: UserInfo
+    saves: list[SaveSummary]
+
+
+class ApiKeyCreated(msgspec.Struct, kw_only=True):
+    user_id: int
+    api_key: str  # shown once; use HTTP Basic <user_id>:<api_key>

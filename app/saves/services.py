@@ -1,0 +1,440 @@
+"""Saves: the all-or-nothing upload pipeline, queries, edits and deletes. No Request objects.
+
+Upload: stream the file part into a temporary file under the size cap while hashing it →
+parse it in the kernel pool → refuse known content (409) → in one transaction insert the
+row, then store the object → commit. Any failure after the object was (maybe) written
+removes it again unless the row made it; the temporary file always goes. So after any
+failure there is no row without its object and no object without its row (a process
+killed between the store and the commit can still leave an object behind: that window is
+the price of not holding the file in the database).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import logging
+import os
+import re
+import secrets
+import tempfile
+import unicodedata
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+import anyio
+import msgspec
+from asyncpg.exceptions import UniqueViolationError
+from litestar.datastructures import UploadFile
+
+from app.accounts.services import CurrentUser
+from app.accounts.tables import User
+from app.saves.parsing import ParsedSave, SaveRejected
+from app.saves.pool import KernelPool, ParserCrashed
+from app.saves.schemas import SaveDetail, SaveSummary
+from app.saves.tables import Save
+from app.settings import Settings
+from app.storage import Storage, StorageError
+
+logger = logging.getLogger(__name__)
+
+CHUNK: Final = 256 * 1024
+_CONTROL: Final = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class UploadError(Exception):
+    """An upload that cannot be accepted; ``status`` is the HTTP status to answer with."""
+
+    status = 422
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class TooLarge(UploadError):
+    status = 413
+
+
+class Rejected(UploadError):
+    status = 422
+
+
+class Duplicate(UploadError):
+    status = 409
+
+    def __init__(self, save_id: str) -> None:
+        super().__init__(f"this save was uploaded before: /saves/{save_id}")
+        self.save_id = save_id
+
+
+class StorageUnavailable(UploadError):
+    status = 503
+
+
+class Spooled(msgspec.Struct, frozen=True):
+    path: Path
+    size: int
+    sha256: str
+
+
+def new_save_id() -> str:
+    return secrets.token_urlsafe(9)  # 12 characters, 72 random bits
+
+
+def storage_key(save_id: str) -> str:
+    return f"saves/{save_id}"
+
+
+def clean_filename(name: str | None, limit: int, *, from_path: bool = False) -> str:
+    """A display name without control characters, at most ``limit`` characters; for the
+    name a browser sent with the file (``from_path``), only its last path component. It is
+    only ever shown and sent back, never used as a path."""
+    text = unicodedata.normalize("NFC", name or "")
+    if from_path:
+        text = text.replace("\\", "/").rsplit("/", 1)[-1]
+    text = _CONTROL.sub("", text).strip()
+    return text[:limit] or "save"
+
+
+def check_aar(aar: str | None, settings: Settings) -> str | None:
+    if aar is None or not aar.strip():
+        return None
+    if len(aar) > settings.limits.max_aar_chars:
+        raise Rejected(f"the AAR is longer than {settings.limits.max_aar_chars} characters")
+    return aar
+
+
+async def spool(upload: UploadFile, directory: Path, limit: int) -> Spooled:
+    """Copy the uploaded file into a temporary file in ``directory``, hashing it, and
+    stopping with TooLarge past ``limit`` bytes."""
+    directory.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=directory)
+    os.close(fd)
+    path = Path(name)
+    digest = hashlib.sha256()
+    size = 0
+    try:
+        async with await anyio.open_file(path, "wb") as out:
+            while chunk := await upload.read(CHUNK):
+                size += len(chunk)
+                if size > limit:
+                    raise TooLarge(f"the file is larger than the limit of {limit} bytes")
+                digest.update(chunk)
+                await out.write(chunk)
+    except BaseException:
+        path.unlink(missing_ok=True)
+        raise
+    return Spooled(path=path, size=size, sha256=digest.hexdigest())
+
+
+async def upload_save(
+    *,
+    upload: UploadFile,
+    filename: str | None,
+    aar: str | None,
+    user: CurrentUser,
+    storage: Storage,
+    pool: KernelPool,
+    settings: Settings,
+) -> str:
+    """Store a new save; returns its id. Raises an UploadError subclass when refused."""
+    limit = settings.limits.max_filename_chars
+    if filename and filename.strip():
+        name = clean_filename(filename, limit)
+    else:
+        name = clean_filename(upload.filename, limit, from_path=True)
+    aar = check_aar(aar, settings)
+    spooled = await spool(upload, settings.var_path / "tmp", settings.limits.max_upload_bytes)
+    try:
+        try:
+            parsed = await pool.parse(str(spooled.path))
+        except SaveRejected as exc:
+            raise Rejected(str(exc)) from None
+        except ParserCrashed as exc:
+            raise Rejected(str(exc)) from None
+        existing = await save_id_for_hash(parsed.content_hash)
+        if existing is not None:
+            raise Duplicate(existing)
+        return await _store(parsed, spooled, name, aar, user, storage)
+    finally:
+        with anyio.CancelScope(shield=True):
+            await anyio.Path(spooled.path).unlink(missing_ok=True)
+
+
+async def _store(
+    parsed: ParsedSave,
+    spooled: Spooled,
+    filename: str,
+    aar: str | None,
+    user: CurrentUser,
+    storage: Storage,
+) -> str:
+    save_id = new_save_id()
+    key = storage_key(save_id)
+    row = _row(save_id, key, parsed, spooled, filename, aar, user)
+    attempted = False
+    try:
+        async with Save._meta.db.transaction():
+            await Save.insert(row)
+            attempted = True
+            await storage.put(key, spooled.path)
+    except BaseException as exc:
+        if attempted:
+            with anyio.CancelScope(shield=True):
+                await _discard_unless_committed(save_id, key, storage)
+        if isinstance(exc, UniqueViolationError) and "hash" in (exc.constraint_name or ""):
+            existing = await save_id_for_hash(parsed.content_hash)
+            if existing is not None:
+                raise Duplicate(existing) from None
+        if isinstance(exc, StorageError):
+            logger.error("storing %s failed: %s", key, exc)
+            raise StorageUnavailable("the file store is unavailable; nothing was saved") from exc
+        raise
+    return save_id
+
+
+async def _discard_unless_committed(save_id: str, key: str, storage: Storage) -> None:
+    try:
+        committed = await Save.exists().where(Save.id == save_id)
+    except Exception:
+        logger.exception("cannot tell whether save %s was committed; removing its file", save_id)
+        committed = False
+    if committed:
+        return
+    try:
+        await storage.delete(key)
+    except StorageError:
+        logger.exception("ORPHAN: could not remove %s after a failed upload", key)
+
+
+def _row(
+    save_id: str,
+    key: str,
+    parsed: ParsedSave,
+    spooled: Spooled,
+    filename: str,
+    aar: str | None,
+    user: CurrentUser,
+) -> Save:
+    version = parsed.save_version
+    return Save(
+        id=save_id,
+        user_id=user.id,
+        filename=filename,
+        aar=aar,
+        hash=parsed.content_hash,
+        game=parsed.game,
+        container=parsed.container,
+        encoding=parsed.encoding,
+        size=spooled.size,
+        storage_key=key,
+        file_sha256=spooled.sha256,
+        date=parsed.date,
+        days=parsed.days,
+        player_tag=parsed.player,
+        player_tag_name=parsed.player_name,
+        save_version_first=version.first if version else None,
+        save_version_second=version.second if version else None,
+        save_version_third=version.third if version else None,
+        save_version_fourth=version.fourth if version else None,
+        achieve_ids=[],
+        players=[],
+        analysis=msgspec.json.encode(parsed.payload()).decode(),
+        kernel_version=parsed.kernel_version,
+    )
+
+
+# --- queries ------------------------------------------------------------------------------
+
+_SUMMARY: Final = (
+    Save.id,
+    Save.created_on,
+    Save.user_id,
+    Save.user_id.username.as_alias("username"),
+    Save.user_id.display_name.as_alias("display_name"),
+    Save.filename,
+    Save.game,
+    Save.container,
+    Save.encoding,
+    Save.size,
+    Save.date,
+    Save.days,
+    Save.score_days,
+    Save.player_tag,
+    Save.player_tag_name,
+    Save.player_start_tag,
+    Save.player_start_tag_name,
+    Save.save_version_first,
+    Save.save_version_second,
+    Save.save_version_third,
+    Save.save_version_fourth,
+    Save.game_difficulty,
+    Save.achieve_ids,
+    Save.players,
+    Save.playthrough_id,
+    Save.leaderboard_qualified,
+    Save.kernel_version,
+)
+
+
+def _patch(row: dict[str, Any]) -> str | None:
+    parts = [row[f"save_version_{n}"] for n in ("first", "second", "third", "fourth")]
+    if any(p is None for p in parts):
+        return None
+    return ".".join(str(p) for p in parts)
+
+
+def summary(row: dict[str, Any]) -> SaveSummary:
+    return SaveSummary(
+        id=row["id"],
+        upload_time=row["created_on"],
+        user_id=row["user_id"],
+        user_name=row["display_name"] or row["username"],
+        filename=row["filename"],
+        game=row["game"],
+        container=row["container"],
+        encoding=row["encoding"],
+        size=row["size"],
+        date=row["date"],
+        days=row["days"],
+        score_days=row["score_days"],
+        player_tag=row["player_tag"],
+        player_tag_name=row["player_tag_name"],
+        player_start_tag=row["player_start_tag"],
+        player_start_tag_name=row["player_start_tag_name"],
+        patch=_patch(row),
+        game_difficulty=row["game_difficulty"],
+        achievements=list(row["achieve_ids"] or []),
+        players=list(row["players"] or []),
+        playthrough_id=row["playthrough_id"],
+        leaderboard_qualified=row["leaderboard_qualified"],
+        kernel_version=row["kernel_version"],
+    )
+
+
+async def save_id_for_hash(content_hash: str) -> str | None:
+    row = await Save.select(Save.id).where(Save.hash == content_hash).first()
+    return None if row is None else str(row["id"])
+
+
+def encode_cursor(row: SaveSummary) -> str:
+    raw = f"{row.upload_time.isoformat()}|{row.id}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, _, save_id = raw.partition("|")
+        return datetime.fromisoformat(moment), save_id
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        return None
+
+
+class BadCursor(ValueError):
+    pass
+
+
+async def list_saves(
+    *, cursor: str | None, limit: int, user_id: int | None = None
+) -> tuple[list[SaveSummary], str | None]:
+    """Newest first; ``cursor`` continues after the last save of the previous page."""
+    query = Save.select(*_SUMMARY)
+    if user_id is not None:
+        query = query.where(Save.user_id == user_id)
+    if cursor:
+        position = decode_cursor(cursor)
+        if position is None:
+            raise BadCursor("invalid cursor")
+        moment, save_id = position
+        query = query.where(
+            (Save.created_on < moment) | ((Save.created_on == moment) & (Save.id < save_id))
+        )
+    rows = await query.order_by(Save.created_on, Save.id, ascending=False).limit(limit + 1)
+    saves = [summary(row) for row in rows[:limit]]
+    next_cursor = encode_cursor(saves[-1]) if len(rows) > limit and saves else None
+    return saves, next_cursor
+
+
+async def get_save(save_id: str) -> SaveDetail | None:
+    row = await (
+        Save.select(*_SUMMARY, Save.aar, Save.file_sha256, Save.analysis)
+        .where(Save.id == save_id)
+        .first()
+    )
+    if row is None:
+        return None
+    analysis = row["analysis"]
+    base = msgspec.structs.asdict(summary(row))
+    return SaveDetail(
+        **base,
+        aar=row["aar"],
+        file_sha256=row["file_sha256"],
+        analysis=msgspec.json.decode(analysis) if isinstance(analysis, str) else analysis,
+    )
+
+
+async def file_of(save_id: str) -> tuple[str, str, str] | None:
+    """(storage key, sha256 of the bytes, filename) of a save."""
+    row = await (
+        Save.select(Save.storage_key, Save.file_sha256, Save.filename)
+        .where(Save.id == save_id)
+        .first()
+    )
+    if row is None:
+        return None
+    return row["storage_key"], row["file_sha256"], row["filename"]
+
+
+async def owner_of(save_id: str) -> int | None:
+    row = await Save.select(Save.user_id).where(Save.id == save_id).first()
+    return None if row is None else int(row["user_id"])
+
+
+async def update_save(
+    save_id: str,
+    *,
+    settings: Settings,
+    filename: str | None = None,
+    aar: str | None = None,
+    leaderboard_qualified: bool | None = None,
+) -> None:
+    changes: dict[Any, Any] = {}
+    if filename is not None:
+        changes[Save.filename] = clean_filename(filename, settings.limits.max_filename_chars)
+    if aar is not None:
+        changes[Save.aar] = check_aar(aar, settings)
+    if leaderboard_qualified is not None:
+        changes[Save.leaderboard_qualified] = leaderboard_qualified
+    if changes:
+        await Save.update(changes).where(Save.id == save_id)
+
+
+async def delete_save(save_id: str, storage: Storage) -> bool:
+    """Delete the row and its object together: if the object cannot be removed, the row
+    stays too (the transaction rolls back)."""
+    async with Save._meta.db.transaction():
+        rows = await Save.delete().where(Save.id == save_id).returning(Save.storage_key)
+        if not rows:
+            return False
+        try:
+            await storage.delete(rows[0]["storage_key"])
+        except StorageError as exc:
+            raise StorageUnavailable("the file store is unavailable; nothing was deleted") from exc
+    return True
+
+
+async def user_saves(user_id: int, limit: int) -> list[SaveSummary]:
+    saves, _ = await list_saves(cursor=None, limit=limit, user_id=user_id)
+    return saves
+
+
+async def count_saves() -> int:
+    return int(await Save.count())
+
+
+async def user_exists(user_id: int) -> bool:
+    return bool(await User.exists().where(User.id == user_id))

@@ -1,0 +1,1 @@
+"""Cross-cutting web glue: htmx helpers, error pages, template globals, security."""

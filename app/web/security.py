@@ -1,0 +1,176 @@
+"""CSRF, security headers, secrets derived from SECRET_KEY, and the rate limits."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Final
+
+from litestar.config.csrf import CSRFConfig
+from litestar.datastructures import MutableScopeHeaders
+from litestar.enums import ScopeType
+from litestar.middleware.csrf import CSRFMiddleware
+from litestar.middleware.rate_limit import RateLimitConfig
+
+if TYPE_CHECKING:
+    from litestar.connection import Request
+    from litestar.types import Message, Receive, Scope, Send
+
+    from app.settings import Settings
+
+CSRF_COOKIE: Final = "chronicle_csrf"  # not "csrftoken": Piccolo Admin uses that name
+CSRF_HEADER: Final = "x-csrftoken"  # htmx sends it (hx-headers on <body>)
+SESSION_COOKIE: Final = "chronicle_session"
+ADMIN_PATH: Final = "/admin"
+
+# The local-analysis island (later) runs Pyodide in a Web Worker: WebAssembly compilation
+# needs 'wasm-unsafe-eval' and the worker may start from a blob: URL. No inline scripts or
+# styles anywhere (htmx's indicator styles are turned off in base.html.jinja2).
+CONTENT_SECURITY_POLICY: Final = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "worker-src 'self' blob:",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+_BASE_HEADERS: Final = (
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+    (b"x-frame-options", b"DENY"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=()"),
+)
+
+
+def secret_key(settings: Settings) -> str:
+    """SECRET_KEY, or the key kept in <var_dir>/secret_key (created on first use)."""
+    if settings.security.secret_key:
+        return settings.security.secret_key
+    path = settings.var_path / "secret_key"
+    return _read_or_create_key(path)
+
+
+def _read_or_create_key(path: Path) -> str:
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        pass
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    try:
+        with open(path, "x", encoding="ascii") as handle:  # exclusive: first writer wins
+            handle.write(key + "\n")
+        path.chmod(0o600)
+    except FileExistsError:
+        pass
+    return path.read_text().strip()
+
+
+def derive_key(secret: str, purpose: str) -> bytes:
+    """A 32-byte key for one purpose, so one leaked derived key does not expose the others."""
+    return hmac.new(secret.encode(), f"chronicle/{purpose}".encode(), hashlib.sha256).digest()
+
+
+def csrf_config(settings: Settings, secret: str) -> CSRFConfig:
+    return CSRFConfig(
+        secret=derive_key(secret, "csrf").hex(),
+        cookie_name=CSRF_COOKIE,
+        header_name=CSRF_HEADER,
+        cookie_secure=settings.security.secure_cookies,
+        cookie_samesite="lax",
+        # Piccolo Admin protects its own forms (its own CSRF middleware and cookie).
+        exclude=[f"^{ADMIN_PATH}(/|$)"],
+    )
+
+
+class ChronicleCSRFMiddleware(CSRFMiddleware):
+    """Litestar's CSRF check, except for requests that carry an Authorization header.
+
+    Those are authenticated by the header alone (app.accounts.auth ignores the session
+    cookie for them), and browsers never attach one on their own (the app sends no Basic
+    challenge, so none is cached): nothing ambient for a forged request to ride on.
+    """
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == ScopeType.HTTP and any(
+            name == b"authorization" for name, _ in scope.get("headers", ())
+        ):
+            await self.app(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+
+def security_headers(settings: Settings) -> Any:
+    """A ``before_send`` hook adding the security headers to every response (error pages
+    and 404s included). Piccolo Admin (a Vue application) keeps its own CSP."""
+    hsts = settings.security.secure_cookies
+
+    async def add_headers(message: Message, scope: Scope) -> None:
+        if message["type"] != "http.response.start":
+            return
+        headers = MutableScopeHeaders.from_message(message)
+        for name, value in _BASE_HEADERS:
+            key = name.decode()
+            if key not in headers:
+                headers[key] = value.decode()
+        path = scope.get("path", "")
+        in_admin = path == ADMIN_PATH or path.startswith(ADMIN_PATH + "/")
+        if not in_admin and "content-security-policy" not in headers:
+            headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+        if hsts:
+            headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
+
+    return add_headers
+
+
+# --- rate limits --------------------------------------------------------------------------
+
+LOGIN_STORE: Final = "rate_limit_login"
+UPLOAD_STORE: Final = "rate_limit_upload"
+
+
+def _limited(kind: str) -> Any:
+    async def check(request: Request[Any, Any, Any]) -> bool:
+        return request.method == "POST" and request.route_handler.opt.get("rate_limit") == kind
+
+    return check
+
+
+def _client(kind: str) -> Any:
+    def identify(request: Request[Any, Any, Any]) -> str:
+        host = request.client.host if request.client else "unknown"
+        return f"{kind}:{host}"
+
+    return identify
+
+
+def rate_limits(settings: Settings) -> list[RateLimitConfig]:
+    """Per client address: log-in attempts and uploads per minute (handlers opt in with
+    ``opt={"rate_limit": "login" | "upload"}``). Behind a proxy, run uvicorn with
+    ``--proxy-headers`` so the client address is the real one."""
+    return [
+        RateLimitConfig(
+            rate_limit=("minute", settings.limits.login_rate_per_minute),
+            check_throttle_handler=_limited("login"),
+            identifier_for_request=_client("login"),
+            store=LOGIN_STORE,
+            exclude=["^/static/"],
+        ),
+        RateLimitConfig(
+            rate_limit=("minute", settings.limits.upload_rate_per_minute),
+            check_throttle_handler=_limited("upload"),
+            identifier_for_request=_client("upload"),
+            store=UPLOAD_STORE,
+            exclude=["^/static/"],
+        ),
+    ]

@@ -1,0 +1,56 @@
+"""The one template configuration (Litestar's Jinja engine: autoescape on, url_for,
+csrf_input, flash messages) and the globals and filters Chronicle adds."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Final
+
+from litestar.plugins.jinja import JinjaTemplateEngine
+from litestar.template.config import TemplateConfig
+
+from app.accounts.auth import current_user
+
+TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
+
+
+def _filesize(size: int | None) -> str:
+    if size is None:
+        return ""
+    value = float(size)
+    for unit in ("B", "KiB", "MiB", "GiB"):
+        if value < 1024 or unit == "GiB":
+            return f"{value:.0f} {unit}" if unit == "B" else f"{value:.1f} {unit}"
+        value /= 1024
+    return f"{size} B"
+
+
+def _when(moment: datetime | None) -> str:
+    return "" if moment is None else moment.strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _flashes(context: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """The pending flash messages (none where there is no session, e.g. a 404 page)."""
+    request = context["request"]
+    session = request.scope.get("session")
+    if not isinstance(session, dict):
+        return []
+    messages: list[dict[str, Any]] = session.pop("_messages", [])
+    return messages
+
+
+def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
+    def configure(engine: JinjaTemplateEngine) -> None:
+        engine.engine.globals["site_name"] = site_name
+        engine.engine.filters["filesize"] = _filesize
+        engine.engine.filters["when"] = _when
+        engine.register_template_callable(
+            "current_user", lambda context: current_user(context["request"])
+        )
+        engine.register_template_callable("flashes", _flashes)
+
+    return TemplateConfig(
+        directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=configure
+    )

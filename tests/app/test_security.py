@@ -1,0 +1,31 @@
+"""Security headers and cookie flags."""
+
+
+def test_security_headers_on_pages_errors_and_static(browser):
+    for path in ("/", "/no/such/page", "/static/app.css", "/api/saves"):
+        response = browser.get(path)
+        csp = response.headers["content-security-policy"]
+        assert "'wasm-unsafe-eval'" in csp, path
+        assert "worker-src 'self' blob:" in csp, path
+        assert "script-src 'self' 'wasm-unsafe-eval'" in csp, path  # no inline scripts
+        assert "frame-ancestors 'none'" in csp
+        assert response.headers["x-content-type-options"] == "nosniff"
+        assert response.headers["x-frame-options"] == "DENY"
+    assert browser.get("/no/such/page").status_code == 404
+
+
+def test_htmx_is_served_by_us(browser):
+    page = browser.get("/").text
+    assert '<script src="/static/vendor/htmx.min.js"' in page
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    script = browser.get("/static/vendor/htmx.min.js")
+    assert script.status_code == 200 and b"htmx" in script.content[:2000]
+
+
+def test_session_cookie_flags(browser, unique):
+    response = browser.register(unique("cookie"))
+    cookie = next(c for c in response.headers.get_list("set-cookie") if "chronicle_session=" in c)
+    assert "HttpOnly" in cookie
+    assert "SameSite=lax" in cookie or "SameSite=Lax" in cookie
+    # Encrypted: the user id is not readable in it.
+    assert "uid" not in cookie
