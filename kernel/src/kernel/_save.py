@@ -14,16 +14,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from kernel._binary import (
-    BIN_I32,
-    BIN_TOKEN,
-    BinaryDocument,
-    binary_date,
-    binary_str,
-    date_text,
-    decode_binary,
-    key_name,
-)
+from kernel._binary import BinaryDocument, decode_binary
 from kernel._container import (
     DEFAULT_MAX_DECOMPRESSED,
     DEFAULT_MAX_RATIO,
@@ -32,25 +23,12 @@ from kernel._container import (
     content_hash,
     open_container,
 )
-from kernel._document import Document
-from kernel._encoding import AUTO, decode
+from kernel._document import Container as DocContainer
+from kernel._document import Document, Value, from_binary
+from kernel._encoding import AUTO
 from kernel._errors import KernelError
-from kernel._json import unescape
 from kernel._melt import Melted, melt_container
-from kernel._tape import (
-    BINARY,
-    CLOSE,
-    DEFAULT_MAX_DEPTH,
-    HEADER,
-    KEY,
-    KEY_ID,
-    OP,
-    OPEN,
-    QUOTED,
-    RUN,
-    SCALAR,
-    Tape,
-)
+from kernel._tape import DEFAULT_MAX_DEPTH
 from kernel._tokens import TokenTable, expected_token_file
 
 # info() reads at most this much of a gamestate that has to stand in for the metadata
@@ -176,181 +154,70 @@ def open_save(
     return Save(container, tokens, max_depth)
 
 
-# --- reading a tape, text or binary ------------------------------------------------------------
-
-
-class _View:
-    """Just enough of a reader over a text or binary tape for ``info``: keys by name,
-    scalars as strings, bare values of a list."""
-
-    def __init__(self, tape: Tape, utf8: bool, binary: BinaryDocument | None) -> None:
-        self.tape = tape
-        self.tokens = tape.tokens
-        self.src = tape.src
-        self.utf8 = utf8
-        self.binary = binary
-
-    def end(self, c: int) -> int:
-        """The CLOSE index of container ``c`` (-1: the root)."""
-        return len(self.tokens) if c < 0 else self.tokens[c] >> 32
-
-    def container(self, idx: int) -> int:
-        """The OPEN index of the value at ``idx``, or -2 if it is not a container."""
-        if idx < 0:
-            return -2
-        t = self.tokens[idx]
-        if (t & 15) == HEADER:
-            idx += 1
-            t = self.tokens[idx]
-        return idx if (t & 15) == OPEN else -2
-
-    def key(self, t: int) -> str:
-        k = t & 15
-        s = t >> 32
-        if k == KEY_ID:
-            binary = self.binary
-            assert binary is not None
-            return key_name(self.src, t, binary.tokens, binary.rules)
-        raw = self.src[s : s + ((t >> 8) & 0xFFFFFF)]
-        if (t >> 4) & 15 and self.binary is None:
-            raw = unescape(raw)
-        return decode(raw, self.utf8)
-
-    def pairs(self, c: int) -> list[tuple[str, int]]:
-        """(key, value index) of container ``c``, in order (duplicates kept)."""
-        tokens = self.tokens
-        out: list[tuple[str, int]] = []
-        if c == -2:
-            return out
-        i = c + 1
-        end = self.end(c)
-        while i < end:
-            t = tokens[i]
-            k = t & 15
-            if k == KEY or k == KEY_ID:
-                v = i + 1
-                if (tokens[v] & 15) == OP:
-                    v += 1
-                out.append((self.key(t), v))
-                i = self.tape.after(v)
-            elif k == CLOSE:
-                i += 1
-            else:
-                i = self.tape.after(i)
-        return out
-
-    def get(self, c: int, *names: str) -> int:
-        """The value of the first key of ``names`` found in container ``c``, else -1."""
-        found = self.pairs(c)
-        for name in names:
-            for key, v in found:
-                if key == name:
-                    return v
-        return -1
-
-    def block(self, c: int, name: str) -> int:
-        return self.container(self.get(c, name))
-
-    def text(self, idx: int, key: str = "") -> str | None:
-        """A scalar as a string (quotes removed; binary numbers and dates as text)."""
-        if idx < 0:
-            return None
-        t = self.tokens[idx]
-        k = t & 15
-        s = t >> 32
-        if k == SCALAR or k == QUOTED:
-            raw = self.src[s : s + ((t >> 8) & 0xFFFFFF)]
-            if k == QUOTED and self.binary is None:
-                raw = unescape(raw)
-            return decode(raw, self.utf8)
-        if k == BINARY:
-            binary = self.binary
-            assert binary is not None
-            if key and (t >> 4) & 15 == BIN_I32 and key in _DATE_KEYS:
-                date = binary_date(self.src, t, binary.rules, True)
-                if date is not None:
-                    return date_text(date).decode()
-            return binary_str(self.src, t, binary.rules, binary.tokens, key)
-        return None
-
-    def is_unknown_token(self, idx: int) -> bool:
-        """Whether the value is a field id the token table does not name."""
-        t = self.tokens[idx]
-        binary = self.binary
-        if binary is None or (t & 15) != BINARY or (t >> 4) & 15 != BIN_TOKEN:
-            return False
-        return binary.tokens is None or not binary.tokens.names[binary_token(self.src, t)]
-
-    def values(self, c: int) -> list[str]:
-        """The bare scalar values of container ``c`` as strings (containers skipped)."""
-        tokens = self.tokens
-        out: list[str] = []
-        if c == -2:
-            return out
-        i = c + 1
-        end = self.end(c)
-        while i < end:
-            t = tokens[i]
-            k = t & 15
-            if k == RUN:
-                s = t >> 32
-                for element in self.src[s : s + ((t >> 8) & 0xFFFFFF)].split():
-                    out.append(decode(element, self.utf8))
-                i += 1
-            elif k == SCALAR or k == QUOTED or k == BINARY:
-                value = self.text(i)
-                if value is not None:
-                    out.append(value)
-                i += 1
-            elif k == KEY or k == KEY_ID:
-                v = i + 1
-                if (tokens[v] & 15) == OP:
-                    v += 1
-                i = self.tape.after(v)
-            elif k == CLOSE:
-                i += 1
-            else:
-                i = self.tape.after(i)
-        return out
-
-    def containers(self, c: int) -> list[int]:
-        """The bare containers of container ``c`` (OPEN indexes)."""
-        tokens = self.tokens
-        out: list[int] = []
-        if c == -2:
-            return out
-        i = c + 1
-        end = self.end(c)
-        while i < end:
-            t = tokens[i]
-            k = t & 15
-            if k == OPEN:
-                out.append(i)
-                i = (t >> 32) + 1
-            elif k == KEY or k == KEY_ID:
-                v = i + 1
-                if (tokens[v] & 15) == OP:
-                    v += 1
-                i = self.tape.after(v)
-            elif k == CLOSE:
-                i += 1
-            else:
-                i = self.tape.after(i)
-        return out
-
-
-def binary_token(src: bytes, t: int) -> int:
-    s = t >> 32
-    return src[s] | (src[s + 1] << 8)
-
+# --- reading the metadata through the Document API (text and binary alike) -------------------
 
 _DATE_KEYS: Final = frozenset(("date", "meta_date", "game_date", "start_date"))
 
 
-def _view(doc: Document | BinaryDocument) -> _View:
-    if isinstance(doc, BinaryDocument):
-        return _View(doc.tape, doc.utf8, doc)
-    return _View(doc.tape, doc.utf8, None)
+def _readable(doc: Document | BinaryDocument) -> Document:
+    return from_binary(doc) if isinstance(doc, BinaryDocument) else doc
+
+
+def _first(c: DocContainer | None, *names: str) -> Value | None:
+    """The value of the first key of ``names`` found in ``c``."""
+    if c is None:
+        return None
+    for name in names:
+        value = c.get(name)
+        if value is not None:
+            return value
+    return None
+
+
+def _block(c: DocContainer | None, name: str) -> DocContainer | None:
+    return _container_of(_first(c, name))
+
+
+def _container_of(value: Value | None) -> DocContainer | None:
+    if value is None or not value.is_container() or value.kind == "tagged":
+        return None
+    return value.as_container()
+
+
+def _text(value: Value | None, key: str = "") -> str | None:
+    """A scalar as a string (None for a container); binary dates by key as the game writes."""
+    if value is None or value.is_container():
+        return None
+    if key in _DATE_KEYS and value.doc.binary:
+        try:
+            return str(value.as_date())
+        except KernelError:
+            pass
+    try:
+        return value.as_str()
+    except KernelError:
+        return None
+
+
+def _texts(c: DocContainer | None) -> list[str]:
+    """The bare scalar values of ``c`` as strings (containers skipped)."""
+    out: list[str] = []
+    if c is not None:
+        for value in c.values():
+            text = _text(value)
+            if text is not None:
+                out.append(text)
+    return out
+
+
+def _containers(c: DocContainer) -> list[DocContainer]:
+    """The bare containers of ``c`` (not tagged ones)."""
+    out: list[DocContainer] = []
+    for value in c.values():
+        inner = _container_of(value)
+        if inner is not None:
+            out.append(inner)
+    return out
 
 
 def _head_document(
@@ -413,115 +280,105 @@ class _Info:
         self.found_meta = False
 
 
-def _read_meta(view: _View, game: str, info: _Info) -> None:
+def _read_meta(doc: Document, game: str, info: _Info) -> None:
     """The metadata fields of one document (its root, or its meta_data/metadata block).
     Fields an earlier document gave are kept."""
-    root = -1
+    root = doc.root()
     block = _META_BLOCKS.get(game, "")
     if block:
-        inner = view.block(-1, block)
-        if inner >= 0:
-            root = inner
-    g = view.get
+        root = _block(root, block) or root
     if info.date is None:
-        info.date = view.text(g(root, "date", "meta_date", "game_date"), "date")
+        info.date = _text(_first(root, "date", "meta_date", "game_date"), "date")
     if info.version is None:
-        version = view.block(root, "savegame_version")
-        if version >= 0:
+        version = _block(root, "savegame_version")
+        if version is not None:
             info.found_meta = True
-            parts = [view.text(g(version, key)) for key in ("first", "second", "third", "forth")]
+            parts = [_text(version.get(key)) for key in ("first", "second", "third", "forth")]
             if all(part is not None for part in parts):
                 info.version = ".".join(part or "" for part in parts)
-            info.version_name = view.text(g(version, "name"))
+            info.version_name = _text(version.get("name"))
     if info.version is None:
-        info.version = _scalar(view, g(root, "version", "game_version"))
+        info.version = _text(_first(root, "version", "game_version"))
     if info.version is not None:
         info.found_meta = True  # a save's metadata names its version
     if info.version is None:
-        versions = view.values(view.block(root, "savegame_versions"))
+        versions = _texts(_block(root, "savegame_versions"))
         if versions:
             info.version = versions[0]
     if info.player is None and game in ("eu4", "hoi4"):
-        info.player = _scalar(view, g(root, "player"))
+        info.player = _text(root.get("player"))
     if info.player_name is None:
         keys = ("displayed_country_name", "meta_player_name", "player_country_name", "name")
-        info.player_name = _scalar(view, g(root, *keys))
+        info.player_name = _text(_first(root, *keys))
     if info.save_name is None:
-        info.save_name = _scalar(view, g(root, "save_game"))
+        info.save_name = _text(root.get("save_game"))
     if info.campaign_id is None:
-        info.campaign_id = _scalar(view, g(root, "campaign_id"))
+        info.campaign_id = _text(root.get("campaign_id"))
     if info.ironman is None:
-        value = _scalar(view, g(root, "is_ironman", "ironman"))
+        value = _text(_first(root, "is_ironman", "ironman"))
         flag = _yes(value)
         if flag is None and game == "hoi4" and value:
             flag = True  # HOI4 writes the ironman country's tag
         if flag is None and game == "hoi4":
-            flag = _yes(view.text(g(view.block(root, "gameplaysettings"), "ironman")))
+            flag = _yes(_text(_first(_block(root, "gameplaysettings"), "ironman")))
         info.ironman = flag
     if info.multiplayer is None:
-        info.multiplayer = _yes(_scalar(view, g(root, "multi_player", "multiplayer")))
+        info.multiplayer = _yes(_text(_first(root, "multi_player", "multiplayer")))
     if info.multiplayer is None:
-        count = _int(_scalar(view, g(root, "meta_number_of_players")))
+        count = _int(_text(root.get("meta_number_of_players")))
         if count is not None:
             info.multiplayer = count > 1
     if info.dlcs is None:
-        dlcs = view.container(g(root, "dlc_enabled", "dlcs", "enabled_dlcs", "required_dlcs"))
-        if dlcs >= 0:
-            info.dlcs = view.values(dlcs)
+        dlcs = _container_of(
+            _first(root, "dlc_enabled", "dlcs", "enabled_dlcs", "required_dlcs")
+        )
+        if dlcs is not None:
+            info.dlcs = _texts(dlcs)
     if info.mods is None:
-        info.mods = _mods(view, root)
+        info.mods = _mods(root)
     if info.players is None:
-        _read_players(view, root, game, info)
+        _read_players(root, game, info)
 
 
-def _scalar(view: _View, idx: int) -> str | None:
-    """The value at ``idx`` as a string if it is a scalar (not a container)."""
-    if idx < 0 or view.container(idx) >= 0:
-        return None
-    return view.text(idx)
-
-
-def _mods(view: _View, root: int) -> list[str] | None:
-    named = view.block(root, "mods_enabled_names")
-    if named >= 0:
+def _mods(root: DocContainer) -> list[str] | None:
+    named = _block(root, "mods_enabled_names")
+    if named is not None:
         names: list[str] = []
-        for item in view.containers(named):
-            name = view.text(view.get(item, "name")) or view.text(view.get(item, "filename"))
+        for item in _containers(named):
+            name = _text(item.get("name")) or _text(item.get("filename"))
             if name is not None:
                 names.append(name)
         return names
-    at = view.get(root, "mod_enabled", "enabled_mods", "mods")
-    if at >= 0 and view.container(at) >= 0:
-        return view.values(view.container(at))
-    return None
+    listed = _container_of(_first(root, "mod_enabled", "enabled_mods", "mods"))
+    return _texts(listed) if listed is not None else None
 
 
-def _read_players(view: _View, root: int, game: str, info: _Info) -> None:
+def _read_players(root: DocContainer, game: str, info: _Info) -> None:
     """Multiplayer player names: EU4 players_countries (name, tag, …), HOI4
     player_countries (TAG={user=…}), Stellaris player={ {name=… country=…} }."""
     if game == "eu4":
-        flat = view.block(root, "players_countries")
-        if flat >= 0:
-            values = view.values(flat)
+        flat = _block(root, "players_countries")
+        if flat is not None:
+            values = _texts(flat)
             info.players = [
                 {"name": values[n], "tag": values[n + 1]} for n in range(0, len(values) - 1, 2)
             ]
     elif game == "hoi4":
-        countries = view.block(root, "player_countries")
-        if countries >= 0:
+        countries = _block(root, "player_countries")
+        if countries is not None:
             players: list[dict[str, str]] = []
-            for tag, v in view.pairs(countries):
-                user = view.text(view.get(view.container(v), "user"))
+            for tag, value in countries.pairs():
+                user = _text(_first(_container_of(value), "user"))
                 if user is not None:
                     players.append({"name": user, "tag": tag})
             info.players = players
     elif game == "stellaris":
-        block = view.block(root, "player")
-        if block >= 0:
+        block = _block(root, "player")
+        if block is not None:
             listed: list[dict[str, str]] = []
-            for item in view.containers(block):
-                name = view.text(view.get(item, "name"))
-                country = view.text(view.get(item, "country"))
+            for item in _containers(block):
+                name = _text(item.get("name"))
+                country = _text(item.get("country"))
                 if name is not None:
                     entry = {"name": name}
                     if country is not None:
@@ -567,7 +424,7 @@ def save_info(save: Save) -> dict[str, object]:
     for doc in _info_documents(save, problems):
         if isinstance(doc, BinaryDocument):
             unknown.update(doc.unknown)
-        _read_meta(_view(doc), game, info)
+        _read_meta(_readable(doc), game, info)
     if binary and save.tokens is not None:
         out["unknown_tokens"] = len(unknown)
     if info.ironman is None and info.found_meta and game in ("eu4", "stellaris"):
