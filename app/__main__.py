@@ -1,4 +1,4 @@
-"""Operator commands: ``python -m app {migrate,serve,createuser,apikey}``.
+"""Operator commands: ``python -m app {migrate,serve,createuser,apikey,reprocess}``.
 
 Each reads its settings from the environment (``app.settings``) and, with no
 DATABASE_URL, starts the embedded PostgreSQL under VAR_DIR (default ./var).
@@ -13,6 +13,7 @@ import logging
 import os
 import signal
 import sys
+import threading
 from collections.abc import Sequence
 
 from app import db
@@ -78,9 +79,56 @@ def cmd_apikey(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
+    """Run the current kernel again over every stored save (or the ids given)."""
+    from app.saves.pool import KernelPool
+    from app.saves.reprocess import Outcome, reprocess_all
+    from app.storage import storage_from_settings
+
+    url = db.use_database(settings)
+
+    def report(done: int, total: int, outcome: Outcome) -> None:
+        status = "ok" if outcome.ok else "FAILED"
+        print(
+            f"[{done}/{total}] {outcome.save_id} {status} ({outcome.seconds:.2f}s): "
+            f"{outcome.message}",
+            flush=True,
+        )
+
+    async def run() -> tuple[int, int]:
+        await db.check_server(url)
+        engine = db.engine()
+        await engine.start_connection_pool(min_size=1, max_size=4)
+        storage = storage_from_settings(settings)
+        pool = KernelPool(args.workers or settings.kernel.workers, settings.kernel.tokens_dir)
+        try:
+            await storage.start()
+            pool.start()
+            return await reprocess_all(
+                storage=storage,
+                pool=pool,
+                tmp_dir=settings.var_path / "tmp",
+                concurrency=pool.workers,
+                report=report,
+                only=args.save_ids,
+            )
+        finally:
+            pool.stop()
+            await storage.close()
+            await engine.close_connection_pool()
+
+    succeeded, failed = asyncio.run(run())
+    print(f"reprocessed {succeeded} saves, {failed} failed (their rows are unchanged)")
+    return 1 if failed else 0
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
+    # From here on SIGTERM and SIGINT end the process through SystemExit, so that exit hooks
+    # run (the embedded PostgreSQL stops in one); uvicorn takes them over while it serves.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, _exit_on_signal)
     port = args.port if args.port is not None else settings.web.port
     host = args.host or settings.web.host
     env = dict(os.environ)
@@ -92,9 +140,8 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     if args.migrate:
         _connect(settings_from_environment())
         asyncio.run(db.migrate())
-    # uvicorn re-raises SIGTERM after its graceful shutdown; with the default handler that
-    # would end the process before atexit hooks run (the embedded PostgreSQL stops in one).
-    signal.signal(signal.SIGTERM, _exit_on_signal)
+    # uvicorn re-raises the signal after its graceful shutdown (app/shutdown.py).
+    _serving.set()
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     print(f"Chronicle: http://{shown}:{port}/", flush=True)
     uvicorn.run(
@@ -106,12 +153,19 @@ def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
         log_level=settings.web.log_level,
         proxy_headers=True,
         forwarded_allow_ips=os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+        timeout_graceful_shutdown=settings.web.shutdown_timeout or None,
     )
     return 0
 
 
+# Set once uvicorn runs: a signal that reaches _exit_on_signal then is the one uvicorn
+# re-raises after its graceful shutdown, a clean stop (exit 0); before, it interrupts the
+# start (exit 128 + the signal number).
+_serving = threading.Event()
+
+
 def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
+    raise SystemExit(0 if _serving.is_set() else 128 + signum)
 
 
 def parser() -> argparse.ArgumentParser:
@@ -137,6 +191,15 @@ def parser() -> argparse.ArgumentParser:
         "apikey", help="create (replace) a user's API key; prints '<user_id> <api_key>'"
     )
     key.add_argument("name")
+
+    again = sub.add_parser(
+        "reprocess",
+        help="run the current kernel again over every stored save (failures keep their row)",
+    )
+    again.add_argument("save_ids", nargs="*", metavar="SAVE_ID", help="only these saves")
+    again.add_argument(
+        "--workers", type=int, default=0, help="parser processes (default KERNEL_WORKERS)"
+    )
     return top
 
 
@@ -145,6 +208,7 @@ COMMANDS = {
     "serve": cmd_serve,
     "createuser": cmd_createuser,
     "apikey": cmd_apikey,
+    "reprocess": cmd_reprocess,
 }
 
 

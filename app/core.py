@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from litestar import Litestar, Router, asgi
+from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.app import AppConfig
 from litestar.datastructures import State
 from litestar.di import Provide
@@ -28,13 +29,16 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
-from app import db
+from app import db, health
 from app.accounts.auth import AuthenticationMiddleware, requires_admin
 from app.accounts.controllers import AccountController
+from app.achievements.controllers import AchievementApiController, AchievementPagesController
 from app.admin import build_admin
+from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers import SaveApiController, SavePagesController, UserApiController
 from app.saves.pool import KernelPool
 from app.settings import Settings
+from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
 from app.web import security
 from app.web.errors import error_response
@@ -61,21 +65,35 @@ class AppCore(InitPluginProtocol):
         self.settings = settings
         self.secret = security.secret_key(settings)
         self.storage: Storage = storage_from_settings(settings)
-        self.pool = KernelPool(settings.kernel.workers)
+        self.pool = KernelPool(settings.kernel.workers, settings.kernel.tokens_dir)
+        # The save page's decoded analyses and rendered sections (app/saves/analysis_cache.py).
+        self.analysis_cache = AnalysisCache(settings.web.analysis_cache_mb * 1024 * 1024)
         self.admin = build_admin(settings)  # built once; the mount below delegates to it
+        self.inflight = InFlight()  # requests the lifespan shutdown waits for (app.shutdown)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:
         settings = self.settings
         app_config.debug = settings.web.debug
-        app_config.state.update(settings=settings, storage=self.storage, pool=self.pool)
+        app_config.state.update(
+            settings=settings,
+            storage=self.storage,
+            pool=self.pool,
+            analysis_cache=self.analysis_cache,
+        )
         app_config.dependencies.update(
-            settings=_state("settings"), storage=_state("storage"), pool=_state("pool")
+            settings=_state("settings"),
+            storage=_state("storage"),
+            pool=_state("pool"),
+            analysis_cache=_state("analysis_cache"),
         )
         app_config.route_handlers.extend(
             [
+                health.health,
                 AccountController,
                 SavePagesController,
                 UserApiController,
+                AchievementApiController,
+                AchievementPagesController,
                 Router(
                     path="/",
                     route_handlers=[SaveApiController],
@@ -102,6 +120,7 @@ class AppCore(InitPluginProtocol):
         csrf = security.csrf_config(settings, self.secret)
         app_config.middleware.extend(
             [
+                self.inflight.middleware,
                 *(limit.middleware for limit in security.rate_limits(settings)),
                 session.middleware,
                 DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/"]),
@@ -111,7 +130,14 @@ class AppCore(InitPluginProtocol):
         app_config.before_send.append(security.security_headers(settings))
         app_config.stores = self._stores()
         app_config.exception_handlers.update({HTTPException: error_response, 500: error_response})
-        app_config.allowed_hosts = list(settings.security.allowed_hosts) or None
+        app_config.allowed_hosts = (
+            AllowedHostsConfig(
+                allowed_hosts=list(settings.security.allowed_hosts),
+                exclude_opt_key=health.ALLOWED_HOSTS_OPT,  # probes may use the bare IP
+            )
+            if settings.security.allowed_hosts
+            else None
+        )
         app_config.openapi_config = OpenAPIConfig(
             title=settings.web.site_name,
             version="0.1.0",
@@ -158,6 +184,7 @@ class AppCore(InitPluginProtocol):
                 )
                 yield
             finally:
+                await self.inflight.wait_for_requests()
                 self.pool.stop()
                 await self.storage.close()
         finally:

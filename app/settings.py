@@ -60,7 +60,7 @@ class LimitSettings(msgspec.Struct, kw_only=True, frozen=True):
 class KernelSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Processes parsing saves; 0: one per CPU.
     workers: int = 0
-    # Where the operator puts the binary token tables (not distributable).
+    # Where the operator puts the binary token tables (not distributable): <dir>/eu4.txt.
     tokens_dir: str | None = None
 
 
@@ -74,6 +74,12 @@ class WebSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Local state: embedded PostgreSQL, local storage, the generated secret key, temp files.
     var_dir: str = "var"
     log_level: Literal["critical", "error", "warning", "info", "debug"] = "info"
+    # Memory for the save page's cache of decoded analyses and rendered analysis sections
+    # (per process; app/saves/analysis_cache.py). 0 turns it off.
+    analysis_cache_mb: int = 128
+    # Seconds a SIGTERM leaves requests in flight to finish before they are cancelled
+    # (uvicorn's timeout_graceful_shutdown; 0: no limit). See app/shutdown.py.
+    shutdown_timeout: int = 20
 
 
 class Settings(msgspec.Struct, kw_only=True, frozen=True):
@@ -111,6 +117,9 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "UPLOAD_RATE_PER_MINUTE": ("limits", "upload_rate_per_minute"),
     "PAGE_SIZE": ("limits", "page_size"),
     "KERNEL_WORKERS": ("kernel", "workers"),
+    # The kernel's own variable (python -m kernel reads it too); TOKENS_DIR wins when both
+    # are set (later entries override earlier ones).
+    "CHRONICLE_TOKENS_DIR": ("kernel", "tokens_dir"),
     "TOKENS_DIR": ("kernel", "tokens_dir"),
     "APP_HOST": ("web", "host"),
     "PORT": ("web", "port"),
@@ -119,6 +128,8 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "APP_SITE_NAME": ("web", "site_name"),
     "VAR_DIR": ("web", "var_dir"),
     "LOG_LEVEL": ("web", "log_level"),
+    "ANALYSIS_CACHE_MB": ("web", "analysis_cache_mb"),
+    "SHUTDOWN_TIMEOUT": ("web", "shutdown_timeout"),
     "REDIS_URL": ("", "redis_url"),
 }
 

@@ -131,6 +131,27 @@ class LocalStorage:
     async def close(self) -> None:
         return None
 
+    async def check(self) -> None:
+        """Raise StorageError unless the store is usable (reads no object; GET /health)."""
+
+        # The root is there and writable: a volume that went away, was replaced or was
+        # mounted read-only fails here, before an upload does.
+        def probe() -> str | None:
+            if not self.root.exists():
+                return "is missing"
+            if not self.root.is_dir():
+                return "is not a directory"
+            if not os.access(self.root, os.W_OK | os.X_OK):
+                return "is not writable"
+            return None
+
+        try:
+            problem = await anyio.to_thread.run_sync(probe)
+        except OSError as exc:
+            raise StorageError(f"cannot use {self.description}: {exc}") from exc
+        if problem is not None:
+            raise StorageError(f"{self.description} {problem}")
+
     async def put(self, key: str, source: Path) -> None:
         target = self._path(key)
         try:
@@ -254,6 +275,15 @@ class S3Storage:
     async def close(self) -> None:
         self._client = None
         await self._stack.aclose()
+
+    async def check(self) -> None:
+        """Raise StorageError unless the bucket answers HeadBucket (GET /health)."""
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            await self.client.head_bucket(Bucket=self.bucket)
+        except (BotoCoreError, ClientError) as exc:
+            raise StorageError(f"cannot use {self.description}: {exc}") from exc
 
     async def put(self, key: str, source: Path) -> None:
         from botocore.exceptions import BotoCoreError, ClientError

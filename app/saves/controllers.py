@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
-from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar import Controller, MediaType, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import (
     HTTPException,
@@ -27,13 +27,22 @@ from litestar.response import Stream, Template
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from app.accounts import services as accounts
-from app.accounts.auth import can_edit, current_user, ensure_can_edit, requires_user
-from app.saves import services
+from app.accounts.auth import (
+    can_edit,
+    current_user,
+    ensure_can_edit,
+    requires_admin,
+    requires_user,
+)
+from app.analysis_render import CSV_CHARTS, chart_csv
+from app.saves import analysis_pages, reprocess, services
+from app.saves.analysis_cache import AnalysisCache
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
     ApiKeyCreated,
     DuplicateSaveBody,
     EditForm,
+    QualificationForm,
     SaveCreated,
     SaveDetail,
     SavePage,
@@ -195,6 +204,42 @@ class SaveApiController(Controller):
         return Stream(stored.chunks(), media_type="application/octet-stream", headers=headers)
 
 
+SAVE_PAGE = "saves/show.html.jinja2"
+
+
+async def _save_page(
+    request: Request[Any, Any, Any],
+    save_id: str,
+    cache: AnalysisCache,
+    fragment: str | None = None,
+    *,
+    edit_error: str | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """The save page; for ``fragment`` (a section's URL), that section alone to htmx swaps
+    (``wants_fragment`` decides) and the whole page, showing it, to everything else."""
+    save = await services.get_save(save_id, with_analysis=False)
+    if save is None:
+        raise NotFoundException("save not found")
+    view = analysis_pages.view_for(request, save_id)
+    headers = {"Vary": "HX-Request"}
+    if fragment is not None:
+        section = await analysis_pages.section_html(request, save_id, view, cache, fragment)
+        if section is None:
+            raise NotFoundException("no EU4 analysis for this save")
+        if wants_fragment(request):
+            return Response(section, media_type=MediaType.HTML, headers=headers)
+    user = current_user(request)
+    context = {
+        "save": save,
+        "analysis_html": await analysis_pages.section_html(request, save_id, view, cache),
+        "can_edit": can_edit(user, save.user_id),
+        "is_admin": user is not None and user.admin,
+        "edit_error": edit_error,
+    }
+    return Template(SAVE_PAGE, context=context, status_code=status_code, headers=headers)
+
+
 def _etags(header: str | None) -> set[str]:
     if not header:
         return set()
@@ -305,6 +350,62 @@ class SavePagesController(Controller):
             headers={"Vary": "HX-Request"},
         )
 
+    @get("/users/{user_id:int}", name="user")
+    async def show_user(
+        self,
+        request: Request[Any, Any, Any],
+        user_id: FromPath[int],
+        settings: NamedDependency[Settings],
+        cursor: FromQuery[str | None] = None,
+    ) -> Template:
+        """A user's page: their saves, newest first ("load more" with a cursor)."""
+        row = await accounts.public_user(user_id)
+        if row is None:
+            raise NotFoundException("user not found")
+        try:
+            saves, next_cursor = await services.list_saves(
+                cursor=cursor, limit=settings.limits.page_size, user_id=user_id
+            )
+        except services.BadCursor as exc:
+            raise ValidationException(str(exc)) from None
+        profile = UserInfo(
+            user_id=row["id"],
+            user_name=row["display_name"] or row["username"],
+            created_on=row["created_on"],
+        )
+        context = {
+            "profile": profile,
+            "save_count": await services.count_saves(user_id),
+            "saves": saves,
+            "cursor": next_cursor,
+            "feed": {"page": f"/users/{user_id}", "rows": f"/users/{user_id}/rows"},
+        }
+        return render(request, "users/show.html.jinja2", "saves/_rows.html.jinja2", context)
+
+    @get("/users/{user_id:int}/rows", name="user_rows")
+    async def user_rows(
+        self,
+        user_id: FromPath[int],
+        settings: NamedDependency[Settings],
+        cursor: FromQuery[str | None] = None,
+    ) -> Template:
+        """The htmx "load more" fragment of a user's saves."""
+        try:
+            saves, next_cursor = await services.list_saves(
+                cursor=cursor, limit=settings.limits.page_size, user_id=user_id
+            )
+        except services.BadCursor as exc:
+            raise ValidationException(str(exc)) from None
+        return Template(
+            "saves/_rows.html.jinja2",
+            context={
+                "saves": saves,
+                "cursor": next_cursor,
+                "feed": {"page": f"/users/{user_id}", "rows": f"/users/{user_id}/rows"},
+            },
+            headers={"Vary": "HX-Request"},
+        )
+
     @post("/saves", guards=[requires_user], opt={"rate_limit": "upload"}, status_code=200)
     async def upload_save(
         self,
@@ -350,17 +451,65 @@ class SavePagesController(Controller):
         return redirect(request, f"/saves/{save_id}")
 
     @get("/saves/{save_id:str}", name="save")
-    async def show_save(self, request: Request[Any, Any, Any], save_id: FromPath[str]) -> Template:
-        save = await services.get_save(save_id)
-        if save is None:
-            raise NotFoundException("save not found")
-        return Template(
-            "saves/show.html.jinja2",
-            context={
-                "save": save,
-                "can_edit": can_edit(current_user(request), save.user_id),
-                "edit_error": None,
-            },
+    async def show_save(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """The save page: upload facts, the analysis (query parameters: csort/corder,
+        psort/porder, ppage, wpage), edit and admin forms."""
+        return await _save_page(request, save_id, analysis_cache)
+
+    @get("/saves/{save_id:str}/countries", name="save_countries")
+    async def save_countries(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """The countries table sorted (htmx fragment; the whole page otherwise)."""
+        return await _save_page(request, save_id, analysis_cache, analysis_pages.COUNTRIES)
+
+    @get("/saves/{save_id:str}/provinces", name="save_provinces")
+    async def save_provinces(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """A page of the provinces table (htmx fragment; the whole page otherwise)."""
+        return await _save_page(request, save_id, analysis_cache, analysis_pages.PROVINCES)
+
+    @get("/saves/{save_id:str}/wars", name="save_wars")
+    async def save_wars(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """A page of the wars (htmx fragment; the whole page otherwise)."""
+        return await _save_page(request, save_id, analysis_cache, analysis_pages.WARS)
+
+    @get("/saves/{save_id:str}/csv/{chart:str}", name="save_csv")
+    async def save_csv(
+        self,
+        save_id: FromPath[str],
+        chart: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[str]:
+        """A chart's data as CSV: the ledgers (income, nation_size, score, inflation: one
+        column per country, one row per year) and the development distribution."""
+        if chart not in CSV_CHARTS:
+            raise NotFoundException(f"no chart {chart!r}")
+        found = await analysis_pages.payload(save_id, analysis_cache)
+        analysis = found[1] if found is not None else None
+        if analysis is None or not analysis_pages.is_eu4_analysis(analysis):
+            raise NotFoundException("no EU4 analysis for this save")
+        return Response(
+            chart_csv(analysis, chart),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{save_id}-{chart}.csv"'},
         )
 
     @post("/saves/{save_id:str}/edit", status_code=200)
@@ -370,6 +519,7 @@ class SavePagesController(Controller):
         save_id: FromPath[str],
         data: URLEncodedBody[EditForm],
         settings: NamedDependency[Settings],
+        analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
         owner = await services.owner_of(save_id)
         if owner is None:
@@ -380,13 +530,17 @@ class SavePagesController(Controller):
                 save_id, settings=settings, filename=data.filename, aar=data.aar
             )
         except services.UploadError as exc:
-            save = await services.get_save(save_id)
-            return render(
-                request,
-                "saves/show.html.jinja2",
-                "saves/_edit_form.html.jinja2",
-                {"save": save, "can_edit": True, "edit_error": exc.message},
-                status_code=422,
+            if wants_fragment(request):
+                save = await services.get_save(save_id, with_analysis=False)
+                return render(
+                    request,
+                    SAVE_PAGE,
+                    "saves/_edit_form.html.jinja2",
+                    {"save": save, "edit_error": exc.message},
+                    status_code=422,
+                )
+            return await _save_page(
+                request, save_id, analysis_cache, edit_error=exc.message, status_code=422
             )
         flash(request, "Saved.", category="info")
         return redirect(request, f"/saves/{save_id}")
@@ -408,3 +562,44 @@ class SavePagesController(Controller):
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
         flash(request, "Deleted.", category="info")
         return redirect(request, "/")
+
+    @post("/saves/{save_id:str}/reprocess", guards=[requires_admin], status_code=200)
+    async def reprocess_save(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        storage: NamedDependency[Storage],
+        pool: NamedDependency[KernelPool],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        """Admins: run the current kernel again over this save (the row stays as it was
+        when that fails)."""
+        try:
+            version = await reprocess.reprocess_save(
+                save_id, storage=storage, pool=pool, tmp_dir=settings.var_path / "tmp"
+            )
+        except LookupError:
+            raise NotFoundException("save not found") from None
+        except reprocess.ReprocessFailed as exc:
+            flash(request, f"Not reprocessed: {exc}", category="error")
+        else:
+            flash(request, f"Reprocessed with kernel {version}.", category="info")
+        return redirect(request, f"/saves/{save_id}")
+
+    @post("/saves/{save_id:str}/leaderboard", guards=[requires_admin], status_code=200)
+    async def qualify_save(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: FromPath[str],
+        data: URLEncodedBody[QualificationForm],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        """Admins: hide a disputed save from the leaderboards (or show it again); its page
+        and link stay."""
+        if await services.owner_of(save_id) is None:
+            raise NotFoundException("save not found")
+        qualified = data.qualified == "yes"
+        await services.update_save(save_id, settings=settings, leaderboard_qualified=qualified)
+        message = "Back on the leaderboards." if qualified else "Disqualified from leaderboards."
+        flash(request, message, category="info")
+        return redirect(request, f"/saves/{save_id}")

@@ -1,28 +1,60 @@
-"""The seam between the app and the kernel: ``parse_save(path) -> ParsedSave``.
+"""The seam between the app and the kernel: ``parse_save(path, tokens_dir) -> ParsedSave``.
 
 ``parse_save`` runs in a worker process of the kernel pool (app.saves.pool), never on the
-event loop. It reads the file, opens the container, hashes the decompressed content and
-parses the metadata document. Today that is the text ``meta`` entry (or the whole file
-for a plain text save); when the EU4 analysis lands this calls ``kernel.eu4.analyze``.
+event loop. EU4 saves (and headerless Clausewitz text, which the kernel reads as an EU4
+fragment) get the full analysis, ``kernel.eu4.analyze``: its payload is what the save page
+renders and what the ``analysis`` jsonb column stores (msgspec JSON, schema
+docs/eu4-analysis.schema.json), and the columns pdx.tools keeps for listings and
+leaderboards (eu4-reference.md §2.1) are taken from it. Saves of the other games keep
+what their container and metadata say (payload ``{"kind": "info", "info": …}``).
 
-Everything crossing the process boundary is plain data: ``ParsedSave`` (a msgspec Struct)
-or ``SaveRejected`` (a picklable exception carrying the kernel's message and offset).
+Binary (ironman) saves name their fields by 16-bit ids: the token table comes from
+``<TOKENS_DIR>/eu4.txt`` (settings ``TOKENS_DIR``, or the kernel's ``CHRONICLE_TOKENS_DIR``),
+loaded once per worker and again when the file changes. Without one such a save is
+refused with the kernel's message ("… a token table is needed to read it …": HTTP 422).
+
+Everything crossing the process boundary is plain data: ``ParsedSave`` (a msgspec Struct
+with the payload already encoded as JSON bytes) or ``SaveRejected`` (a picklable
+exception carrying the kernel's message and offset).
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import re
 from typing import Any, Final
 
 import msgspec
 
 import kernel
 from kernel import _container
+from kernel.eu4 import analyze
+from kernel.eu4.types import Eu4Analysis
 
 logger = logging.getLogger(__name__)
 
 # EU4's leaderboard day count starts here (eu4-reference.md §5.7).
 EU4_START: Final = kernel.Date(1444, 11, 11)
+EU4_TOKEN_FILE: Final = "eu4.txt"
+# Games the EU4 analysis reads ("unknown": headerless text, read as an EU4 fragment).
+ANALYZED_GAMES: Final = frozenset(("eu4", "unknown"))
+DIFFICULTIES: Final = frozenset(("very_easy", "easy", "normal", "hard", "very_hard"))
+
+# Column sizes of app.saves.tables.Save: text from the file is cut to fit.
+TAG_CHARS: Final = 8
+NAME_CHARS: Final = 100
+PLAYTHROUGH_CHARS: Final = 64
+MAX_PLAYERS: Final = 256  # multiplayer names kept in the ``players`` column
+PLAYER_CHARS: Final = 100
+
+# The kernel's message for a binary save without a token table ends with advice for
+# library callers ("; pass tokens= …"); people uploading a file get advice for them.
+_TOKENS_ADVICE: Final = "; pass tokens="
+_NO_TABLE_HINT: Final = "; this server has no EU4 token table (its operator sets TOKENS_DIR)"
+# PostgreSQL's jsonb refuses the NUL character, which a crafted save can put in a name:
+# an escaped NUL (an odd number of backslashes before "u0000") becomes U+FFFD.
+_JSON_NUL: Final = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 class EntryInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -44,30 +76,32 @@ class SaveVersion(msgspec.Struct, frozen=True, kw_only=True):
 
 
 class ParsedSave(msgspec.Struct, frozen=True, kw_only=True):
-    """What the kernel read from a save file (None where the file does not say, or the
-    kernel cannot read it yet, e.g. binary metadata without a token table)."""
+    """What the kernel read from a save file: the row's columns (None where the file does
+    not say) and the payload for the ``analysis`` column."""
 
+    kind: str  # "eu4": a kernel.eu4 analysis; "info": container and metadata only
     game: str  # eu4, ck3, … or "unknown"
     container: str  # text, binary, zip, sav-text, sav-binary, sav-zip
-    encoding: str  # of the metadata document: "text" or "binary"
+    encoding: str  # of the main document: "text" or "binary"
     content_hash: str  # over the decompressed entries: equal for re-zipped copies
     kernel_version: str
-    entries: tuple[EntryInfo, ...] = ()
-    text_encoding: str | None = None  # utf8 / windows1252 when the metadata is text
+    payload_json: bytes  # the ``analysis`` column (JSON, no NUL characters)
     date: str | None = None  # ISO, e.g. "1444-11-11"
     days: int | None = None  # EU4: days since 1444-11-11 (365-day years)
+    score_days: int | None = None  # EU4: patch-weighted days (None: unsupported patch)
     player: str | None = None  # EU4: tag of the player's country
     player_name: str | None = None  # EU4: displayed_country_name
+    player_start_tag: str | None = None
+    player_start_name: str | None = None
     version: str | None = None
     save_version: SaveVersion | None = None  # EU4 savegame_version
     multiplayer: bool | None = None
     ironman: bool | None = None
+    achieve_ids: tuple[int, ...] = ()  # completed achievements of an eligible save
+    players: tuple[str, ...] = ()  # multiplayer player names
+    playthrough_id: str | None = None
+    game_difficulty: str | None = None  # very_easy … very_hard
     notes: tuple[str, ...] = ()  # why fields are missing, for people
-
-    def payload(self) -> dict[str, Any]:
-        """The JSON stored as the save's analysis payload (until kernel.eu4.analyze)."""
-        result: dict[str, Any] = msgspec.to_builtins(self)
-        return {"kind": "info", "info": result}
 
 
 class SaveRejected(Exception):
@@ -84,88 +118,208 @@ class SaveRejected(Exception):
         return self.message
 
 
-def parse_save(path: str) -> ParsedSave:
+def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
     """Read the save at ``path``. Raises SaveRejected for input the kernel rejects."""
     with open(path, "rb") as handle:
         data = handle.read()
     try:
-        return parse_bytes(data)
+        return parse_bytes(data, token_table(tokens_dir))
     except kernel.KernelError as exc:
         # Re-raised as our own exception: the kernel's may be a mypyc-compiled class, and
         # an exception crossing processes must pickle with all its fields.
-        raise SaveRejected(exc.message, exc.offset) from None
+        raise SaveRejected(_for_people(exc.message), exc.offset) from None
     except RecursionError:
         raise SaveRejected("the file nests too deeply to read") from None
 
 
-def parse_bytes(data: bytes) -> ParsedSave:
-    container = _container.open_container(data)
-    content_hash = _container.content_hash(container)
-    entries = tuple(
+def noop(value: int) -> int:
+    """A job that does nothing: measures the pool's dispatch overhead (scripts/bench_app.py)."""
+    return value
+
+
+def _for_people(message: str) -> str:
+    cut = message.find(_TOKENS_ADVICE)
+    if cut >= 0 and "token table is needed" in message:
+        return message[:cut] + _NO_TABLE_HINT
+    return message
+
+
+# --- token tables ------------------------------------------------------------------------
+
+_tables: dict[str, tuple[tuple[int, int], kernel.TokenTable]] = {}
+
+
+def token_table(tokens_dir: str | None) -> kernel.TokenTable | None:
+    """The EU4 token table of ``tokens_dir`` (``eu4.txt``), cached per process and read
+    again when the file changes; None when there is none. A broken file is logged and
+    treated as missing (text saves still work; binary ones say a table is needed)."""
+    if not tokens_dir:
+        return None
+    path = os.path.join(tokens_dir, EU4_TOKEN_FILE)
+    try:
+        stat = os.stat(path)
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _tables.get(path)
+    if cached is not None and cached[0] == stamp:
+        return cached[1]
+    try:
+        table = kernel.load_tokens(path)
+    except kernel.KernelError as exc:
+        logger.error("the EU4 token table %s is unusable: %s", path, exc)
+        return None
+    _tables[path] = (stamp, table)
+    return table
+
+
+# --- parsing -----------------------------------------------------------------------------
+
+
+def parse_bytes(data: bytes, tokens: kernel.TokenTable | None = None) -> ParsedSave:
+    try:
+        analysis = analyze(data, tokens=tokens)
+    except kernel.KernelError:
+        # Another game's save is refused by the EU4 analysis: keep what its container and
+        # metadata say. Anything else (not a save, a binary save without tokens) is refused.
+        container = _container.open_container(data)
+        if container.game in ANALYZED_GAMES:
+            raise
+        return _info(container)
+    return from_analysis(analysis, game=_analyzed_game(data, analysis))
+
+
+def _analyzed_game(data: bytes, analysis: Eu4Analysis) -> str:
+    """The game column of an analysed save: "eu4", except for a plain file without an EU4
+    header (a headerless fragment the analysis reads as EU4; nothing says so): "unknown"."""
+    plain = analysis.info.container in ("text", "binary")
+    return "unknown" if plain and not _container._known_header(data)[0] else "eu4"
+
+
+def clean(text: str | None, limit: int) -> str | None:
+    """Column text from the file: no NUL characters (PostgreSQL refuses them), at most
+    ``limit`` characters; None for nothing."""
+    if not text:
+        return None
+    return text.replace("\x00", "")[:limit] or None
+
+
+def _fits(value: int | None, bits: int) -> int | None:
+    """``value`` if a signed integer column of ``bits`` holds it, else None."""
+    if value is None:
+        return None
+    limit = 1 << (bits - 1)
+    return value if -limit <= value < limit else None
+
+
+def payload_json(payload: Any) -> bytes:
+    """The payload as JSON for a jsonb column (escaped NULs become U+FFFD)."""
+    data = msgspec.json.encode(payload)
+    if b"\\u0000" in data:
+        data = _JSON_NUL.sub(rb"\1\\ufffd", data)
+    return data
+
+
+def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
+    """The row of an analysed EU4 save."""
+    info = analysis.info
+    v = info.version
+    version = SaveVersion(
+        first=v.first, second=v.second, third=v.third, fourth=v.fourth, name=v.name or None
+    )
+    parts = [_fits(n, 16) for n in (v.first, v.second, v.third, v.fourth)]
+    has_version = any(parts) and None not in parts
+    players = tuple(
+        name for name in (clean(n, PLAYER_CHARS) for n in info.player_names[:MAX_PLAYERS]) if name
+    )
+    return ParsedSave(
+        kind="eu4",
+        game=game,
+        container=info.container,
+        encoding=info.encoding,
+        content_hash=info.content_hash,
+        kernel_version=kernel.__version__,
+        payload_json=payload_json(analysis),
+        date=info.date,
+        days=_fits(info.days, 32),
+        score_days=_fits(analysis.leaderboard.score_days, 32),
+        player=clean(info.player_tag, TAG_CHARS),
+        player_name=clean(info.player_name, NAME_CHARS),
+        player_start_tag=clean(info.starting_tag, TAG_CHARS),
+        player_start_name=clean(info.starting_name, NAME_CHARS),
+        version=str(version) if has_version else None,
+        save_version=version if has_version else None,
+        multiplayer=info.multiplayer,
+        ironman=info.ironman,
+        achieve_ids=tuple(analysis.achievements.completed),
+        players=players,
+        playthrough_id=clean(info.playthrough_id, PLAYTHROUGH_CHARS),
+        game_difficulty=info.difficulty if info.difficulty in DIFFICULTIES else None,
+        notes=tuple(analysis.warnings),
+    )
+
+
+# --- other games: container and metadata -------------------------------------------------
+
+
+def _info(container: _container.Container) -> ParsedSave:
+    entries = [
         EntryInfo(name=e.name, size=len(e.data), encoding=e.encoding, header=e.header)
         for e in container.entries
-    )
-    base: dict[str, Any] = {
+    ]
+    found: dict[str, Any] = {}
+    notes: list[str] = []
+    document = container.meta() or container.gamestate()
+    if document.encoding == "text":
+        doc = kernel.parse_text(document.data)
+        found = _metadata(doc.root())
+        found["text_encoding"] = doc.encoding
+    else:
+        notes.append(f"binary metadata: {container.game} metadata is read from text saves only")
+    info = {
         "game": container.game,
         "container": container.kind,
-        "content_hash": content_hash,
-        "kernel_version": kernel.__version__,
+        "encoding": document.encoding,
         "entries": entries,
+        "notes": notes,
+        **found,
     }
-    document = container.meta() or container.gamestate()
-    base["encoding"] = document.encoding
-    if document.encoding != "text":
-        note = "binary metadata: it is read once a token table is installed (TOKENS_DIR)"
-        return ParsedSave(**base, notes=(note,))
-    doc = kernel.parse_text(document.data)
-    root = doc.root()
-    base["text_encoding"] = doc.encoding
-    return ParsedSave(**base, **_metadata(container.game, root))
+    return ParsedSave(
+        kind="info",
+        game=container.game,
+        container=container.kind,
+        encoding=document.encoding,
+        content_hash=_container.content_hash(container),
+        kernel_version=kernel.__version__,
+        payload_json=payload_json({"kind": "info", "info": info}),
+        date=found.get("date"),
+        version=clean(found.get("version"), 32),
+        notes=tuple(notes),
+    )
 
 
-def _metadata(game: str, root: kernel.Container) -> dict[str, Any]:
-    """The fields a metadata document gives (EU4 meta; the common keys of other games)."""
+def _metadata(root: kernel.Container) -> dict[str, Any]:
+    """The common keys of other games' metadata documents (date and version)."""
     found: dict[str, Any] = {}
     blocks = [root]
     for name in ("meta_data", "metadata"):
-        block = _container_of(root, name)
-        if block is not None:
-            blocks.append(block)
-    date = None
+        value = root.get(name)
+        if value is not None and value.is_container():
+            blocks.append(value.as_container())
     for block in blocks:
         for key in ("date", "meta_date", "game_date"):
             date = _date(block, key)
             if date is not None:
+                found["date"] = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
                 break
-        if date is not None:
+        if "date" in found:
             break
-    if date is not None:
-        found["date"] = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
-        if game == "eu4":
-            found["days"] = date.days() - EU4_START.days()
-    if game == "eu4":
-        found["player"] = _str(root, "player")
-        found["player_name"] = _str(root, "displayed_country_name")
-        found["multiplayer"] = _bool(root, "multi_player")
-        found["ironman"] = _bool(root, "is_ironman")
-        version = _eu4_version(root)
-        if version is not None:
-            found["save_version"] = version
-            found["version"] = str(version)
-    else:
-        for block in blocks:
-            version_text = _str(block, "version") or _str(block, "save_game_version")
-            if version_text:
-                found["version"] = version_text
-                break
-    return {k: v for k, v in found.items() if v is not None}
-
-
-def _container_of(block: kernel.Container, key: str) -> kernel.Container | None:
-    value = block.get(key)
-    if value is None or not value.is_container():
-        return None
-    return value.as_container()
+    for block in blocks:
+        version = _str(block, "version") or _str(block, "save_game_version")
+        if version:
+            found["version"] = version
+            break
+    return found
 
 
 def _str(block: kernel.Container, key: str) -> str | None:
@@ -173,16 +327,6 @@ def _str(block: kernel.Container, key: str) -> str | None:
     if value is None or value.is_container():
         return None
     return value.as_str()
-
-
-def _bool(block: kernel.Container, key: str) -> bool | None:
-    value = block.get(key)
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_bool()
-    except kernel.KernelError:
-        return None
 
 
 def _date(block: kernel.Container, key: str) -> kernel.Date | None:
@@ -193,23 +337,3 @@ def _date(block: kernel.Container, key: str) -> kernel.Date | None:
         return value.as_date()
     except kernel.KernelError:
         return None
-
-
-def _eu4_version(root: kernel.Container) -> SaveVersion | None:
-    block = _container_of(root, "savegame_version")
-    if block is None:
-        return None
-    parts: list[int] = []
-    for key in ("first", "second", "third", "forth"):
-        value = block.get(key)
-        if value is None and key == "forth":
-            value = block.get("fourth")
-        if value is None or value.is_container():
-            return None
-        try:
-            parts.append(value.as_int())
-        except kernel.KernelError:
-            return None
-    return SaveVersion(
-        first=parts[0], second=parts[1], third=parts[2], fourth=parts[3], name=_str(block, "name")
-    )

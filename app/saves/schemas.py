@@ -4,7 +4,7 @@ generated from them)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Literal
 
 import msgspec
 from litestar.datastructures import UploadFile
@@ -42,6 +42,12 @@ class EditForm(msgspec.Struct, kw_only=True):
 
     filename: str
     aar: str = ""
+
+
+class QualificationForm(msgspec.Struct, kw_only=True):
+    """The admin's leaderboard switch on the save page: "yes" qualifies, "no" disqualifies."""
+
+    qualified: Literal["yes", "no"]
 
 
 class SaveSummary(msgspec.Struct, kw_only=True):

@@ -219,32 +219,45 @@ def _row(
     aar: str | None,
     user: CurrentUser,
 ) -> Save:
-    version = parsed.save_version
     return Save(
         id=save_id,
         user_id=user.id,
         filename=filename,
         aar=aar,
-        hash=parsed.content_hash,
-        game=parsed.game,
-        container=parsed.container,
-        encoding=parsed.encoding,
         size=spooled.size,
         storage_key=key,
         file_sha256=spooled.sha256,
-        date=parsed.date,
-        days=parsed.days,
-        player_tag=parsed.player,
-        player_tag_name=parsed.player_name,
-        save_version_first=version.first if version else None,
-        save_version_second=version.second if version else None,
-        save_version_third=version.third if version else None,
-        save_version_fourth=version.fourth if version else None,
-        achieve_ids=[],
-        players=[],
-        analysis=msgspec.json.encode(parsed.payload()).decode(),
-        kernel_version=parsed.kernel_version,
+        **analysis_columns(parsed),
     )
+
+
+def analysis_columns(parsed: ParsedSave) -> dict[str, Any]:
+    """The columns the kernel fills (upload and reprocess): everything but the file, the
+    owner, the user's text and the admin's ``leaderboard_qualified``."""
+    version = parsed.save_version
+    return {
+        "hash": parsed.content_hash,
+        "game": parsed.game,
+        "container": parsed.container,
+        "encoding": parsed.encoding,
+        "date": parsed.date,
+        "days": parsed.days,
+        "score_days": parsed.score_days,
+        "player_tag": parsed.player,
+        "player_tag_name": parsed.player_name,
+        "player_start_tag": parsed.player_start_tag,
+        "player_start_tag_name": parsed.player_start_name,
+        "save_version_first": version.first if version else None,
+        "save_version_second": version.second if version else None,
+        "save_version_third": version.third if version else None,
+        "save_version_fourth": version.fourth if version else None,
+        "achieve_ids": list(parsed.achieve_ids),
+        "players": list(parsed.players),
+        "playthrough_id": parsed.playthrough_id,
+        "game_difficulty": parsed.game_difficulty,
+        "analysis": parsed.payload_json.decode(),
+        "kernel_version": parsed.kernel_version,
+    }
 
 
 # --- queries ------------------------------------------------------------------------------
@@ -359,15 +372,16 @@ async def list_saves(
     return saves, next_cursor
 
 
-async def get_save(save_id: str) -> SaveDetail | None:
-    row = await (
-        Save.select(*_SUMMARY, Save.aar, Save.file_sha256, Save.analysis)
-        .where(Save.id == save_id)
-        .first()
-    )
+async def get_save(save_id: str, *, with_analysis: bool = True) -> SaveDetail | None:
+    """A save's row; without its analysis payload (``analysis`` None) when the caller gets
+    it elsewhere (the save page: app.saves.analysis_cache)."""
+    columns = [*_SUMMARY, Save.aar, Save.file_sha256]
+    if with_analysis:
+        columns.append(Save.analysis)
+    row = await Save.select(*columns).where(Save.id == save_id).first()
     if row is None:
         return None
-    analysis = row["analysis"]
+    analysis = row.get("analysis")
     base = msgspec.structs.asdict(summary(row))
     return SaveDetail(
         **base,
@@ -375,6 +389,36 @@ async def get_save(save_id: str) -> SaveDetail | None:
         file_sha256=row["file_sha256"],
         analysis=msgspec.json.decode(analysis) if isinstance(analysis, str) else analysis,
     )
+
+
+async def analysis_stamp(save_id: str) -> tuple[datetime, int] | None:
+    """(analyzed_on, stored size of the payload) of a save: what tells one stored analysis
+    from another (app.saves.analysis_cache); None without a save or a payload. Cheap:
+    ``pg_column_size`` reads the stored value's header, not the value."""
+    rows = await Save.raw(
+        "SELECT analyzed_on, pg_column_size(analysis) AS size FROM saves WHERE id = {}", save_id
+    )
+    if not rows or rows[0]["size"] is None:
+        return None
+    return rows[0]["analyzed_on"], int(rows[0]["size"])
+
+
+async def analysis_text(save_id: str) -> str | None:
+    """The stored analysis payload of a save as JSON text (None: no save, or no payload)."""
+    row = await Save.select(Save.analysis).where(Save.id == save_id).first()
+    if row is None or row["analysis"] is None:
+        return None
+    analysis = row["analysis"]
+    return analysis if isinstance(analysis, str) else msgspec.json.encode(analysis).decode()
+
+
+async def analysis_of(save_id: str) -> dict[str, Any] | None:
+    """The stored analysis payload of a save, decoded (None: no save, or no payload)."""
+    text = await analysis_text(save_id)
+    if text is None:
+        return None
+    decoded: dict[str, Any] = msgspec.json.decode(text)
+    return decoded
 
 
 async def file_of(save_id: str) -> tuple[str, str, str] | None:
@@ -432,8 +476,11 @@ async def user_saves(user_id: int, limit: int) -> list[SaveSummary]:
     return saves
 
 
-async def count_saves() -> int:
-    return int(await Save.count())
+async def count_saves(user_id: int | None = None) -> int:
+    query = Save.count()
+    if user_id is not None:
+        query = query.where(Save.user_id == user_id)
+    return int(await query)
 
 
 async def user_exists(user_id: int) -> bool:

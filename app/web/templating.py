@@ -1,5 +1,10 @@
 """The one template configuration (Litestar's Jinja engine: autoescape on, url_for,
-csrf_input, flash messages) and the globals and filters Chronicle adds."""
+csrf_input, flash messages) and the globals and filters Chronicle adds.
+
+The analysis partials (templates/analysis/) get theirs from ``app.analysis_render``:
+``configure_environment`` registers them on this environment here, and on the browser's
+plain environment there, so both render the partials the same way.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from app.accounts.auth import current_user
+from app.analysis_render import configure_environment
 
 TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
 
@@ -43,6 +49,7 @@ def _flashes(context: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
+        configure_environment(engine.engine)  # what the analysis partials use
         engine.engine.globals["site_name"] = site_name
         engine.engine.filters["filesize"] = _filesize
         engine.engine.filters["when"] = _when

@@ -47,6 +47,29 @@ MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
+def _load_helper(name: str) -> Any:
+    """A helper module beside this file (test modules are imported with importlib mode,
+    so they get helpers as fixtures)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"chronicle_test_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+EU4BIN = _load_helper("eu4bin")
+
+
+@pytest.fixture(scope="session")
+def eu4bin() -> Any:
+    """tests/app/eu4bin.py: crafted EU4 saves, as text and as binary with a token table."""
+    return EU4BIN
+
+
 def run(coro: Any) -> Any:
     """Run a coroutine from a (synchronous) test."""
     return asyncio.run(coro)
@@ -271,13 +294,29 @@ def unique() -> Callable[[str], str]:
     return lambda prefix: f"{prefix}{secrets.token_hex(4)}"
 
 
-@pytest.fixture
-def eu4_saves() -> list[Path]:
-    """Every EU4 save file of ../shared/corpus/saves/eu4 (skips when the corpus is absent)."""
+def _eu4_corpus() -> list[Path]:
     folder = CORPUS / "saves" / "eu4"
     if not folder.is_dir():
         pytest.skip(f"corpus not found at {folder}")
     return sorted(p for p in folder.iterdir() if p.is_file())
+
+
+@pytest.fixture
+def eu4_saves() -> list[Path]:
+    """Every EU4 save file of ../shared/corpus/saves/eu4 (skips when the corpus is absent)."""
+    return _eu4_corpus()
+
+
+@pytest.fixture(scope="module")
+def eu4_corpus() -> list[Path]:
+    """``eu4_saves`` for module-scoped fixtures."""
+    return _eu4_corpus()
+
+
+@pytest.fixture(scope="session")
+def browser_class() -> type[Browser]:
+    """The Browser class, for module-scoped fixtures that need their own client."""
+    return Browser
 
 
 def fresh_save(tag: str = "") -> bytes:

@@ -1,0 +1,1 @@
+"""Achievements: the catalogue, the index page and the per-achievement leaderboards."""

@@ -1,0 +1,536 @@
+"""Rendering the EU4 analysis: what the analysis partials may use, in one pure module.
+
+The partials in ``templates/analysis/_*.html.jinja2`` are rendered twice over: by the
+server (Litestar's Jinja engine, inside the save page and as htmx fragments) and, later,
+by Jinja2 inside the browser under Pyodide, from the same payload. So they read only
+
+- ``analysis``: the payload, ``msgspec.to_builtins(Eu4Analysis)`` (plain dicts, lists,
+  strings and numbers: exactly what the ``analysis`` jsonb column decodes to), and
+- ``view`` (optional): plain data saying how to show it (sort keys, pages, where links
+  and downloads point); ``analysis_view`` fills in the defaults,
+
+and the filters and globals registered by ``configure_environment`` below. Nothing else:
+no request, ``url_for``, ``csrf_input``, ``current_user`` or other app globals.
+
+This module imports the standard library and Jinja2/MarkupSafe only, so that the browser
+can import it as is. There is **one** Jinja environment in the app: Litestar's, and
+``app.web.templating`` calls ``configure_environment`` from its ``engine_callback``.
+``render_analysis`` builds a plain ``jinja2.Environment(autoescape=True)`` configured by
+the same function: that is the browser's entry point (and the tests' proof that the
+partials need nothing from the app); the app never calls it while serving.
+
+Escaping: autoescape is on in both environments and no partial marks anything ``safe``;
+every name from the file (countries, rulers, provinces, mods) is escaped, in HTML and in
+SVG text alike. CSV cells that a spreadsheet would read as a formula are prefixed with
+``'``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final
+from urllib.parse import urlencode
+
+import jinja2
+
+TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
+ENTRY: Final = "analysis/_analysis.html.jinja2"
+
+# --- the view ------------------------------------------------------------------------------
+
+COUNTRY_SORTS: Final = (
+    "tag",
+    "name",
+    "development",
+    "provinces",
+    "treasury",
+    "monthly_income",
+    "manpower",
+    "max_manpower",
+    "land_units",
+    "naval_units",
+    "tech",
+    "ideas",
+    "great_power_score",
+    "prestige",
+    "stability",
+    "inflation",
+    "loans",
+)
+PROVINCE_SORTS: Final = (
+    "id",
+    "name",
+    "owner",
+    "base_tax",
+    "base_production",
+    "base_manpower",
+    "development",
+    "religion",
+    "culture",
+    "trade_goods",
+    "devastation",
+)
+# Text columns sort ascending first, numbers descending.
+_TEXT_SORTS: Final = frozenset(("tag", "name", "owner", "religion", "culture", "trade_goods"))
+
+DEFAULT_VIEW: Final[Mapping[str, Any]] = {
+    "base": "",  # the page's path; links are "<base>?<query>#<section>"
+    "htmx": False,  # add hx-get attributes for fragment URLs "<base>/<section><query>"
+    "csv": "",  # where chart CSVs are downloaded: "<csv>/<chart>" (empty: no links)
+    "csort": "development",
+    "corder": "desc",
+    "psort": "id",
+    "porder": "asc",
+    "ppage": 1,
+    "wpage": 1,
+    "province_page_size": 100,
+    "war_page_size": 20,
+    "chart_series": 10,
+}
+# The part of the view that travels in links (query parameters).
+STATE_KEYS: Final = ("csort", "corder", "psort", "porder", "ppage", "wpage")
+
+
+def _int(value: Any, default: int, low: int = 1, high: int = 1_000_000) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return default
+    return min(max(number, low), high)
+
+
+def _order(value: Any, key: str) -> str:
+    if value in ("asc", "desc"):
+        return str(value)
+    return "asc" if key in _TEXT_SORTS else "desc"
+
+
+def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """``view`` with defaults filled in and every value checked (anything unknown falls
+    back to the default), so that query parameters can be passed straight in."""
+    given = dict(view or {})
+    out = dict(DEFAULT_VIEW)
+    for key in ("base", "csv"):
+        if isinstance(given.get(key), str):
+            out[key] = given[key]
+    out["htmx"] = bool(given.get("htmx", False))
+    csort = given.get("csort")
+    out["csort"] = csort if csort in COUNTRY_SORTS else DEFAULT_VIEW["csort"]
+    out["corder"] = _order(given.get("corder"), out["csort"]) if csort else "desc"
+    psort = given.get("psort")
+    out["psort"] = psort if psort in PROVINCE_SORTS else DEFAULT_VIEW["psort"]
+    out["porder"] = _order(given.get("porder"), out["psort"]) if psort else "asc"
+    out["ppage"] = _int(given.get("ppage"), 1)
+    out["wpage"] = _int(given.get("wpage"), 1)
+    for key in ("province_page_size", "war_page_size", "chart_series"):
+        out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
+    return out
+
+
+def view_query(view: Mapping[str, Any], **changes: Any) -> str:
+    """``?a=1&b=2`` for the link state of ``view`` with ``changes`` ("" when all default).
+    A sort key travels with its order (an order alone means different things for text
+    and number columns)."""
+    state = {key: view.get(key, DEFAULT_VIEW[key]) for key in STATE_KEYS}
+    state.update(changes)
+    pairs: list[tuple[str, str]] = []
+    for prefix in ("c", "p"):
+        sort, order = prefix + "sort", prefix + "order"
+        if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
+            pairs += [(sort, str(state[sort])), (order, str(state[order]))]
+    for page in ("ppage", "wpage"):
+        if state[page] != DEFAULT_VIEW[page]:
+            pairs.append((page, str(state[page])))
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
+    """The order a column header link asks for: the other way round when the table is
+    already sorted by it, else the natural order of the column."""
+    if view.get(prefix + "sort") == key:
+        return "asc" if view.get(prefix + "order") == "desc" else "desc"
+    return "asc" if key in _TEXT_SORTS else "desc"
+
+
+def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
+    """The query of a column header link of the table ``prefix`` ("c" countries, "p"
+    provinces): sorted by ``key``, and back on the first page."""
+    changes: dict[str, Any] = {
+        prefix + "sort": key,
+        prefix + "order": sort_link_order(view, prefix, key),
+    }
+    if prefix == "p":
+        changes["ppage"] = 1
+    return view_query(view, **changes)
+
+
+def page_query(view: Mapping[str, Any], key: str, page: int) -> str:
+    """The query of a pager link: page ``page`` of ``key`` ("ppage" or "wpage")."""
+    return view_query(view, **{key: page})
+
+
+# --- rows ------------------------------------------------------------------------------
+
+
+def _tech(row: Mapping[str, Any]) -> Any:
+    return (row.get("adm_tech") or 0) + (row.get("dip_tech") or 0) + (row.get("mil_tech") or 0)
+
+
+_DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {"tech": _tech}
+
+
+def sorted_rows(
+    rows: Iterable[Mapping[str, Any]], key: str, order: str = "asc"
+) -> list[Mapping[str, Any]]:
+    """``rows`` sorted by ``key`` (text case-insensitively); rows without a value last."""
+    get = _DERIVED.get(key)
+    present: list[tuple[Any, Mapping[str, Any]]] = []
+    missing: list[Mapping[str, Any]] = []
+    for row in rows:
+        value = get(row) if get is not None else row.get(key)
+        if value is None:
+            missing.append(row)
+        elif isinstance(value, str):
+            present.append(((1, value.casefold()), row))
+        elif isinstance(value, (int, float)):
+            present.append(((0, value), row))
+        else:
+            missing.append(row)
+    present.sort(key=lambda item: item[0], reverse=order == "desc")
+    return [row for _, row in present] + missing
+
+
+def paged(rows: Sequence[Any], page: int, size: int) -> dict[str, Any]:
+    """One page of ``rows``: items, page (clamped), pages, total, first and last index."""
+    total = len(rows)
+    pages = max(1, math.ceil(total / size))
+    page = min(max(page, 1), pages)
+    start = (page - 1) * size
+    items = list(rows[start : start + size])
+    return {
+        "items": items,
+        "page": page,
+        "pages": pages,
+        "total": total,
+        "first": start + 1 if items else 0,
+        "last": start + len(items),
+    }
+
+
+def by_tag(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    return {str(row.get("tag")): row for row in rows}
+
+
+# --- formatting ---------------------------------------------------------------------------
+
+DASH: Final = "\u2013"  # what a missing value shows
+
+
+def num(value: Any, digits: int = 0) -> str:
+    """A number with thousands separators; an en dash for none."""
+    if value is None or isinstance(value, bool) or not isinstance(value, (int, float)):
+        return DASH
+    if isinstance(value, float) and not math.isfinite(value):
+        return DASH
+    rounded = round(value, digits)
+    if rounded == 0:
+        rounded = 0  # no "-0"
+    return f"{rounded:,.{digits}f}"
+
+
+def pct(value: Any, digits: int = 1) -> str:
+    """A 0..1 share as a percentage."""
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return DASH
+    return f"{value * 100:.{digits}f}%"
+
+
+def humanize(value: Any) -> str:
+    """An identifier from the game as words: ``estate_church`` → ``Estate church``."""
+    if value is None:
+        return DASH
+    text = str(value).replace("_", " ").strip()
+    return text[:1].upper() + text[1:] if text else DASH
+
+
+def mark(value: Any) -> str:
+    """✓ for passed/yes, ✗ for failed/no."""
+    return "✓" if value else "✗"
+
+
+# --- charts -----------------------------------------------------------------------------
+
+PALETTE: Final = (
+    "#1f77b4",
+    "#d62728",
+    "#2ca02c",
+    "#ff7f0e",
+    "#9467bd",
+    "#8c564b",
+    "#e377c2",
+    "#17becf",
+    "#bcbd22",
+    "#7f7f7f",
+)
+HIGHLIGHT: Final = "#000000"
+
+
+def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
+    """Round tick values covering [low, high] (about ``count`` intervals)."""
+    if not (math.isfinite(low) and math.isfinite(high)):
+        return [0.0, 1.0]
+    if high <= low:
+        high = low + 1
+    raw = (high - low) / max(count, 1)
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        step = factor * magnitude
+        if step >= raw:
+            break
+    start = math.floor(low / step) * step
+    ticks: list[float] = []
+    value = start
+    while value < high + step * 0.5 and len(ticks) < 50:
+        ticks.append(round(value, 10))
+        value += step
+    if ticks[-1] < high:
+        ticks.append(round(value, 10))
+    return ticks
+
+
+def _tick_label(value: float) -> str:
+    if abs(value) >= 1_000_000:
+        return f"{value / 1_000_000:g}M"
+    if abs(value) >= 10_000:
+        return f"{value / 1000:g}k"
+    return f"{value:g}"
+
+
+def _year_ticks(first: int, last: int) -> list[int]:
+    span = max(last - first, 1)
+    step = 1
+    for candidate in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500, 1000):
+        step = candidate
+        if span / candidate <= 10:
+            break
+    start = math.ceil(first / step) * step
+    return list(range(start, last + 1, step))
+
+
+def line_chart(
+    series: Sequence[Mapping[str, Any]],
+    *,
+    names: Mapping[str, Any] | None = None,
+    limit: int = 10,
+    highlight: Sequence[str] = (),
+    width: int = 720,
+    height: int = 300,
+    table_rows: int = 80,
+) -> dict[str, Any]:
+    """The geometry of a yearly line chart (the ledgers' ``[{tag, points: [[year, value]]}]``):
+    the ``limit`` countries with the highest last value, plus those in ``highlight``;
+    polyline points, axis ticks and a data table (every year, or evenly spaced years when
+    there are more than ``table_rows``)."""
+    usable = [s for s in series if s.get("points")]
+    ranked = sorted(usable, key=lambda s: s["points"][-1][1], reverse=True)
+    chosen = ranked[:limit]
+    for tag in highlight:
+        for s in usable:
+            if s.get("tag") == tag and s not in chosen:
+                chosen.append(s)
+    if not chosen:
+        return {"empty": True, "series": [], "width": width, "height": height}
+    years = sorted({int(p[0]) for s in chosen for p in s["points"]})
+    values = [float(p[1]) for s in chosen for p in s["points"]]
+    first, last = years[0], years[-1]
+    if last == first:
+        last = first + 1
+    ticks = nice_ticks(min(0.0, min(values)), max(values))
+    low, high = ticks[0], ticks[-1]
+    left, right, top, bottom = 60, 12, 10, 26
+    plot_w, plot_h = width - left - right, height - top - bottom
+
+    def x(year: float) -> float:
+        return left + (year - first) / (last - first) * plot_w
+
+    def y(value: float) -> float:
+        return top + (high - value) / (high - low) * plot_h
+
+    out_series = []
+    for index, s in enumerate(chosen):
+        tag = str(s.get("tag"))
+        emphasised = tag in highlight
+        color = HIGHLIGHT if emphasised else PALETTE[index % len(PALETTE)]
+        points = " ".join(f"{x(p[0]):.1f},{y(p[1]):.1f}" for p in s["points"])
+        row = (names or {}).get(tag)
+        out_series.append(
+            {
+                "tag": tag,
+                "name": (row or {}).get("name") if isinstance(row, Mapping) else None,
+                "color": color,
+                "width": 2.5 if emphasised else 1.5,
+                "points": points,
+                "single": len(s["points"]) == 1,
+                "x": x(s["points"][0][0]),
+                "y": y(s["points"][0][1]),
+                "last": s["points"][-1][1],
+            }
+        )
+    step = max(1, math.ceil(len(years) / table_rows))
+    shown = years[::step]
+    if shown[-1] != years[-1]:
+        shown.append(years[-1])
+    lookup = [{int(p[0]): p[1] for p in s["points"]} for s in chosen]
+    rows = [[year, *[values.get(year) for values in lookup]] for year in shown]
+    return {
+        "empty": False,
+        "width": width,
+        "height": height,
+        "plot": {"left": left, "top": top, "right": width - right, "bottom": height - bottom},
+        "series": out_series,
+        "yticks": [{"y": y(v), "label": _tick_label(v)} for v in ticks],
+        "xticks": [{"x": x(t), "label": str(t)} for t in _year_ticks(first, years[-1])],
+        "rows": rows,
+        "every": step,
+        "years": len(years),
+    }
+
+
+def bar_chart(
+    buckets: Sequence[Sequence[Any]], *, width: int = 720, height: int = 240
+) -> dict[str, Any]:
+    """Bars of the development distribution's ``[[low, high, count], ...]``."""
+    if not buckets:
+        return {"empty": True, "bars": [], "width": width, "height": height}
+    counts = [int(b[2]) for b in buckets]
+    ticks = nice_ticks(0, max(max(counts), 1), 4)
+    high = ticks[-1]
+    left, right, top, bottom = 48, 8, 10, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    slot = plot_w / len(buckets)
+    bars = []
+    for index, (lo, hi, count) in enumerate((b[0], b[1], b[2]) for b in buckets):
+        bar_h = count / high * plot_h
+        bars.append(
+            {
+                "x": left + index * slot + slot * 0.1,
+                "y": top + plot_h - bar_h,
+                "width": slot * 0.8,
+                "height": bar_h,
+                "label": f"{lo}{DASH}{hi}",
+                "label_x": left + index * slot + slot / 2,
+                "count": count,
+                "show_label": len(buckets) <= 24 or index % math.ceil(len(buckets) / 24) == 0,
+            }
+        )
+    return {
+        "empty": False,
+        "width": width,
+        "height": height,
+        "plot": {"left": left, "top": top, "right": width - right, "bottom": height - bottom},
+        "bars": bars,
+        "yticks": [{"y": top + plot_h - v / high * plot_h, "label": _tick_label(v)} for v in ticks],
+    }
+
+
+# --- CSV --------------------------------------------------------------------------------
+
+LEDGER_CHARTS: Final = ("income", "nation_size", "score", "inflation")
+CSV_CHARTS: Final = (*LEDGER_CHARTS, "development")
+_FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value.startswith(_FORMULA):
+        return "'" + value
+    return "" if value is None else value
+
+
+def chart_csv(analysis: Mapping[str, Any], chart: str) -> str:
+    """The data of one chart as CSV: a ledger (``year`` then one column per country, every
+    country of the ledger) or the development distribution. KeyError for other names."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    if chart in LEDGER_CHARTS:
+        series = (analysis.get("ledgers") or {}).get(chart) or []
+        tags = [str(s.get("tag")) for s in series]
+        table: dict[int, list[Any]] = {}
+        for column, s in enumerate(series):
+            for year, value in s.get("points") or []:
+                table.setdefault(int(year), [None] * len(series))[column] = value
+        writer.writerow(["year", *(_cell(t) for t in tags)])
+        for year in sorted(table):
+            writer.writerow([year, *(_cell(v) for v in table[year])])
+    elif chart == "development":
+        writer.writerow(["low", "high", "provinces"])
+        for low, high, count in (analysis.get("development") or {}).get("buckets") or []:
+            writer.writerow([low, high, count])
+    else:
+        raise KeyError(chart)
+    return out.getvalue()
+
+
+# --- the environment ----------------------------------------------------------------------
+
+FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
+    "num": num,
+    "pct": pct,
+    "humanize": humanize,
+    "mark": mark,
+}
+GLOBALS: Final[Mapping[str, Any]] = {
+    "analysis_view": analysis_view,
+    "view_query": view_query,
+    "sort_link_order": sort_link_order,
+    "sort_query": sort_query,
+    "page_query": page_query,
+    "sorted_rows": sorted_rows,
+    "paged": paged,
+    "by_tag": by_tag,
+    "line_chart": line_chart,
+    "bar_chart": bar_chart,
+    "COUNTRY_SORTS": COUNTRY_SORTS,
+    "PROVINCE_SORTS": PROVINCE_SORTS,
+}
+
+
+def configure_environment(env: jinja2.Environment) -> jinja2.Environment:
+    """Register what the analysis partials use (the app's engine_callback calls this on
+    Litestar's environment; ``render_analysis`` on a plain one)."""
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    return env
+
+
+_environments: dict[Path, jinja2.Environment] = {}
+
+
+def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """A plain environment over ``templates`` (autoescape on, as Litestar's), configured
+    by ``configure_environment``: for the browser and the tests, never the app."""
+    env = _environments.get(templates)
+    if env is None:
+        env = jinja2.Environment(
+            loader=jinja2.FileSystemLoader(templates),
+            autoescape=True,
+            undefined=jinja2.StrictUndefined,
+        )
+        _environments[templates] = configure_environment(env)
+    return env
+
+
+def render_analysis(
+    payload: Mapping[str, Any],
+    view: Mapping[str, Any] | None = None,
+    *,
+    template: str = ENTRY,
+    templates: Path = TEMPLATES,
+) -> str:
+    """The analysis partial (or ``template``, another one) for ``payload``: the browser's
+    entry point, with exactly the inputs the server gives the same partials."""
+    return environment(templates).get_template(template).render(analysis=payload, view=view)

@@ -1,0 +1,121 @@
+"""The analysis on the save page: the stored payload, the partials rendered by the app's
+one Jinja environment, and the per-process cache (app.saves.analysis_cache) in between.
+
+The page and its htmx fragments show the same partials (templates/analysis/) with the
+same inputs, ``analysis`` and ``view`` (app.analysis_render): a section is rendered from
+its partial once per stored analysis and view, off the event loop (a thread: it is
+pure-Python work of tens of milliseconds for a large save), and kept.
+"""
+
+from __future__ import annotations
+
+import gc
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any, Final, cast
+
+import anyio
+import msgspec
+from litestar import Request
+from litestar.plugins.jinja import JinjaTemplateEngine
+from markupsafe import Markup
+
+from app.analysis_render import ENTRY, STATE_KEYS, analysis_view
+from app.saves import services
+from app.saves.analysis_cache import DECODED_FACTOR, AnalysisCache
+
+COUNTRIES: Final = "analysis/_countries.html.jinja2"
+PROVINCES: Final = "analysis/_provinces.html.jinja2"
+WARS: Final = "analysis/_wars.html.jinja2"
+
+
+class _GcPause:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.pausers = 0
+        self.was_enabled = True
+
+
+_gc_pause = _GcPause()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cycle collector while a payload is decoded or rendered: both allocate
+    hundreds of thousands of containers, none in cycles, and the collections they would
+    trigger walk every cached payload (tens of milliseconds each). Nested and concurrent
+    uses (render threads) share one pause; the last to end restores the collector."""
+    state = _gc_pause
+    with state.lock:
+        if state.pausers == 0:
+            state.was_enabled = gc.isenabled()
+            gc.disable()
+        state.pausers += 1
+    try:
+        yield
+    finally:
+        with state.lock:
+            state.pausers -= 1
+            if state.pausers == 0 and state.was_enabled:
+                gc.enable()
+
+
+def is_eu4_analysis(payload: Any) -> bool:
+    """Whether a stored payload is a kernel.eu4 analysis (not another game's metadata)."""
+    return isinstance(payload, dict) and "schema_version" in payload and "info" in payload
+
+
+def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
+    """The partials' ``view`` on the save page: its query parameters (checked by
+    ``analysis_view``) and where its links, fragments and CSV downloads are."""
+    params = request.query_params
+    given: dict[str, Any] = {key: params.get(key) for key in STATE_KEYS if key in params}
+    given.update(base=f"/saves/{save_id}", htmx=True, csv=f"/saves/{save_id}/csv")
+    return analysis_view(given)
+
+
+async def payload(save_id: str, cache: AnalysisCache) -> tuple[Any, dict[str, Any]] | None:
+    """(cache key, decoded payload) of the save's stored analysis; None without one."""
+    stamp = await services.analysis_stamp(save_id)
+    if stamp is None:
+        return None
+    key = ("payload", save_id, *stamp)
+    found = cache.get(key)
+    if found is None:
+        text = await services.analysis_text(save_id)
+        if text is None:
+            return None
+        with paused_gc():
+            found = msgspec.json.decode(text)
+        cache.put(key, found, int(len(text) * DECODED_FACTOR))
+    return key, found
+
+
+def _render(engine: JinjaTemplateEngine, template: str, analysis: Any, view: Any) -> str:
+    with paused_gc():
+        return engine.engine.get_template(template).render(analysis=analysis, view=view)
+
+
+async def section_html(
+    request: Request[Any, Any, Any],
+    save_id: str,
+    view: dict[str, Any],
+    cache: AnalysisCache,
+    template: str = ENTRY,
+) -> Markup | None:
+    """The partial ``template`` rendered for the save's analysis and ``view``; None when
+    the save has no analysis, or (for a section of the EU4 analysis) not an EU4 one."""
+    found = await payload(save_id, cache)
+    if found is None:
+        return None
+    key, analysis = found
+    if template != ENTRY and not is_eu4_analysis(analysis):
+        return None
+    html_key = ("html", *key[1:], template, *(view[k] for k in STATE_KEYS))
+    html = cache.get(html_key)
+    if html is None:
+        engine = cast(JinjaTemplateEngine, request.app.template_engine)
+        html = await anyio.to_thread.run_sync(_render, engine, template, analysis, view)
+        cache.put(html_key, html, len(html))
+    return Markup(html)

@@ -1,0 +1,39 @@
+"""Build hook of the app's wheel (pyproject.toml: [tool.hatch.build.targets.wheel.hooks.custom]).
+
+The app finds ``templates/`` and ``migrations/`` beside its package (app/web/templating.py
+and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``, whose
+``vendor/`` is git-ignored (scripts/setup copies htmx there from node_modules). An editable
+install runs from the checkout and needs none of this; a built wheel (the Docker image,
+scripts/measure_footprint.py) carries all three, so that an installed app finds
+``site-packages/templates`` and ``site-packages/migrations`` the same way.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from hatchling.builders.hooks.plugin.interface import BuildHookInterface
+
+VENDORED = ("app/static/vendor/htmx.min.js",)
+
+
+class AppFilesHook(BuildHookInterface):  # type: ignore[type-arg]
+    PLUGIN_NAME = "custom"
+
+    def initialize(self, version: str, build_data: dict[str, Any]) -> None:
+        if self.target_name != "wheel" or version == "editable":
+            return
+        root = Path(self.root)
+        missing = [name for name in VENDORED if not (root / name).is_file()]
+        if missing:
+            raise RuntimeError(
+                f"{', '.join(missing)} missing: run scripts/setup first (it copies them "
+                "from node_modules)"
+            )
+        for folder in ("templates", "migrations"):
+            for path in sorted((root / folder).rglob("*")):
+                if path.is_file() and "__pycache__" not in path.parts:
+                    name = path.relative_to(root).as_posix()
+                    build_data["force_include"][str(path)] = name
+        build_data["artifacts"].append("/app/static/vendor/")

@@ -1,0 +1,107 @@
+"""The analysis partials under Pyodide: app/analysis_render.py and templates/analysis/
+rendered by Jinja2 in CPython 3.14 on Wasm (Node, offline) give exactly the HTML the server
+renders for the same payload. Jinja2 and MarkupSafe are taken from this environment as pure
+wheels (MarkupSafe without its C speedups, as in the browser)."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import jinja2
+import markupsafe
+import msgspec
+import pytest
+
+from app.analysis_render import TEMPLATES, render_analysis
+from kernel.eu4 import analyze
+
+pytestmark = pytest.mark.pyodide
+
+ROOT = Path(__file__).resolve().parents[2]
+RUNNER = ROOT / "scripts" / "pyodide_run.mjs"
+CORPUS = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
+
+SCRIPT = """
+import hashlib, importlib.util, json, sys, sysconfig
+from pathlib import Path
+spec = importlib.util.spec_from_file_location("analysis_render", "/data/analysis_render.py")
+ar = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(ar)
+templates = Path(sysconfig.get_paths()["purelib"]) / "chronicle_templates"
+for name, view in json.loads(Path("/data/cases.json").read_text()):
+    payload = json.loads(Path("/data/" + name).read_text())
+    html = ar.render_analysis(payload, view, templates=templates)
+    print(name, hashlib.sha256(html.encode()).hexdigest())
+print("python", sys.version.split()[0])
+"""
+
+
+def _wheel(path: Path, sources: list[tuple[Path, str]]) -> Path:
+    """A zip that pyodide_run.mjs unpacks into site-packages (no C extensions)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for directory, prefix in sources:
+            for file in sorted(directory.rglob("*")):
+                if file.is_file() and file.suffix not in (".so", ".c", ".pyc"):
+                    archive.write(file, f"{prefix}/{file.relative_to(directory).as_posix()}")
+    return path
+
+
+def test_the_browser_renders_the_same_html(tmp_path, eu4bin):
+    node = shutil.which("node")
+    if node is None or not (ROOT / "node_modules" / "pyodide").is_dir():
+        pytest.skip("node and node_modules/pyodide are needed (scripts/setup)")
+    payloads = {
+        "crafted.json": analyze(
+            eu4bin.text_save(
+                name="<script>alert(1)</script>",
+                extra='income_statistics={ ledger_data={ name="ITA" data={ 1445=12 1446=24 } } }',
+            )
+        )
+    }
+    tiny = CORPUS / "morgotth_tiny_save_1687_trimmed.eu4"
+    if tiny.is_file():
+        payloads["tiny.json"] = analyze(tiny.read_bytes())
+    files = []
+    for name, payload in payloads.items():
+        path = tmp_path / name
+        path.write_bytes(msgspec.json.encode(payload))
+        files.append(path)
+    views = [None, {"base": "/saves/x", "htmx": True, "csv": "/saves/x/csv", "csort": "name"}]
+    cases = [(name, view) for name in payloads for view in views]
+    (tmp_path / "cases.json").write_text(json.dumps(cases))
+    wheels = [
+        _wheel(tmp_path / "jinja2-0-py3-none-any.whl", [(Path(jinja2.__file__).parent, "jinja2")]),
+        _wheel(
+            tmp_path / "markupsafe-0-py3-none-any.whl",
+            [(Path(markupsafe.__file__).parent, "markupsafe")],
+        ),
+        _wheel(
+            tmp_path / "templates-0-py3-none-any.whl",
+            [(TEMPLATES / "analysis", "chronicle_templates/analysis")],
+        ),
+    ]
+    (tmp_path / "run.py").write_text(SCRIPT)
+    command = [node, str(RUNNER)]
+    for wheel in wheels:
+        command += ["--wheel", str(wheel)]
+    for file in [ROOT / "app" / "analysis_render.py", tmp_path / "cases.json", *files]:
+        command += ["--file", str(file)]
+    command.append(str(tmp_path / "run.py"))
+    done = subprocess.run(
+        command, cwd=ROOT, capture_output=True, text=True, timeout=300, env=dict(os.environ)
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[-1].startswith("python 3.14")
+    expected = []
+    for name, view in cases:
+        payload = json.loads((tmp_path / name).read_text())
+        html = render_analysis(payload, view)
+        expected.append(f"{name} {hashlib.sha256(html.encode()).hexdigest()}")
+    assert lines[:-1] == expected

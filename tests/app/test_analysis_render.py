@@ -1,0 +1,145 @@
+"""app.analysis_render (what the analysis partials may use, shared with the browser) and
+the save page's cache, without a server."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from app import analysis_render as ar
+from app.saves.analysis_cache import AnalysisCache
+
+MODULE = Path(ar.__file__)
+
+
+def test_the_module_imports_only_the_standard_library_and_jinja():
+    """The browser imports it under Pyodide with jinja2 and markupsafe only."""
+    tree = ast.parse(MODULE.read_text())
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name.split(".")[0] for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            roots.add(node.module.split(".")[0])
+    allowed = {"__future__", "jinja2", "markupsafe"}
+    import sys
+
+    assert roots - allowed <= set(sys.stdlib_module_names), roots
+
+
+def test_view_defaults_and_checks():
+    view = ar.analysis_view()
+    assert (view["csort"], view["corder"], view["ppage"], view["base"]) == (
+        "development",
+        "desc",
+        1,
+        "",
+    )
+    odd = ar.analysis_view(
+        {"csort": "__class__", "corder": "up", "ppage": "x", "wpage": "-4", "psort": "name"}
+    )
+    assert (odd["csort"], odd["corder"], odd["ppage"], odd["wpage"]) == (
+        "development",
+        "desc",
+        1,
+        1,
+    )
+    assert (odd["psort"], odd["porder"]) == ("name", "asc")  # text columns: A first
+    assert ar.analysis_view({"ppage": "10000000000"})["ppage"] == 1_000_000
+    assert ar.analysis_view(odd) == odd  # idempotent
+
+
+def test_queries_keep_the_state_and_drop_defaults():
+    view = ar.analysis_view({"csort": "name", "corder": "asc", "ppage": 3})
+    assert ar.view_query(ar.analysis_view()) == ""
+    assert ar.view_query(view) == "?csort=name&corder=asc&ppage=3"
+    # Sorting provinces goes back to their first page; the countries' order flips.
+    assert ar.sort_query(view, "p", "development") == (
+        "?csort=name&corder=asc&psort=development&porder=desc"
+    )
+    assert ar.sort_query(view, "c", "name") == "?csort=name&corder=desc&ppage=3"
+    assert ar.page_query(view, "wpage", 2) == "?csort=name&corder=asc&ppage=3&wpage=2"
+
+
+def test_sorting_and_paging():
+    rows = [{"name": "b", "x": 2}, {"name": "A", "x": None}, {"name": "c", "x": 1}]
+    assert [r["name"] for r in ar.sorted_rows(rows, "name")] == ["A", "b", "c"]
+    assert [r["name"] for r in ar.sorted_rows(rows, "x", "desc")] == ["b", "c", "A"]
+    tech = [{"adm_tech": 1, "dip_tech": 1, "mil_tech": 1}, {"adm_tech": 5, "dip_tech": 0}]
+    assert ar.sorted_rows(tech, "tech", "desc")[0]["adm_tech"] == 5
+    page = ar.paged(list(range(250)), 9, 100)
+    assert (page["page"], page["pages"], page["first"], page["last"]) == (3, 3, 201, 250)
+    empty = ar.paged([], 1, 100)
+    assert (empty["pages"], empty["first"], empty["last"]) == (1, 0, 0)
+
+
+def test_formatting():
+    assert ar.num(1234567.891, 1) == "1,234,567.9"
+    assert ar.num(-0.0001, 2) == "0.00"
+    assert ar.num(None) == ar.DASH and ar.num(float("nan")) == ar.DASH and ar.num(True) == ar.DASH
+    assert ar.pct(0.5114) == "51.1%"
+    assert ar.humanize("estate_church") == "Estate church"
+
+
+def test_charts():
+    assert ar.nice_ticks(0, 744) == [0, 200, 400, 600, 800]
+    series = [
+        {"tag": f"T{i:02d}", "points": [[1444 + y, float(i * y)] for y in range(30)]}
+        for i in range(15)
+    ]
+    chart = ar.line_chart(series, limit=5, highlight=["T00"])
+    assert [s["tag"] for s in chart["series"]] == ["T14", "T13", "T12", "T11", "T10", "T00"]
+    assert chart["series"][-1]["color"] == ar.HIGHLIGHT
+    assert len(chart["rows"]) == 30 and chart["every"] == 1
+    long = ar.line_chart(
+        [{"tag": "A", "points": [[1444 + y, 1.0] for y in range(400)]}], table_rows=80
+    )
+    assert long["every"] == 5 and long["rows"][-1][0] == 1843
+    assert ar.line_chart([])["empty"] and ar.bar_chart([])["empty"]
+    bars = ar.bar_chart([[0, 5, 10], [5, 10, 0]])
+    assert bars["bars"][1]["height"] == 0
+
+
+def test_csv():
+    analysis = {
+        "ledgers": {
+            "income": [
+                {"tag": "SWE", "points": [[1445, 1.5], [1446, 2.0]]},
+                {"tag": "=cmd", "points": [[1446, 3.0]]},
+            ]
+        },
+        "development": {"buckets": [[0, 5, 3]]},
+    }
+    rows = list(csv.reader(io.StringIO(ar.chart_csv(analysis, "income"))))
+    assert rows == [["year", "SWE", "'=cmd"], ["1445", "1.5", ""], ["1446", "2.0", "3.0"]]
+    assert ar.chart_csv(analysis, "score") == "year\r\n"
+    assert ar.chart_csv(analysis, "development") == "low,high,provinces\r\n0,5,3\r\n"
+    with pytest.raises(KeyError):
+        ar.chart_csv(analysis, "nope")
+
+
+def test_render_needs_only_the_payload_and_escapes():
+    evil = "<script>x</script>"
+    payload = {"kind": "info", "info": {"game": evil, "date": "1066-09-15", "notes": [evil]}}
+    html = ar.render_analysis(payload)
+    assert evil not in html and "&lt;script&gt;x&lt;/script&gt;" in html
+    assert 'id="date">1066-09-15<' in html
+
+
+def test_cache_is_a_bounded_lru():
+    cache = AnalysisCache(100)
+    cache.put("a", 1, 25)
+    cache.put("b", 2, 20)
+    assert cache.get("a") == 1  # a is now the most recent
+    cache.put("c", 3, 25)
+    cache.put("d", 4, 25)
+    cache.put("e", 5, 20)  # 115 > 100: b (the least recent) goes
+    assert cache.get("b") is None and cache.get("a") == 1 and cache.size == 95
+    cache.put("huge", 6, 26)  # more than a quarter of the budget: not kept
+    assert cache.get("huge") is None and len(cache) == 4
+    cache.put("a", 7, 10)  # replaced, size recounted
+    assert cache.get("a") == 7 and cache.size == 80
