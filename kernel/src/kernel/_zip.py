@@ -120,14 +120,14 @@ def _read_members(
         offset = info.header_offset
         if name.endswith("/") and info.file_size == 0:
             continue
-        if name in seen:
-            raise KernelError(f"zip archive has two members named {name!r}", offset)
-        seen.add(name)
         if offset < start or offset + 30 > len(data):
             raise KernelError(
                 f"zip member {name!r}: local header offset {offset} is outside the archive",
-                max(offset, 0),
+                min(max(offset, 0), len(data)),  # the offset itself may lie past the end
             )
+        if name in seen:  # (after the offset check: errors below report that offset)
+            raise KernelError(f"zip archive has two members named {name!r}", offset)
+        seen.add(name)
         if info.flag_bits & 0x1:
             raise KernelError(f"zip member {name!r} is encrypted", offset)
         method = info.compress_type
