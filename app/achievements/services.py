@@ -25,7 +25,7 @@ from app.saves.tables import Save
 
 # The kernel's catalogue (id -> name, difficulty, description): the achievements it can
 # decide from a save alone. Private in the kernel today (see the report's API wishes).
-from kernel.eu4._achievements import CATALOGUE
+from kernel.eu4 import ACHIEVEMENTS as CATALOGUE
 
 EU4_START_DAYS: Final = kernel.Date(1444, 11, 11).days()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from kernel.eu4._achievements import CATALOGUE as ACHIEVEMENTS
 from kernel.eu4.analyze import analysis_json, analyze
 
-__all__ = ["analysis_json", "analyze"]
+__all__ = ["ACHIEVEMENTS", "analysis_json", "analyze"]
