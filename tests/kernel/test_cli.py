@@ -86,3 +86,13 @@ def test_analyze_rejects_other_games_in_one_line(tmp_path: Path) -> None:
     assert done.returncode == 1
     assert len(done.stderr.decode().splitlines()) == 1
     assert done.stderr.startswith(b"error: ")
+
+
+def test_endless_input_is_refused_not_read_forever() -> None:
+    # /dev/zero never ends: reading stops at the cap with a KernelError (one error line).
+    from kernel import KernelError
+    from kernel._cli import _read
+
+    with pytest.raises(KernelError, match="input larger than 1000 bytes"):
+        _read("/dev/zero", limit=1000)
+    assert _read("/dev/null", limit=1000) == b""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import Final
 
 import msgspec
 
@@ -24,6 +25,7 @@ from kernel._errors import KernelError
 from kernel._json import DUPLICATE_KEY_MODES
 from kernel._melt import MELT_RULES, melt_documents
 from kernel._save import Save, open_save
+from kernel._tape import MAX_SOURCE
 from kernel._tokens import (
     TOKENS_DIR_ENV,
     TokenTable,
@@ -132,11 +134,21 @@ def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
     return msgspec.json.encode(analyze(data, tokens=tokens, details_for=tuple(args.country)))
 
 
-def _read(path: str) -> bytes:
+# The most a command reads: the tape addresses 1 GiB of source (kernel._tape.MAX_SOURCE),
+# and an endless input (/dev/zero, a pipe) must end in an error, not in memory exhaustion.
+MAX_INPUT: Final = MAX_SOURCE
+
+
+def _read(path: str, limit: int = MAX_INPUT) -> bytes:
+    """The whole input, at most ``limit`` bytes (KernelError beyond)."""
     if path == "-":
-        return sys.stdin.buffer.read()
-    with open(path, "rb") as f:
-        return f.read()
+        data = sys.stdin.buffer.read(limit + 1)
+    else:
+        with open(path, "rb") as f:
+            data = f.read(limit + 1)
+    if len(data) > limit:
+        raise KernelError(f"input larger than {limit} bytes", limit)
+    return data
 
 
 def _is_plain_text(data: bytes) -> bool:
@@ -216,6 +228,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         data = _read(args.file)
     except OSError as exc:
         print(f"error: cannot read {args.file}: {exc.strerror or exc}", file=sys.stderr)
+        return 1
+    except KernelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
         return 1
     try:
         if args.command == "json":
