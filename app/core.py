@@ -7,13 +7,12 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any, Final
 
 from litestar import Litestar, Router, asgi
 from litestar.config.allowed_hosts import AllowedHostsConfig
 from litestar.config.app import AppConfig
-from litestar.datastructures import State
+from litestar.datastructures import CacheControlHeader, State
 from litestar.di import Provide
 from litestar.exceptions import HTTPException
 from litestar.middleware.base import DefineMiddleware
@@ -34,6 +33,8 @@ from app.accounts.auth import AuthenticationMiddleware, requires_admin
 from app.accounts.controllers import AccountController
 from app.achievements.controllers import AchievementApiController, AchievementPagesController
 from app.admin import build_admin
+from app.local import assets
+from app.local.controllers import LocalPagesController
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers import SaveApiController, SavePagesController, UserApiController
 from app.saves.pool import KernelPool
@@ -46,7 +47,6 @@ from app.web.templating import template_config
 
 logger = logging.getLogger(__name__)
 
-STATIC: Final = Path(__file__).resolve().parent / "static"
 # Room for the form fields and multipart framing around the file part.
 FORM_OVERHEAD: Final = 1024 * 1024
 
@@ -99,7 +99,19 @@ class AppCore(InitPluginProtocol):
                     route_handlers=[SaveApiController],
                     request_max_body_size=settings.limits.max_upload_bytes + FORM_OVERHEAD,
                 ),
-                create_static_files_router(path="/static", directories=[STATIC], name="static"),
+                LocalPagesController,
+                create_static_files_router(
+                    path=assets.STATIC_URL, directories=[assets.STATIC_DIR], name="static"
+                ),
+                # Every name in the bundle holds its content hash or version: cached for good.
+                create_static_files_router(
+                    path=f"{assets.STATIC_URL}/{assets.BUNDLE}",
+                    directories=[assets.STATIC_DIR / assets.BUNDLE],
+                    name="bundle",
+                    cache_control=CacheControlHeader(
+                        max_age=365 * 24 * 3600, public=True, immutable=True
+                    ),
+                ),
                 self._admin_mount(),
             ]
         )

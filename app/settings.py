@@ -62,6 +62,9 @@ class KernelSettings(msgspec.Struct, kw_only=True, frozen=True):
     workers: int = 0
     # Where the operator puts the binary token tables (not distributable): <dir>/eu4.txt.
     tokens_dir: str | None = None
+    # Serve <tokens_dir>/eu4.txt at /local/tokens/eu4.txt, so that browsers read binary
+    # saves locally too. Off: binary saves are read by uploading them only.
+    publish_tokens: bool = True
 
 
 class WebSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -121,6 +124,7 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     # are set (later entries override earlier ones).
     "CHRONICLE_TOKENS_DIR": ("kernel", "tokens_dir"),
     "TOKENS_DIR": ("kernel", "tokens_dir"),
+    "PUBLISH_TOKENS": ("kernel", "publish_tokens"),
     "APP_HOST": ("web", "host"),
     "PORT": ("web", "port"),
     "APP_WORKERS": ("web", "workers"),

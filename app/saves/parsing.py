@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import logging
 import os
-import re
 from typing import Any, Final
 
 import msgspec
 
 import kernel
+from app.analysis_payload import payload_json
+from app.local_analysis import NO_TABLE
 from kernel import _container
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
@@ -37,8 +38,6 @@ logger = logging.getLogger(__name__)
 # EU4's leaderboard day count starts here (eu4-reference.md §5.7).
 EU4_START: Final = kernel.Date(1444, 11, 11)
 EU4_TOKEN_FILE: Final = "eu4.txt"
-# Games the EU4 analysis reads ("unknown": headerless text, read as an EU4 fragment).
-ANALYZED_GAMES: Final = frozenset(("eu4", "unknown"))
 DIFFICULTIES: Final = frozenset(("very_easy", "easy", "normal", "hard", "very_hard"))
 
 # Column sizes of app.saves.tables.Save: text from the file is cut to fit.
@@ -48,13 +47,6 @@ PLAYTHROUGH_CHARS: Final = 64
 MAX_PLAYERS: Final = 256  # multiplayer names kept in the ``players`` column
 PLAYER_CHARS: Final = 100
 
-# The kernel's message for a binary save without a token table ends with advice for
-# library callers ("; pass tokens= …"); people uploading a file get advice for them.
-_TOKENS_ADVICE: Final = "; pass tokens="
-_NO_TABLE_HINT: Final = "; this server has no EU4 token table (its operator sets TOKENS_DIR)"
-# PostgreSQL's jsonb refuses the NUL character, which a crafted save can put in a name:
-# an escaped NUL (an odd number of backslashes before "u0000") becomes U+FFFD.
-_JSON_NUL: Final = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
 
 
 class EntryInfo(msgspec.Struct, frozen=True, kw_only=True):
@@ -124,10 +116,12 @@ def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
         data = handle.read()
     try:
         return parse_bytes(data, token_table(tokens_dir))
+    except kernel.TokensNeeded as exc:
+        raise SaveRejected(exc.reason + NO_TABLE) from None  # advice for people
     except kernel.KernelError as exc:
         # Re-raised as our own exception: the kernel's may be a mypyc-compiled class, and
         # an exception crossing processes must pickle with all its fields.
-        raise SaveRejected(_for_people(exc.message), exc.offset) from None
+        raise SaveRejected(exc.message, exc.offset) from None
     except RecursionError:
         raise SaveRejected("the file nests too deeply to read") from None
 
@@ -135,13 +129,6 @@ def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
 def noop(value: int) -> int:
     """A job that does nothing: measures the pool's dispatch overhead (scripts/bench_app.py)."""
     return value
-
-
-def _for_people(message: str) -> str:
-    cut = message.find(_TOKENS_ADVICE)
-    if cut >= 0 and "token table is needed" in message:
-        return message[:cut] + _NO_TABLE_HINT
-    return message
 
 
 # --- token tables ------------------------------------------------------------------------
@@ -179,13 +166,10 @@ def token_table(tokens_dir: str | None) -> kernel.TokenTable | None:
 def parse_bytes(data: bytes, tokens: kernel.TokenTable | None = None) -> ParsedSave:
     try:
         analysis = analyze(data, tokens=tokens)
-    except kernel.KernelError:
-        # Another game's save is refused by the EU4 analysis: keep what its container and
-        # metadata say. Anything else (not a save, a binary save without tokens) is refused.
-        container = _container.open_container(data)
-        if container.game in ANALYZED_GAMES:
-            raise
-        return _info(container)
+    except kernel.OtherGame:
+        # Another game's save: keep what its container and metadata say. Anything else
+        # (not a save, a binary save without tokens) is refused.
+        return _info(_container.open_container(data))
     return from_analysis(analysis, game=_analyzed_game(data, analysis))
 
 
@@ -210,14 +194,6 @@ def _fits(value: int | None, bits: int) -> int | None:
         return None
     limit = 1 << (bits - 1)
     return value if -limit <= value < limit else None
-
-
-def payload_json(payload: Any) -> bytes:
-    """The payload as JSON for a jsonb column (escaped NULs become U+FFFD)."""
-    data = msgspec.json.encode(payload)
-    if b"\\u0000" in data:
-        data = _JSON_NUL.sub(rb"\1\\ufffd", data)
-    return data
 
 
 def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:

@@ -18,6 +18,7 @@ from litestar.template.config import TemplateConfig
 
 from app.accounts.auth import current_user
 from app.analysis_render import configure_environment
+from app.local import assets
 
 TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
 
@@ -47,6 +48,12 @@ def _flashes(context: Mapping[str, Any]) -> list[dict[str, Any]]:
     return messages
 
 
+def _local_analysis(context: Mapping[str, Any]) -> dict[str, str] | None:
+    """The drop zone's URLs (app.local.assets); None without a built bundle."""
+    settings = context["request"].app.state.settings
+    return assets.local_analysis(assets.published_tokens(settings))
+
+
 def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
         configure_environment(engine.engine)  # what the analysis partials use
@@ -57,6 +64,8 @@ def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
             "current_user", lambda context: current_user(context["request"])
         )
         engine.register_template_callable("flashes", _flashes)
+        engine.engine.globals["asset_url"] = assets.asset_url
+        engine.register_template_callable("local_analysis", _local_analysis)
 
     return TemplateConfig(
         directory=TEMPLATES, engine=JinjaTemplateEngine, engine_callback=configure

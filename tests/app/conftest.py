@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import concurrent.futures
 import os
 import secrets
 import socket
@@ -71,8 +72,14 @@ def eu4bin() -> Any:
 
 
 def run(coro: Any) -> Any:
-    """Run a coroutine from a (synchronous) test."""
-    return asyncio.run(coro)
+    """Run a coroutine from a (synchronous) test. While Playwright's sync API is active
+    the thread has a running event loop, so the coroutine then runs in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coro)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()
 
 
 async def _reachable(url: str) -> bool:
@@ -115,13 +122,10 @@ def database_url(pg_admin_url: str) -> Iterator[str]:
         run(db.drop_database(pg_admin_url, name))
 
 
-@pytest.fixture(scope="session")
-def sql(database_url: str) -> Callable[..., list[dict[str, Any]]]:
-    """``sql(query, *args)``: rows of a query on the test database (own connection)."""
-
+def _query(url: str) -> Callable[..., list[dict[str, Any]]]:
     def query(text: str, *args: Any) -> list[dict[str, Any]]:
         async def go() -> list[dict[str, Any]]:
-            conn = await asyncpg.connect(database_url)
+            conn = await asyncpg.connect(url)
             try:
                 return [dict(r) for r in await conn.fetch(text, *args)]
             finally:
@@ -131,6 +135,34 @@ def sql(database_url: str) -> Callable[..., list[dict[str, Any]]]:
         return rows
 
     return query
+
+
+@pytest.fixture(scope="session")
+def sql(database_url: str) -> Callable[..., list[dict[str, Any]]]:
+    """``sql(query, *args)``: rows of a query on the test database (own connection)."""
+    return _query(database_url)
+
+
+@pytest.fixture(scope="module")
+def own_database(pg_admin_url: str) -> Iterator[str]:
+    """A migrated database for one module, dropped after it: for modules that need a
+    clean slate whatever the others left in the session's database (serve an app on it
+    with ``make_settings(database=DatabaseSettings(url=own_database))``)."""
+    name = f"chronicle_test_{secrets.token_hex(4)}"
+    run(db.create_database(pg_admin_url, name))
+    url = db.with_database(pg_admin_url, name)
+    try:
+        db.use_database(Settings(database=DatabaseSettings(url=url)))
+        run(db.migrate())
+        yield url
+    finally:
+        run(db.drop_database(pg_admin_url, name))
+
+
+@pytest.fixture(scope="module")
+def own_sql(own_database: str) -> Callable[..., list[dict[str, Any]]]:
+    """``sql`` for ``own_database``."""
+    return _query(own_database)
 
 
 @pytest.fixture(scope="session")

@@ -1,5 +1,7 @@
 """Security headers and cookie flags."""
 
+import re
+
 
 def test_security_headers_on_pages_errors_and_static(browser):
     for path in ("/", "/no/such/page", "/static/app.css", "/api/saves"):
@@ -16,9 +18,10 @@ def test_security_headers_on_pages_errors_and_static(browser):
 
 def test_htmx_is_served_by_us(browser):
     page = browser.get("/").text
-    assert '<script src="/static/vendor/htmx.min.js"' in page
+    match = re.search(r'<script src="(/static/vendor/htmx\.min\.js\?v=[0-9a-f]{16})"', page)
+    assert match, "htmx is loaded from our static files, with its content hash"
     assert "unpkg" not in page and "cdn" not in page.lower()
-    script = browser.get("/static/vendor/htmx.min.js")
+    script = browser.get(match.group(1))
     assert script.status_code == 200 and b"htmx" in script.content[:2000]
 
 

@@ -14,13 +14,13 @@ from kernel import _build, _text
 from kernel._binary import BinaryDocument
 from kernel._document import Container, Document, Entry, Value
 from kernel._encoding import AUTO, ENCODINGS
-from kernel._errors import KernelError
+from kernel._errors import KernelError, OtherGame, TokensNeeded
 from kernel._json import DUPLICATE_KEY_MODES
 from kernel._melt import melt
 from kernel._save import Save, open_save
 from kernel._scalars import Date
 from kernel._tape import DEFAULT_MAX_DEPTH
-from kernel._tokens import TokenTable, load_tokens
+from kernel._tokens import TokenTable, load_tokens, parse_tokens
 
 __version__ = "0.1.0"
 
@@ -94,12 +94,15 @@ __all__ = [
     "Document",
     "Entry",
     "KernelError",
+    "OtherGame",
     "Save",
     "TokenTable",
+    "TokensNeeded",
     "Value",
     "json_bytes",
     "load_tokens",
     "melt",
     "open_save",
     "parse_text",
+    "parse_tokens",
 ]

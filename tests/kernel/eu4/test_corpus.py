@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 import kernel
-from kernel import KernelError, load_tokens
+from kernel import KernelError, OtherGame, TokensNeeded, load_tokens
 from kernel._container import open_container
 from kernel.eu4 import analyze
 from kernel.eu4.analyze import BINARY_MESSAGE
@@ -67,10 +67,12 @@ def test_binary_save_needs_tokens(corpus: Path) -> None:
     path = corpus / "saves" / "eu4" / "aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
     if not path.exists():
         pytest.skip("binary save not in the corpus")
-    with pytest.raises(KernelError) as info:
+    with pytest.raises(TokensNeeded) as info:
         analyze(path.read_bytes())
+    assert isinstance(info.value, KernelError)  # one exception type for callers
     assert str(info.value).startswith(BINARY_MESSAGE)
     assert "eu4.txt" in str(info.value)  # names the token file it looks for
+    assert info.value.reason == BINARY_MESSAGE  # the same without advice for programmers
     with pytest.raises(TypeError):
         analyze(path.read_bytes(), tokens=42)
 
@@ -120,8 +122,9 @@ def test_other_games_are_refused(corpus: Path) -> None:
     path = corpus / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
     if not path.exists():
         pytest.skip("CK3 file not in the corpus")
-    with pytest.raises(KernelError, match="not an EU4 save: this is a ck3 file"):
+    with pytest.raises(OtherGame, match="not an EU4 save: this is a ck3 file") as info:
         analyze(path.read_bytes())
+    assert info.value.game == "ck3" and isinstance(info.value, KernelError)
 
 
 @pytest.mark.parametrize("data", [b"", b"\x00\x01garbage"])

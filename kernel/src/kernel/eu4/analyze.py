@@ -23,7 +23,7 @@ from kernel._container import Container as FileContainer
 from kernel._container import Entry as FileEntry
 from kernel._container import content_hash, open_container
 from kernel._document import Document, from_binary
-from kernel._errors import KernelError
+from kernel._errors import OtherGame, TokensNeeded
 from kernel._scalars import Date
 from kernel._tokens import TokenTable, expected_token_file, load_tokens
 from kernel.eu4._achievements import World, add_world_state, evaluate
@@ -129,9 +129,10 @@ def token_table(tokens: object | None) -> TokenTable | None:
 def _parse(entry: FileEntry, table: TokenTable | None) -> Document:
     if entry.encoding == "binary":
         if table is None:
-            raise KernelError(
+            raise TokensNeeded(
                 f"{BINARY_MESSAGE}; pass tokens= (a token table, or the path of "
-                f"{expected_token_file('eu4')})"
+                f"{expected_token_file('eu4')})",
+                BINARY_MESSAGE,
             )
         return from_binary(decode_binary(entry.data, "eu4", table))
     return parse_text(entry.data)
@@ -144,7 +145,7 @@ def _documents(container: FileContainer, tokens: object | None) -> tuple[Documen
     ``kernel.parse_text``; binary entries are decoded with the token table and read through
     the same Document API (field ids named by the table). A plain save has no meta entry
     (its meta keys are at the top of the gamestate): meta is None then. Raises
-    ``KernelError`` for a binary save without a token table.
+    ``TokensNeeded`` (a ``KernelError``) for a binary save without a token table.
     """
     table = token_table(tokens)
     game_doc = _parse(container.gamestate(), table)
@@ -160,12 +161,13 @@ def analyze(
 
     ``tokens`` (a ``kernel.TokenTable`` or a token file's path) names the fields of binary
     saves. ``details_for`` asks for the detailed view of more countries than the players'.
-    Raises ``KernelError`` for files the kernel rejects (not a save, another game, a
-    binary save without a token table). Trimmed saves and fragments give what they hold.
+    Raises ``KernelError`` for files the kernel rejects: ``OtherGame`` for another game's
+    save, ``TokensNeeded`` for a binary save without a token table. Trimmed saves and
+    fragments give what they hold.
     """
     container = open_container(data)
     if container.game != "eu4" and container.game != "unknown":
-        raise KernelError(f"not an EU4 save: this is a {container.game} file")
+        raise OtherGame(f"not an EU4 save: this is a {container.game} file", container.game)
     meta_doc, game_doc = _documents(container, tokens)
     enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; collections would rescan the tape

@@ -1,0 +1,78 @@
+"""URLs of the static files, with the content hash that makes them safe to cache.
+
+``asset_url("app.css")`` is ``/static/app.css?v=<hash>``: the hash of the file's bytes,
+computed once per file and again when its size or mtime changes, so a deploy never serves
+a page with a stale script. The local-analysis bundle (app/static/wasm/, built by
+scripts/build_wasm.py) hashes its own file names; its manifest's URL carries the manifest's
+hash the same way. ``local_analysis()`` is what templates/local/_dropzone.html.jinja2 needs.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import mimetypes
+from pathlib import Path
+from typing import Final
+
+from app.saves.parsing import EU4_TOKEN_FILE
+from app.settings import Settings
+
+STATIC_DIR: Final = Path(__file__).resolve().parents[1] / "static"
+STATIC_URL: Final = "/static"
+BUNDLE: Final = "wasm"  # app/static/wasm/, served at /static/wasm/ (cached for good)
+MANIFEST: Final = f"{BUNDLE}/manifest.json"
+WORKER: Final = "local/worker.js"
+TOKENS_URL: Final = "/local/tokens/eu4.txt"
+
+# Not every system's mime.types knows these, and browsers refuse module scripts and
+# streaming Wasm compilation under other types.
+mimetypes.add_type("text/javascript", ".mjs")
+mimetypes.add_type("application/wasm", ".wasm")
+
+_hashes: dict[Path, tuple[tuple[int, int], str]] = {}
+
+
+def _version(path: Path) -> str | None:
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    stamp = (stat.st_mtime_ns, stat.st_size)
+    cached = _hashes.get(path)
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, hashlib.sha256(path.read_bytes()).hexdigest()[:16])
+        _hashes[path] = cached
+    return cached[1]
+
+
+def asset_url(name: str, static_dir: Path = STATIC_DIR, prefix: str = STATIC_URL) -> str:
+    """The URL of static file ``name`` with its content hash (none if it is missing)."""
+    version = _version(static_dir / name)
+    url = f"{prefix}/{name}"
+    return f"{url}?v={version}" if version else url
+
+
+def local_analysis(
+    tokens: Path | None, static_dir: Path = STATIC_DIR, prefix: str = STATIC_URL
+) -> dict[str, str] | None:
+    """The drop zone's URLs: manifest, worker and (``tokens``: the published token table,
+    if any) the EU4 token table; None when the bundle was not built (the page says so)."""
+    if _version(static_dir / MANIFEST) is None:
+        return None
+    urls = {
+        "manifest": asset_url(MANIFEST, static_dir, prefix),
+        "worker": asset_url(WORKER, static_dir, prefix),
+    }
+    if tokens is not None:
+        urls["tokens"] = TOKENS_URL
+    return urls
+
+
+def published_tokens(settings: Settings) -> Path | None:
+    """The EU4 token table browsers may fetch: the one the server's kernel reads
+    (app.saves.parsing.token_table), when the operator has one and publishes it."""
+    kernel = settings.kernel
+    if not (kernel.tokens_dir and kernel.publish_tokens):
+        return None
+    path = Path(kernel.tokens_dir) / EU4_TOKEN_FILE
+    return path if path.is_file() else None

@@ -1,0 +1,237 @@
+// Local analysis, the page side: the drop zone, progress, the result and Share.
+//
+// The markup is templates/local/_dropzone.html.jinja2: an element [data-local-analysis]
+// with data-manifest (the bundle's manifest URL), data-worker, optional data-tokens (the
+// site's EU4 token table) and data-preload ("1": start the runtime when the page opens).
+// The file is read and analysed by worker.js; nothing about it is sent anywhere unless the
+// user presses Share, which uploads it like the upload form does.
+
+const STEPS = {
+  runtime: "Loading the runtime",
+  read: "Reading the file",
+  tokens: "Fetching the token table",
+  parse: "Parsing and analysing",
+  render: "Rendering",
+};
+
+function setup(root) {
+  if (!root.dataset.manifest) return; // the server has no bundle: the markup says so
+  const input = root.querySelector("input[type=file]");
+  const zone = root.querySelector("[data-drop]");
+  const steps = root.querySelector("[data-steps]");
+  const status = root.querySelector("[data-status]");
+  const result = root.querySelector("[data-result]");
+  const share = root.querySelector("[data-share]");
+  const workerUrl = new URL(root.dataset.worker, location.href);
+  workerUrl.searchParams.set("manifest", root.dataset.manifest);
+  if (root.dataset.tokens) workerUrl.searchParams.set("tokens", root.dataset.tokens);
+
+  let worker = null;
+  let nextId = 0;
+  const pending = new Map(); // id -> {resolve, reject, onProgress}
+  let current = null; // the File shown in the result (what Share uploads)
+
+  function ensureWorker() {
+    if (worker === null) {
+      worker = new Worker(workerUrl, { type: "module" });
+      worker.onmessage = (event) => {
+        const message = event.data;
+        const waiting = pending.get(message.id);
+        if (message.type === "progress") {
+          waiting?.onProgress?.(message);
+          return;
+        }
+        if (!waiting) return;
+        pending.delete(message.id);
+        if (message.type === "done") waiting.resolve(message);
+        else waiting.reject(new Error(message.message));
+      };
+      worker.onerror = (event) => {
+        const error = new Error(event.message || "the analysis worker failed to start");
+        for (const waiting of pending.values()) waiting.reject(error);
+        pending.clear();
+        worker.terminate();
+        worker = null;
+      };
+    }
+    return worker;
+  }
+
+  function ask(message, onProgress) {
+    const id = ++nextId;
+    return new Promise((resolve, reject) => {
+      pending.set(id, { resolve, reject, onProgress });
+      ensureWorker().postMessage({ ...message, id });
+    });
+  }
+
+  function showStatus(text, kind) {
+    status.textContent = text;
+    status.className = kind ? `local-status ${kind}` : "local-status";
+    status.hidden = !text;
+  }
+
+  // One <li> per step, updated in place: "Parsing and analysing… 2.1 s".
+  function progress(message) {
+    let item = steps.querySelector(`[data-step="${message.step}"]`);
+    if (item === null) {
+      item = document.createElement("li");
+      item.dataset.step = message.step;
+      steps.append(item);
+    }
+    const label = STEPS[message.step] ?? message.step;
+    if (message.state === "start") {
+      item.className = "running";
+      item.textContent = `${label}…`;
+    } else {
+      item.className = "done";
+      item.textContent = `${label}: ${(message.ms / 1000).toFixed(2)} s`;
+      item.dataset.ms = message.ms.toFixed(1);
+    }
+  }
+
+  function show(html) {
+    result.innerHTML = html;
+    if (window.htmx) window.htmx.process(result);
+  }
+
+  async function analyze(file) {
+    if (!file) return;
+    current = null;
+    if (share) share.hidden = true;
+    steps.replaceChildren();
+    result.replaceChildren();
+    root.dataset.state = "running";
+    showStatus(`Analysing ${file.name} in this browser…`);
+    const started = performance.now();
+    try {
+      const answer = await ask({ type: "analyze", file }, progress);
+      show(answer.html);
+      current = file;
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      const who = answer.summary.player_name || answer.summary.player || "";
+      showStatus(`${file.name}${who ? `: ${who}` : ""}, ${answer.summary.date} (${seconds} s)`, "ok");
+      root.dataset.state = "done";
+      root.dataset.ms = (performance.now() - started).toFixed(1);
+      if (share) share.hidden = false;
+    } catch (error) {
+      showStatus(`${file.name} could not be analysed: ${error.message}`, "error");
+      root.dataset.state = "failed";
+    }
+  }
+
+  async function rerender(query, hash) {
+    const view = Object.fromEntries(new URLSearchParams(query));
+    try {
+      const answer = await ask({ type: "render", view });
+      show(answer.html);
+      const target = hash && document.getElementById(hash.slice(1));
+      target?.scrollIntoView();
+    } catch (error) {
+      showStatus(`Could not show that: ${error.message}`, "error");
+    }
+  }
+
+  async function download(chart) {
+    try {
+      const answer = await ask({ type: "csv", chart });
+      if (answer.csv === null) throw new Error(`no chart named ${chart}`);
+      const url = URL.createObjectURL(new Blob([answer.csv], { type: "text/csv" }));
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = `${chart}.csv`;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      showStatus(`Could not export the CSV: ${error.message}`, "error");
+    }
+  }
+
+  // Links of the rendered partials: "?csort=…#countries" (sorting, paging) and
+  // "#csv/<chart>" (downloads) are answered here, from the analysis the worker keeps.
+  result.addEventListener("click", (event) => {
+    const link = event.target.closest("a[href]");
+    if (!link || !result.contains(link)) return;
+    const href = link.getAttribute("href");
+    if (href.startsWith("#csv/")) {
+      event.preventDefault();
+      download(href.slice("#csv/".length));
+    } else if (href.startsWith("?")) {
+      event.preventDefault();
+      const hashAt = href.indexOf("#");
+      rerender(
+        hashAt < 0 ? href.slice(1) : href.slice(1, hashAt),
+        hashAt < 0 ? "" : href.slice(hashAt),
+      );
+    }
+  });
+
+  input.addEventListener("change", () => analyze(input.files[0]));
+  for (const name of ["dragenter", "dragover"]) {
+    zone.addEventListener(name, (event) => {
+      event.preventDefault();
+      zone.classList.add("dragging");
+      ensureWorker().postMessage({ type: "load" }); // warm up while the file is on its way
+    });
+  }
+  zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
+  zone.addEventListener("drop", (event) => {
+    event.preventDefault();
+    zone.classList.remove("dragging");
+    analyze(event.dataTransfer.files[0]);
+  });
+
+  if (share) {
+    share.addEventListener("click", async () => {
+      if (!current) return;
+      share.disabled = true;
+      showStatus(`Uploading ${current.name} to share it…`);
+      try {
+        await upload(current);
+      } catch (error) {
+        showStatus(`Sharing failed: ${error.message}`, "error");
+      } finally {
+        share.disabled = false;
+      }
+    });
+  }
+
+  // The analysis rendered with any view (the partials' ``view``: base, htmx, csv, sorts):
+  // for scripts and the tests that compare it with the server's own page.
+  root.renderView = async (view) => (await ask({ type: "render", view })).html;
+
+  if (root.dataset.preload === "1") ensureWorker().postMessage({ type: "load" });
+}
+
+// Share: the same POST as the upload form (multipart, CSRF header), then go to the page
+// the server made. Errors come back as the form's fragment: its alert is the message.
+async function upload(file) {
+  const form = new FormData();
+  form.append("file", file, file.name);
+  const headers = { "HX-Request": "true" };
+  try {
+    Object.assign(headers, JSON.parse(document.body.getAttribute("hx-headers") || "{}"));
+  } catch {
+    // no CSRF header: the server will say so
+  }
+  const response = await fetch("/saves", { method: "POST", body: form, headers });
+  const target = response.headers.get("HX-Redirect");
+  if (target) {
+    location.assign(target);
+    return;
+  }
+  const text = await response.text();
+  const alert = new DOMParser().parseFromString(text, "text/html").querySelector("[role=alert]");
+  throw new Error(alert?.textContent.trim() || `the server answered ${response.status}`);
+}
+
+// On the first page and on every page htmx swaps in (boosted navigation keeps this script).
+function scan(element) {
+  for (const root of element.querySelectorAll("[data-local-analysis]")) {
+    if (root.dataset.ready) continue;
+    root.dataset.ready = "1";
+    setup(root);
+  }
+}
+window.htmx?.onLoad(scan);
+scan(document);

@@ -1,0 +1,170 @@
+// Local analysis, the Web Worker: Pyodide, the pure kernel and the analysis partials.
+//
+// Started by local.js as a module worker. It loads the bundle that scripts/build_wasm.py
+// wrote (manifest.json: the Pyodide runtime, the wheels and the app's modules and
+// templates), then answers messages from the page:
+//
+//   {type: "load"}                      start the runtime now (the page is about to need it)
+//   {type: "analyze", id, file}         read the File, run app.local_analysis.analyze and
+//                                       render; fetches the site's token table for a
+//                                       binary save when the page gave its URL
+//   {type: "render", id, view}          re-render the current analysis with another view
+//   {type: "csv", id, chart}            one chart's CSV
+//
+// and posts back {type: "progress", id, step, state: "start"|"done", ms},
+// {type: "done", id, ...} or {type: "failed", id, message}. Every request it makes is a GET
+// for a file of the bundle or the token table: the save itself never leaves this worker.
+
+const params = new URL(self.location.href).searchParams;
+const MANIFEST_URL = new URL(params.get("manifest"), self.location.href);
+const TOKENS_URL = params.get("tokens") ? new URL(params.get("tokens"), self.location.href) : null;
+
+// Glue between JavaScript values and app.local_analysis (plain Python): bytes from
+// Uint8Arrays, a view from JSON, and results back as JSON text.
+const GLUE = `
+import json
+import app.local_analysis as local
+
+def analyze(data, tokens):
+    return json.dumps(local.analyze(data.to_bytes(), None if tokens is None else tokens.to_bytes()))
+
+def render(view_json):
+    return local.render(json.loads(view_json))
+
+def csv(chart):
+    return local.csv(chart)
+`;
+
+let runtime = null; // Promise of {pyodide, glue}
+
+function load() {
+  if (runtime === null) {
+    runtime = start();
+    runtime.catch(() => {
+      runtime = null; // a failed start (network, missing bundle) may be retried
+    });
+  }
+  return runtime;
+}
+
+async function fetchBytes(url, what) {
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (error) {
+    throw new Error(`could not download ${what}: ${error.message}`);
+  }
+  if (!response.ok) {
+    throw new Error(`could not download ${what}: the server answered ${response.status}`);
+  }
+  return new Uint8Array(await response.arrayBuffer());
+}
+
+async function checked(entry) {
+  const url = new URL(entry.url, MANIFEST_URL);
+  const data = await fetchBytes(url, entry.url);
+  // crypto.subtle exists in secure contexts only (https, localhost): elsewhere the hashed
+  // file names alone keep builds apart.
+  if (self.crypto?.subtle) {
+    const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
+    const hex = Array.from(digest, (b) => b.toString(16).padStart(2, "0")).join("");
+    if (hex !== entry.sha256) {
+      throw new Error(`${entry.url} does not match the bundle's manifest (a stale cache?)`);
+    }
+  }
+  return data;
+}
+
+async function start() {
+  let manifest;
+  try {
+    const response = await fetch(MANIFEST_URL);
+    if (!response.ok) throw new Error(`the server answered ${response.status}`);
+    manifest = await response.json();
+  } catch (error) {
+    throw new Error(
+      `the local-analysis bundle is not available (${error.message}); ` +
+        "its operator builds it with scripts/setup",
+    );
+  }
+  const indexURL = new URL(manifest.pyodide.index, MANIFEST_URL).href;
+  const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
+  const archives = Promise.all([...manifest.site_packages, manifest.app].map(checked));
+  const pyodide = await loadPyodide({ indexURL, checkAPIVersion: true });
+  const sitePackages = await archives;
+  const app = sitePackages.pop();
+  const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
+  for (const data of sitePackages) {
+    pyodide.unpackArchive(data, "zip", { extractDir: site });
+  }
+  pyodide.FS.mkdirTree(manifest.app_path);
+  pyodide.unpackArchive(app, "zip", { extractDir: manifest.app_path });
+  pyodide.runPython(
+    `import sys, importlib; sys.path.insert(0, ${JSON.stringify(manifest.app_path)}); ` +
+      "importlib.invalidate_caches()",
+  );
+  const glue = pyodide.runPython(`${GLUE}\n{"analyze": analyze, "render": render, "csv": csv}`);
+  return {
+    pyodide,
+    analyze: glue.get("analyze"),
+    render: glue.get("render"),
+    csv: glue.get("csv"),
+  };
+}
+
+// Runs one step, telling the page when it starts and how long it took.
+async function step(id, name, work) {
+  self.postMessage({ type: "progress", id, step: name, state: "start" });
+  const started = performance.now();
+  const result = await work();
+  const ms = performance.now() - started;
+  self.postMessage({ type: "progress", id, step: name, state: "done", ms });
+  return result;
+}
+
+// A failure inside Python reaches us as a PythonError whose message is the traceback:
+// people get its last line (the exception), the console gets all of it.
+function readable(error) {
+  const text = String(error?.message ?? error);
+  if (error?.type) {
+    console.error(text);
+    const lines = text.trim().split("\n");
+    return `the analysis failed: ${lines[lines.length - 1]}`;
+  }
+  return text;
+}
+
+async function analyze(id, file) {
+  const py = await step(id, "runtime", load);
+  const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
+  let result = await step(id, "parse", async () => JSON.parse(py.analyze(data, undefined)));
+  if (!result.ok && result.needs_tokens && TOKENS_URL !== null) {
+    const tokens = await step(id, "tokens", () => fetchBytes(TOKENS_URL, "the token table"));
+    result = await step(id, "parse", async () => JSON.parse(py.analyze(data, tokens)));
+  }
+  if (!result.ok) {
+    self.postMessage({ type: "failed", id, message: result.message });
+    return;
+  }
+  const html = await step(id, "render", async () => py.render("{}"));
+  self.postMessage({ type: "done", id, html, summary: result.summary });
+}
+
+self.onmessage = async (event) => {
+  const { type, id } = event.data;
+  try {
+    if (type === "load") {
+      await load();
+    } else if (type === "analyze") {
+      await analyze(id, event.data.file);
+    } else if (type === "render") {
+      const py = await load();
+      self.postMessage({ type: "done", id, html: py.render(JSON.stringify(event.data.view)) });
+    } else if (type === "csv") {
+      const py = await load();
+      self.postMessage({ type: "done", id, csv: py.csv(event.data.chart) ?? null });
+    }
+  } catch (error) {
+    self.postMessage({ type: "failed", id, message: readable(error) });
+  }
+};

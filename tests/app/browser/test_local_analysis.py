@@ -1,0 +1,245 @@
+"""Local analysis in Chromium: the file is analysed in the browser (Pyodide in a Web
+Worker, the pure kernel, the server's partials) and never sent anywhere; the HTML is the
+server's own; failures read as the kernel's messages; Share uploads and navigates.
+
+The app here has a token table (the corpus pair's, as an operator would install one) and a
+database of its own, so that every corpus save is uploaded fresh and analysed by the
+server with the same table the browser fetches."""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from app.settings import DatabaseSettings, KernelSettings
+
+CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
+EU4 = CORPUS / "saves" / "eu4"
+TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
+MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
+BINARY_META = EU4 / "jomini_eu4_meta_1597.1.15_v1.29.4.bin"
+CK3 = CORPUS / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
+PAIR_TOKENS = EU4 / "binary-pair" / "tokens.txt"
+ROOT = "[data-local-analysis]"
+
+
+def need(*paths: Path) -> None:
+    for path in paths:
+        if not path.is_file():
+            pytest.skip(f"{path.name} is not in the corpus")
+
+
+@pytest.fixture(scope="module")
+def site(
+    make_settings: Callable[..., Any],
+    serve_app: Any,
+    own_database: str,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Any]:
+    tokens = tmp_path_factory.mktemp("tokens")
+    if PAIR_TOKENS.is_file():
+        (tokens / "eu4.txt").write_bytes(PAIR_TOKENS.read_bytes())
+    settings = make_settings(
+        database=DatabaseSettings(url=own_database, pool_max_size=5),
+        kernel=KernelSettings(workers=2, tokens_dir=str(tokens)),
+    )
+    with serve_app(settings) as server:
+        yield server
+
+
+@pytest.fixture
+def member(site: Any, browser_class: Any) -> Iterator[Any]:
+    """A registered user's HTTP client (API uploads, the session cookie for Chromium)."""
+    client = browser_class(site.url)
+    client.register(f"local{secrets.token_hex(4)}")
+    yield client
+    client.close()
+
+
+def recorded(context: Any) -> list[Any]:
+    """Every request the context makes from now on (pages and workers alike)."""
+    requests: list[Any] = []
+    context.on("request", lambda request: requests.append(request))
+    return requests
+
+
+def normalized(html: str) -> str:
+    return re.sub(r"\s+", " ", html).replace("> <", "><").strip()
+
+
+# --- nothing leaves the machine ----------------------------------------------------------
+
+
+def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
+    """Every request made while a save is dropped and analysed is a GET without a body for
+    a file of the app's bundle (or the page's assets): none carries the file or anything
+    read from it, and the server stores nothing."""
+    need(MODDED)
+    data = MODDED.read_bytes()
+    saves_before = own_sql("SELECT count(*) AS n FROM saves")[0]["n"]
+    context = new_context(site.url)
+    page = context.new_page()
+    page.goto("/local")
+    requests = recorded(context)
+    assert local(page, MODDED) == "done"
+    status = page.locator("[data-status]").inner_text()
+    assert "JBB" in status or "2087" in status, status
+    # The analysis is on the page: the player's country and the province table.
+    assert page.locator("#countries table").count() >= 1
+    assert page.locator("#provinces table").count() >= 1
+
+    assert requests, "the analysis loaded its runtime over the network: requests expected"
+    # Words only the file holds: the player's tag and the campaign id must never travel.
+    secrets_of_the_file = [b"JBB", b"2087"]
+    for request in requests:
+        assert request.method == "GET", (request.method, request.url)
+        assert request.post_data_buffer is None, request.url
+        path = request.url.removeprefix(site.url)
+        assert path.startswith(("/static/", "/local/tokens/")), path
+        for secret in secrets_of_the_file:
+            assert secret.decode() not in request.url, request.url
+        assert all(len(value) < 512 for value in request.headers.values())
+    # The file itself is 1 MB: nothing near that size went out.
+    assert not any(data[:64] in (r.post_data_buffer or b"") for r in requests)
+    assert own_sql("SELECT count(*) AS n FROM saves")[0]["n"] == saves_before
+
+    # Sorting re-renders in the browser, again without a request.
+    requests.clear()
+    url = page.url
+    page.locator("#countries thead a", has_text="Country").click()
+    page.wait_for_selector("#countries caption:has-text('sorted by name, lowest first')")
+    assert page.url == url  # the page did not navigate
+    assert [r.url for r in requests] == []
+
+
+def test_a_dropped_file_is_analysed(site, new_context, local):
+    """A real drop event (a File in the DataTransfer, as dragging from the desktop)."""
+    need(TINY)
+    page = new_context(site.url).new_page()
+    page.goto("/")
+    assert local(page, TINY, drop=True) == "done"
+    steps = page.locator("[data-steps] li.done")
+    names = [steps.nth(i).get_attribute("data-step") for i in range(steps.count())]
+    assert names == ["runtime", "read", "parse", "render"]
+    assert all(float(steps.nth(i).get_attribute("data-ms") or -1) >= 0 for i in range(len(names)))
+    assert "TUR" in page.locator("[data-status]").inner_text()
+
+
+# --- the same HTML as the server ----------------------------------------------------------
+
+
+def eu4_files() -> list[Path]:
+    if not EU4.is_dir():
+        return []
+    return sorted(p for p in EU4.iterdir() if p.is_file())
+
+
+@pytest.fixture(scope="module")
+def uploaded(site: Any, browser_class: Any) -> Iterator[dict[str, str]]:
+    """Every EU4 corpus save uploaded to the server (name -> save id)."""
+    client = browser_class(site.url)
+    client.register(f"corpus{secrets.token_hex(4)}")
+    ids = {}
+    for path in eu4_files():
+        response = client.upload(path, name=path.name)
+        assert response.status_code == 201, (path.name, response.text)
+        ids[path.name] = response.json()["save_id"]
+    yield ids
+    client.close()
+
+
+@pytest.mark.parametrize("path", eu4_files(), ids=lambda p: p.name)
+def test_the_browser_renders_the_servers_html(path, site, uploaded, new_context, local):
+    """For each EU4 save of the corpus: the analysis the browser computes and renders
+    (pure kernel under Pyodide, Jinja2 in Wasm) is the save page's analysis, byte for byte
+    up to whitespace, when both render it with the same view."""
+    save_id = uploaded[path.name]
+    page = new_context(site.url).new_page()
+    server = page.request.get(f"/saves/{save_id}")
+    assert server.status == 200
+    server_html = server.text()
+    assert 'id="analysis"' in server_html, f"the server has no analysis of {path.name}"
+
+    page.goto("/local")
+    assert local(page, path) == "done", page.locator("[data-status]").inner_text()
+    view = {"base": f"/saves/{save_id}", "htmx": True, "csv": f"/saves/{save_id}/csv"}
+    browser_html = page.evaluate(
+        "(view) => document.querySelector('[data-local-analysis]').renderView(view)", view
+    )
+    assert browser_html.lstrip().startswith('<div id="analysis"')
+    assert normalized(browser_html) in normalized(server_html)
+
+
+# --- failures read well ----------------------------------------------------------------------
+
+
+def test_a_file_the_kernel_rejects_shows_its_message(site, new_context, local, tmp_path):
+    page = new_context(site.url).new_page()
+    page.goto("/local")
+    broken = tmp_path / "broken.eu4"
+    broken.write_bytes(b'EU4txt\ndate=1444.11.11\nplayer="unterminated')
+    assert local(page, broken) == "failed"
+    status = page.locator("[data-status]").inner_text()
+    assert status.startswith("broken.eu4 could not be analysed: unterminated quoted string")
+    assert "at byte" in status and "Traceback" not in status
+    assert page.locator("[data-result]").inner_html() == ""
+
+    need(CK3)
+    assert local(page, CK3) == "failed"
+    assert "not an EU4 save: this is a ck3 file" in page.locator("[data-status]").inner_text()
+
+
+def test_a_binary_save_uses_the_sites_token_table(site, new_context, local):
+    need(BINARY_META, PAIR_TOKENS)
+    context = new_context(site.url)
+    page = context.new_page()
+    page.goto("/local")
+    requests = recorded(context)
+    assert local(page, BINARY_META) == "done", page.locator("[data-status]").inner_text()
+    assert any(r.url.endswith("/local/tokens/eu4.txt") for r in requests)
+    steps = page.locator("[data-steps] li.done")
+    assert "tokens" in [steps.nth(i).get_attribute("data-step") for i in range(steps.count())]
+    assert "1597" in page.locator("[data-status]").inner_text()
+
+
+# --- Share ---------------------------------------------------------------------------------
+
+
+def test_share_uploads_the_file_and_opens_its_page(site, member, new_context, local, own_sql):
+    need(TINY)
+    context = new_context(site.url)
+    cookies = [
+        {"name": name, "value": value, "url": site.url}
+        for name, value in member.client.cookies.items()
+    ]
+    context.add_cookies(cookies)
+    page = context.new_page()
+    page.goto("/local")
+    share = page.locator("[data-share]")
+    assert share.is_hidden()  # nothing to share yet
+    assert local(page, TINY) == "done"
+    with page.expect_navigation(url=re.compile(r"/saves/[^/]+$")):
+        share.click()
+    save_id = page.url.rsplit("/", 1)[1]
+    rows = own_sql("SELECT filename, user_id FROM saves WHERE id = $1", save_id)
+    assert [r["filename"] for r in rows] == [TINY.name]
+    assert page.locator("#analysis").count() == 1
+    # Sharing the same file again says where it is, on the page.
+    page.goto("/local")
+    assert local(page, TINY) == "done"
+    page.locator("[data-share]").click()
+    page.wait_for_selector("[data-status].error")
+    assert f"/saves/{save_id}" in page.locator("[data-status]").inner_text()
+
+
+def test_visitors_are_asked_to_log_in_to_share(site, new_context):
+    page = new_context(site.url).new_page()
+    page.goto("/local")
+    assert page.locator("[data-share]").count() == 0
+    link = page.locator("[data-local-analysis]").get_by_role("link", name="log in")
+    assert link.get_attribute("href") == "/login?next=/local"

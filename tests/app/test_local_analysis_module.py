@@ -1,0 +1,74 @@
+"""app.local_analysis in CPython: the worker's Python half gives the server's payload and
+HTML, and imports nothing the browser bundle lacks."""
+
+from __future__ import annotations
+
+import ast
+import sys
+from pathlib import Path
+
+import msgspec
+import pytest
+
+from app import local_analysis
+from app.analysis_payload import payload
+from app.analysis_render import analysis_view, chart_csv, render_analysis
+from kernel.eu4 import analyze
+
+BUNDLED = ("app/local_analysis.py", "app/analysis_payload.py", "app/analysis_render.py")
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("module", BUNDLED)
+def test_bundled_modules_import_only_what_the_bundle_has(module):
+    tree = ast.parse((ROOT / module).read_text())
+    roots = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            roots |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            roots.add(node.module)
+    ours = {r for r in roots if r.split(".")[0] == "app"}
+    bundled = {m.removesuffix(".py").replace("/", ".") for m in BUNDLED}
+    assert ours <= bundled, ours - bundled
+    third_party = {r.split(".")[0] for r in roots} - {"app", "__future__"}
+    allowed = {"kernel", "msgspec", "jinja2", "markupsafe"} | set(sys.stdlib_module_names)
+    assert third_party <= allowed, third_party - allowed
+
+
+def test_analyze_render_and_csv_match_the_server(eu4bin):
+    data = eu4bin.text_save(
+        name="<b>Bold</b>",
+        extra='income_statistics={ ledger_data={ name="ITA" data={ 1445=12 1446=24 } } }',
+    )
+    result = local_analysis.analyze(data)
+    assert result["ok"] is True
+    assert result["summary"]["date"] == msgspec.to_builtins(analyze(data).info)["date"]
+    expected = payload(analyze(data))
+    view = analysis_view({**local_analysis.LOCAL_VIEW})
+    assert local_analysis.render() == render_analysis(expected, view)
+    assert 'href="#csv/income"' in local_analysis.render()  # CSV links stay in the page
+    server_view = {"base": "/saves/x", "htmx": True, "csv": "/saves/x/csv", "csort": "name"}
+    assert local_analysis.render(server_view) == render_analysis(
+        expected, analysis_view(server_view)
+    )
+    assert local_analysis.csv("income") == chart_csv(expected, "income")
+    assert local_analysis.csv("nonsense") is None
+
+
+def test_rejections_are_results_with_the_kernels_message(eu4bin, tmp_path):
+    broken = local_analysis.analyze(b'EU4txt\ndate=1444.11.11\nplayer="unterminated')
+    assert broken["ok"] is False and broken["needs_tokens"] is False
+    assert broken["message"].startswith("unterminated quoted string at byte")
+    with pytest.raises(RuntimeError, match="no analysis yet"):
+        local_analysis.render()  # a failed analysis leaves none behind
+
+    tokens = eu4bin.TokenDir(tmp_path, None)
+    binary = tokens.binary(eu4bin.text_save(seed=3))
+    first = local_analysis.analyze(binary)
+    assert first["ok"] is False and first["needs_tokens"] is True
+    assert first["message"].endswith(local_analysis.NO_TABLE)
+    table = (tmp_path / "eu4.txt").read_bytes()
+    assert local_analysis.analyze(binary, table)["ok"] is True
+    bad = local_analysis.analyze(binary, b"not a token file")
+    assert bad["ok"] is False and "the site's EU4 token table line 1" in bad["message"]
