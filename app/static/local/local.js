@@ -36,6 +36,10 @@ function setup(root) {
       worker = new Worker(workerUrl, { type: "module" });
       worker.onmessage = (event) => {
         const message = event.data;
+        if (message.type === "ready") {
+          root.dataset.runtime = "ready"; // the next analysis starts parsing at once
+          return;
+        }
         const waiting = pending.get(message.id);
         if (message.type === "progress") {
           waiting?.onProgress?.(message);
@@ -52,6 +56,7 @@ function setup(root) {
         pending.clear();
         worker.terminate();
         worker = null;
+        warming = false;
       };
     }
     return worker;
@@ -166,12 +171,37 @@ function setup(root) {
     }
   });
 
-  input.addEventListener("change", () => analyze(input.files[0]));
+  input.addEventListener("change", () => {
+    const file = input.files[0];
+    input.value = ""; // choosing the same file again is a new analysis
+    analyze(file);
+  });
+  // Starting the runtime takes seconds: begin as soon as the user shows intent (a file
+  // dragged into the window, the pointer on the drop zone, the file picker opened), or
+  // when the page opens on /local (data-preload).
+  let warming = false;
+  const warmUp = () => {
+    if (warming) return;
+    warming = true;
+    ensureWorker().postMessage({ type: "load" });
+  };
+  window.addEventListener("dragenter", warmUp);
+  // Boosted navigation replaces the page's body: a drop zone no longer shown lets its
+  // worker (and the runtime's memory) go.
+  const release = () => {
+    if (root.isConnected) return;
+    worker?.terminate();
+    worker = null;
+    window.removeEventListener("dragenter", warmUp);
+    document.removeEventListener("htmx:afterSettle", release);
+  };
+  document.addEventListener("htmx:afterSettle", release);
+  zone.addEventListener("pointerenter", warmUp);
+  input.addEventListener("click", warmUp);
   for (const name of ["dragenter", "dragover"]) {
     zone.addEventListener(name, (event) => {
       event.preventDefault();
       zone.classList.add("dragging");
-      ensureWorker().postMessage({ type: "load" }); // warm up while the file is on its way
     });
   }
   zone.addEventListener("dragleave", () => zone.classList.remove("dragging"));
@@ -200,7 +230,7 @@ function setup(root) {
   // for scripts and the tests that compare it with the server's own page.
   root.renderView = async (view) => (await ask({ type: "render", view })).html;
 
-  if (root.dataset.preload === "1") ensureWorker().postMessage({ type: "load" });
+  if (root.dataset.preload === "1") warmUp();
 }
 
 // Share: the same POST as the upload form (multipart, CSRF header), then go to the page

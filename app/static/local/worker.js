@@ -4,7 +4,8 @@
 // wrote (manifest.json: the Pyodide runtime, the wheels and the app's modules and
 // templates), then answers messages from the page:
 //
-//   {type: "load"}                      start the runtime now (the page is about to need it)
+//   {type: "load"}                      start the runtime now (the page is about to need
+//                                       it); answers {type: "ready"} once it runs
 //   {type: "analyze", id, file}         read the File, run app.local_analysis.analyze and
 //                                       render; fetches the site's token table for a
 //                                       binary save when the page gave its URL
@@ -155,6 +156,7 @@ self.onmessage = async (event) => {
   try {
     if (type === "load") {
       await load();
+      self.postMessage({ type: "ready" });
     } else if (type === "analyze") {
       await analyze(id, event.data.file);
     } else if (type === "render") {

@@ -243,3 +243,22 @@ def test_visitors_are_asked_to_log_in_to_share(site, new_context):
     assert page.locator("[data-share]").count() == 0
     link = page.locator("[data-local-analysis]").get_by_role("link", name="log in")
     assert link.get_attribute("href") == "/login?next=/local"
+
+
+def test_the_runtime_starts_on_intent_or_on_the_local_page(site, new_context):
+    """/local starts the runtime as it opens; the home page waits for a sign of intent (the
+    pointer on the drop zone), so that browsing the site costs no Wasm start."""
+    context = new_context(site.url)
+    requests = recorded(context)
+    page = context.new_page()
+    page.goto("/")
+    page.wait_for_load_state("networkidle")
+    assert not [r.url for r in requests if "/static/wasm/" in r.url]
+    assert page.locator(ROOT).get_attribute("data-runtime") is None
+    page.hover("[data-drop]")
+    page.wait_for_selector(f"{ROOT}[data-runtime=ready]", timeout=120_000)
+    assert any("/static/wasm/" in r.url for r in requests)
+
+    other = context.new_page()
+    other.goto("/local")
+    other.wait_for_selector(f"{ROOT}[data-runtime=ready]", timeout=120_000)

@@ -1,0 +1,245 @@
+#!/usr/bin/env python3
+"""Benchmark local analysis in Chromium: drop → rendered analysis, cold, warm and hot,
+next to jomini (pdx.tools' parser, Rust → Wasm) parsing the same save in the same browser
+and in Node.
+
+    .venv/bin/python scripts/bench_browser.py [--rounds N] [--database-url URL] [--write]
+
+1. Starts the app (``python -m app serve --migrate``, embedded PostgreSQL unless
+   ``--database-url``) on loopback, and Debian's chromium through Playwright.
+2. For each round, a new browser context (empty HTTP cache) opens the home page and is
+   given the 17.5 MB-gamestate EU4 save of ../shared/corpus (1 MB zip) through the drop
+   zone's file input:
+   - cold: nothing cached: the runtime (14 MB) is downloaded, compiled and started;
+   - warm: a new page of the same context: the bundle comes from the HTTP cache, the
+     runtime starts again in a new worker;
+   - hot: the same page again: the worker's runtime is already running;
+   - preloaded: a new page of /local, which starts the runtime as it opens (the home page
+     starts it when a file is dragged into the window or the pointer reaches the drop
+     zone); the file is given once the runtime is ready.
+   Times are the page's own (local.js: drop handler to the analysis in the page) with
+   the worker's steps (runtime, read, parse, render).
+3. jomini in Chromium: ``parseText`` of the gamestate (the zip's 17.5 MB entry) on a page
+   of the same origin (its ES build, Wasm inlined, served to the page by Playwright's
+   router; nothing of the app is involved) and jomini in Node (scripts/bench_jomini.mjs).
+   jomini only parses: the analysis and the rendering have no counterpart in it.
+
+Prints a table; ``--write`` replaces the section between ``<!-- bench_browser:begin -->``
+and ``<!-- bench_browser:end -->`` in docs/benchmarks.md. A benchmark, not a test: it
+asserts nothing about time. Run ./scripts/setup first.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import platform
+import statistics
+import subprocess
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+from _apphelpers import LARGE, ROOT, log, start_app, write_section
+
+CHROMIUM = "/usr/bin/chromium"
+FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+]
+BEGIN, END = "<!-- bench_browser:begin -->", "<!-- bench_browser:end -->"
+JOMINI_ES = ROOT / "node_modules" / "jomini" / "dist" / "es" / "index.js"
+STEPS = ("runtime", "read", "parse", "render")
+
+
+def analyze(page: Any, path: Path) -> dict[str, float]:
+    """Give ``path`` to the drop zone and wait for the analysis; the page's timings (s)."""
+    page.set_input_files("[data-local-analysis] input[type=file]", str(path))
+    page.wait_for_function(
+        "() => ['done', 'failed'].includes("
+        "document.querySelector('[data-local-analysis]').dataset.state)",
+        timeout=600_000,
+    )
+    root = page.locator("[data-local-analysis]")
+    if root.get_attribute("data-state") != "done":
+        raise SystemExit("local analysis failed: " + page.locator("[data-status]").inner_text())
+    times = {"total": float(root.get_attribute("data-ms") or "nan") / 1000}
+    for step in STEPS:
+        item = page.locator(f"[data-steps] li[data-step={step}]")
+        times[step] = float(item.get_attribute("data-ms") or "nan") / 1000
+    # Reset the state so that the next analysis is waited for properly.
+    page.evaluate("document.querySelector('[data-local-analysis]').dataset.state = ''")
+    return times
+
+
+def jomini_in_browser(context: Any, url: str, gamestate: bytes, repeats: int) -> list[float]:
+    """jomini's parseText of ``gamestate`` in a page of the app's origin (seconds each)."""
+    page = context.new_page()
+    page.route(
+        f"{url}/__bench/jomini.js",
+        lambda route: route.fulfill(body=JOMINI_ES.read_bytes(), content_type="text/javascript"),
+    )
+    page.route(
+        f"{url}/__bench/gamestate",
+        lambda route: route.fulfill(body=gamestate, content_type="application/octet-stream"),
+    )
+    page.goto(url + "/local")  # the app's page: same origin, same CSP
+    times: list[float] = page.evaluate(
+        """async (repeats) => {
+            const { Jomini } = await import("/__bench/jomini.js");
+            const data = new Uint8Array(await (await fetch("/__bench/gamestate")).arrayBuffer());
+            const parser = await Jomini.initialize();
+            const out = [];
+            for (let i = 0; i < repeats; i += 1) {
+                const start = performance.now();
+                parser.parseText(data, { encoding: "windows1252" }, (q) => q.at("/__none__"));
+                out.push((performance.now() - start) / 1000);
+            }
+            return out;
+        }""",
+        repeats,
+    )
+    page.close()
+    return times
+
+
+def jomini_in_node(path: Path, repeats: int) -> list[float]:
+    done = subprocess.run(
+        [
+            "node",
+            str(ROOT / "scripts" / "bench_jomini.mjs"),
+            str(path),
+            "windows1252",
+            str(repeats),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    parse: list[float] = json.loads(done.stdout)["parse"]
+    return parse
+
+
+def median(rows: list[dict[str, float]], key: str) -> float:
+    return statistics.median(row[key] for row in rows)
+
+
+def report(
+    results: dict[str, list[dict[str, float]]],
+    jomini: dict[str, list[float]],
+    size: int,
+    rounds: int,
+) -> str:
+    chromium = subprocess.run([CHROMIUM, "--version"], capture_output=True, text=True).stdout
+    lines = [
+        f"Save: `{LARGE.name}` ({size / 1e6:.1f} MB zip, 17.5 MB gamestate). Chromium "
+        f"`{chromium.strip()}` headless (Playwright), {platform.machine()}, "
+        f"{rounds} rounds, medians in seconds. Each round: a new context (empty cache).",
+        "",
+        "| case | drop → rendered | runtime | read | parse + analyse | render |",
+        "|---|---|---|---|---|---|",
+    ]
+    labels = {
+        "cold": "cold: nothing cached (download + compile + start the runtime)",
+        "warm": "warm: new page, bundle in the HTTP cache (runtime started again)",
+        "hot": "hot: same page, runtime already running",
+        "preloaded": "warm, preloaded: /local opened, runtime started before the drop",
+    }
+    for case, label in labels.items():
+        rows = results[case]
+        cells = [f"{median(rows, key):.2f}" for key in ("total", *STEPS)]
+        lines.append(f"| {label} | **{cells[0]}** | " + " | ".join(cells[1:]) + " |")
+    lines += [
+        "",
+        "| jomini parse of the gamestate (no analysis, no rendering) | seconds |",
+        "|---|---|",
+        f"| jomini in Chromium (same page origin, Wasm) | "
+        f"{statistics.median(jomini['browser']):.2f} |",
+        f"| jomini in Node 20 (scripts/bench_jomini.mjs) | "
+        f"{statistics.median(jomini['node']):.2f} |",
+        "",
+        "Ratios (ours / jomini in Chromium): hot drop → rendered "
+        f"{median(results['hot'], 'total') / statistics.median(jomini['browser']):.1f}x, "
+        f"our parse + analyse step alone "
+        f"{median(results['hot'], 'parse') / statistics.median(jomini['browser']):.1f}x.",
+    ]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--database-url", default=None)
+    parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
+    args = parser.parse_args()
+    if not LARGE.is_file():
+        raise SystemExit(f"{LARGE} is missing (../shared/corpus)")
+    with zipfile.ZipFile(io.BytesIO(LARGE.read_bytes())) as archive:
+        gamestate = archive.read("gamestate")
+
+    from playwright.sync_api import sync_playwright
+
+    results: dict[str, list[dict[str, float]]] = {
+        "cold": [],
+        "warm": [],
+        "hot": [],
+        "preloaded": [],
+    }
+    jomini: dict[str, list[float]] = {}
+    with tempfile.TemporaryDirectory(prefix="chronicle-bench-") as tmp:
+        app = start_app(Path(tmp) / "var", 1, args.database_url, 64)
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(
+                    executable_path=CHROMIUM, args=FLAGS, headless=True
+                )
+                for round_no in range(args.rounds):
+                    context = browser.new_context(base_url=app.url)
+                    page = context.new_page()
+                    page.goto("/")
+                    results["cold"].append(analyze(page, LARGE))
+                    page.close()
+                    page = context.new_page()
+                    page.goto("/")
+                    results["warm"].append(analyze(page, LARGE))
+                    results["hot"].append(analyze(page, LARGE))
+                    page.close()
+                    page = context.new_page()
+                    page.goto("/local")  # starts the runtime as it opens
+                    page.wait_for_selector("[data-local-analysis][data-runtime=ready]")
+                    results["preloaded"].append(analyze(page, LARGE))
+                    page.close()
+                    log(
+                        f"round {round_no + 1}: "
+                        + ", ".join(
+                            f"{case} {rows[-1]['total']:.2f} s" for case, rows in results.items()
+                        )
+                    )
+                    context.close()
+                context = browser.new_context(base_url=app.url)
+                jomini["browser"] = jomini_in_browser(context, app.url, gamestate, 5)
+                context.close()
+                browser.close()
+        finally:
+            app.stop()
+        path = Path(tmp) / "gamestate"
+        path.write_bytes(gamestate)
+        jomini["node"] = jomini_in_node(path, 5)
+    text = report(results, jomini, LARGE.stat().st_size, args.rounds)
+    print(text)
+    if args.write:
+        write_section(BEGIN, END, "Local analysis in the browser (scripts/bench_browser.py)", text)
+        log("docs/benchmarks.md updated")
+
+
+if __name__ == "__main__":
+    main()
