@@ -30,6 +30,10 @@ from app.accounts.tables import User
 USERNAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,40}")
 MIN_PASSWORD: Final = 8
 MAX_PASSWORD: Final = 128
+MAX_DISPLAY_NAME: Final = 100  # users.display_name is a varchar(100)
+# users.id is a PostgreSQL integer (serial): a larger number names no user, and asyncpg
+# refuses to send it as a query argument, so callers check ids against this first.
+MAX_USER_ID: Final = 2**31 - 1
 
 
 class CurrentUser(msgspec.Struct, frozen=True, kw_only=True):
@@ -54,6 +58,15 @@ def check_username(username: str) -> str:
     if not USERNAME.fullmatch(username):
         raise AccountError("A username has 3 to 40 letters, digits, '_', '.' or '-'.")
     return username
+
+
+def check_display_name(display_name: str | None) -> str | None:
+    text = (display_name or "").strip()
+    if len(text) > MAX_DISPLAY_NAME:
+        raise AccountError(f"A display name has at most {MAX_DISPLAY_NAME} characters.")
+    if any(ord(char) < 32 or ord(char) == 127 for char in text):
+        raise AccountError("A display name cannot contain control characters.")
+    return text or None
 
 
 def check_password(password: str) -> str:
@@ -87,11 +100,12 @@ async def create_user(
 ) -> int:
     """Create an active user; returns its id. AccountError if the name is taken or invalid."""
     check_username(username)
+    display_name = check_display_name(display_name)
     hashed = await hash_password(password)
     user = User(  # type: ignore[no-untyped-call]  # BaseUser.__init__ is untyped
         username=username,
         password=hashed,
-        display_name=(display_name or "").strip() or None,
+        display_name=display_name,
         admin=admin,
         superuser=admin,
         active=True,
@@ -106,8 +120,8 @@ async def create_user(
 
 async def authenticate(username: str, password: str) -> CurrentUser | None:
     """The user with these credentials (active accounts only), else None."""
-    if len(username) > 100 or len(password) > MAX_PASSWORD:
-        return None
+    if len(username) > 100 or len(password) > MAX_PASSWORD or "\x00" in username:
+        return None  # (PostgreSQL text cannot hold NUL: no such user, and no query)
     row = (
         await User.select(
             User.id, User.password, User.active, User.username, User.display_name, User.admin
@@ -201,8 +215,11 @@ async def user_from_basic_auth(header: str) -> CurrentUser:
     except (binascii.Error, UnicodeDecodeError):
         raise BadCredentials("malformed HTTP Basic credentials") from None
     user_part, _, api_key = decoded.partition(":")
-    if not user_part.isdigit() or not api_key or len(user_part) > 18:
+    # ASCII digits only ("²".isdigit() is true, int("²") fails), within users.id's range.
+    if not (user_part.isascii() and user_part.isdigit()) or not api_key or len(user_part) > 18:
         raise BadCredentials("expected HTTP Basic credentials: <user_id>:<api_key>")
+    if int(user_part) > MAX_USER_ID:
+        raise BadCredentials("unknown user or invalid API key")
     row = await (
         User.select(User.id, User.username, User.display_name, User.admin, User.api_key_digest)
         .where((User.id == int(user_part)) & (User.active == True))  # noqa: E712

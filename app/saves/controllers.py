@@ -15,10 +15,11 @@ from litestar.exceptions import (
 )
 from litestar.openapi.datastructures import ResponseSpec
 from litestar.params import (
+    Body,
     FromPath,
     FromQuery,
-    JSONBody,
     MultipartBody,
+    PathParameter,
     QueryParameter,
     URLEncodedBody,
 )
@@ -55,11 +56,28 @@ from app.settings import Settings
 from app.storage import ObjectMissing, Storage, StorageError
 from app.web.htmx import redirect, render, wants_fragment
 
+# Path parameters the database can look up: save ids are URL-safe tokens no longer than
+# saves.id (services.new_save_id) and user ids are PostgreSQL integers. Anything else is a
+# 400 here, not a query that PostgreSQL (NUL in text) or asyncpg (an integer out of range)
+# refuses with a 500; the OpenAPI document states both bounds.
+SaveId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+UserId = Annotated[int, PathParameter(ge=1, le=accounts.MAX_USER_ID)]
+
+# SavePatch forbids unknown fields (a typo is a 400, not a silent no-op); Litestar's
+# schema for a Struct does not say so, so the request body's schema states it.
+SAVE_PATCH_BODY = Body(schema_extra={"additionalProperties": False})
+
 _ERRORS = {
     400: ResponseSpec(data_container=dict[str, Any], description="Invalid input"),
     401: ResponseSpec(data_container=dict[str, Any], description="Not logged in / bad API key"),
     403: ResponseSpec(data_container=dict[str, Any], description="Not the owner or an admin"),
     404: ResponseSpec(data_container=dict[str, Any], description="No such save"),
+}
+# What the operations that need a user answer before they run: no credentials (401), a
+# cookie session without the CSRF header (403: app.web.security).
+_AUTH_ERRORS = {
+    401: ResponseSpec(data_container=dict[str, Any], description="Not logged in / bad API key"),
+    403: ResponseSpec(data_container=dict[str, Any], description="CSRF token missing or wrong"),
 }
 
 
@@ -81,9 +99,11 @@ class SaveApiController(Controller):
         opt={"rate_limit": "upload"},
         summary="Upload a save (session cookie + CSRF header, or HTTP Basic user_id:api_key)",
         responses={
+            **_AUTH_ERRORS,
             409: ResponseSpec(data_container=DuplicateSaveBody, description="Uploaded before"),
             413: ResponseSpec(data_container=dict[str, Any], description="File too large"),
             422: ResponseSpec(data_container=dict[str, Any], description="Not a readable save"),
+            429: ResponseSpec(data_container=dict[str, Any], description="Too many uploads"),
             503: ResponseSpec(data_container=dict[str, Any], description="File store down"),
         },
     )
@@ -129,7 +149,7 @@ class SaveApiController(Controller):
         return SavePage(saves=saves, cursor=next_cursor)
 
     @get("/{save_id:str}", responses=_ERRORS)
-    async def show_save(self, save_id: FromPath[str]) -> SaveDetail:
+    async def show_save(self, save_id: SaveId) -> SaveDetail:
         save = await services.get_save(save_id)
         if save is None:
             raise NotFoundException("save not found")
@@ -139,8 +159,8 @@ class SaveApiController(Controller):
     async def update_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
-        data: JSONBody[SavePatch],
+        save_id: SaveId,
+        data: Annotated[SavePatch, SAVE_PATCH_BODY],
         settings: NamedDependency[Settings],
     ) -> None:
         user = current_user(request)
@@ -165,7 +185,7 @@ class SaveApiController(Controller):
     async def delete_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         storage: NamedDependency[Storage],
     ) -> None:
         owner = await services.owner_of(save_id)
@@ -178,11 +198,20 @@ class SaveApiController(Controller):
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
 
-    @get("/{save_id:str}/file", summary="The file as uploaded (ETag, 304)", responses=_ERRORS)
+    @get(
+        "/{save_id:str}/file",
+        summary="The file as uploaded (ETag, 304)",
+        media_type="application/octet-stream",
+        responses={
+            **_ERRORS,
+            304: ResponseSpec(data_container=None, description="Not modified (If-None-Match)"),
+            503: ResponseSpec(data_container=dict[str, Any], description="File store down"),
+        },
+    )
     async def download_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         storage: NamedDependency[Storage],
     ) -> Response[Any]:
         found = await services.file_of(save_id)
@@ -192,7 +221,7 @@ class SaveApiController(Controller):
         etag = f'"{sha256}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
         if etag in _etags(request.headers.get("if-none-match")):
-            return Response(None, status_code=HTTP_304_NOT_MODIFIED, headers=headers)
+            return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
         try:
             stored = await storage.open(key)
         except ObjectMissing:
@@ -258,9 +287,7 @@ class UserApiController(Controller):
     tags = ("users",)
 
     @get("/users/{user_id:int}", responses=_ERRORS)
-    async def show_user(
-        self, user_id: FromPath[int], settings: NamedDependency[Settings]
-    ) -> UserPage:
+    async def show_user(self, user_id: UserId, settings: NamedDependency[Settings]) -> UserPage:
         row = await accounts.public_user(user_id)
         if row is None:
             raise NotFoundException("user not found")
@@ -272,7 +299,7 @@ class UserApiController(Controller):
         saves = await services.user_saves(user_id, settings.limits.page_size)
         return UserPage(user_info=info, saves=saves)
 
-    @post("/key", status_code=HTTP_201_CREATED, guards=[requires_user])
+    @post("/key", status_code=HTTP_201_CREATED, guards=[requires_user], responses=_AUTH_ERRORS)
     async def create_api_key(self, request: Request[Any, Any, Any]) -> Response[ApiKeyCreated]:
         """A new API key for the current user (replaces the old one); shown only here."""
         user = current_user(request)
@@ -284,7 +311,7 @@ class UserApiController(Controller):
             headers={"Cache-Control": "no-store"},
         )
 
-    @delete("/key", status_code=HTTP_204_NO_CONTENT, guards=[requires_user])
+    @delete("/key", status_code=HTTP_204_NO_CONTENT, guards=[requires_user], responses=_AUTH_ERRORS)
     async def revoke_api_key(self, request: Request[Any, Any, Any]) -> None:
         user = current_user(request)
         assert user is not None
@@ -354,7 +381,7 @@ class SavePagesController(Controller):
     async def show_user(
         self,
         request: Request[Any, Any, Any],
-        user_id: FromPath[int],
+        user_id: UserId,
         settings: NamedDependency[Settings],
         cursor: FromQuery[str | None] = None,
     ) -> Template:
@@ -385,7 +412,7 @@ class SavePagesController(Controller):
     @get("/users/{user_id:int}/rows", name="user_rows")
     async def user_rows(
         self,
-        user_id: FromPath[int],
+        user_id: UserId,
         settings: NamedDependency[Settings],
         cursor: FromQuery[str | None] = None,
     ) -> Template:
@@ -454,7 +481,7 @@ class SavePagesController(Controller):
     async def show_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
         """The save page: upload facts, the analysis (query parameters: csort/corder,
@@ -465,7 +492,7 @@ class SavePagesController(Controller):
     async def save_countries(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
         """The countries table sorted (htmx fragment; the whole page otherwise)."""
@@ -475,7 +502,7 @@ class SavePagesController(Controller):
     async def save_provinces(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
         """A page of the provinces table (htmx fragment; the whole page otherwise)."""
@@ -485,7 +512,7 @@ class SavePagesController(Controller):
     async def save_wars(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
         """A page of the wars (htmx fragment; the whole page otherwise)."""
@@ -494,7 +521,7 @@ class SavePagesController(Controller):
     @get("/saves/{save_id:str}/csv/{chart:str}", name="save_csv")
     async def save_csv(
         self,
-        save_id: FromPath[str],
+        save_id: SaveId,
         chart: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[str]:
@@ -516,7 +543,7 @@ class SavePagesController(Controller):
     async def update_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         data: URLEncodedBody[EditForm],
         settings: NamedDependency[Settings],
         analysis_cache: NamedDependency[AnalysisCache],
@@ -549,7 +576,7 @@ class SavePagesController(Controller):
     async def delete_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         storage: NamedDependency[Storage],
     ) -> Response[Any]:
         owner = await services.owner_of(save_id)
@@ -567,7 +594,7 @@ class SavePagesController(Controller):
     async def reprocess_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         storage: NamedDependency[Storage],
         pool: NamedDependency[KernelPool],
         settings: NamedDependency[Settings],
@@ -590,7 +617,7 @@ class SavePagesController(Controller):
     async def qualify_save(
         self,
         request: Request[Any, Any, Any],
-        save_id: FromPath[str],
+        save_id: SaveId,
         data: URLEncodedBody[QualificationForm],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
