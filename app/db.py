@@ -175,6 +175,31 @@ def with_database(url: str, name: str) -> str:
     return urlunsplit((parts.scheme, parts.netloc, "/" + name, parts.query, parts.fragment))
 
 
+# SQLSTATE classes and codes of "the database is not there" (rather than "this query is
+# wrong"): connection exceptions (08…), the server shutting down, refusing connections or
+# terminating ours (57P01-57P04; not 57014, a cancelled query), too many connections, a
+# database that does not exist (any more) or does not accept connections now.
+_UNAVAILABLE_STATES: Final = ("08", "57P", "53300", "3D000")
+_NOT_ACCEPTING: Final = "not currently accepting connections"
+
+
+def is_unavailable(exc: BaseException) -> bool:
+    """Whether ``exc`` says the database cannot be reached or dropped the connection (a
+    retryable outage, answered with 503), as opposed to a failing query."""
+    if isinstance(exc, OSError):  # refused, reset, timed out (TimeoutError is an OSError)
+        return True
+    if isinstance(exc, asyncpg.InterfaceError):  # "connection is closed", "pool is closing"
+        return "closed" in str(exc) or "closing" in str(exc)
+    if isinstance(exc, asyncpg.PostgresError):
+        state = getattr(exc, "sqlstate", None) or ""
+        if state.startswith(_UNAVAILABLE_STATES):
+            return True
+        return isinstance(exc, asyncpg.ObjectNotInPrerequisiteStateError) and (
+            _NOT_ACCEPTING in str(exc)
+        )
+    return False
+
+
 def redact(url: str) -> str:
     """``url`` without its password (for messages)."""
     parts = urlsplit(url)

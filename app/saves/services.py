@@ -29,6 +29,7 @@ import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from litestar.datastructures import UploadFile
 
+from app import db
 from app.accounts.services import CurrentUser
 from app.accounts.tables import User
 from app.saves.parsing import ParsedSave, SaveRejected
@@ -74,6 +75,10 @@ class StorageUnavailable(UploadError):
     status = 503
 
 
+class DatabaseUnavailable(UploadError):
+    status = 503
+
+
 class Spooled(msgspec.Struct, frozen=True):
     path: Path
     size: int
@@ -100,6 +105,8 @@ def clean_filename(name: str | None, limit: int, *, from_path: bool = False) -> 
 
 
 def check_aar(aar: str | None, settings: Settings) -> str | None:
+    if aar is not None:
+        aar = aar.replace("\x00", "")  # PostgreSQL text cannot hold NUL (nor would a reader)
     if aar is None or not aar.strip():
         return None
     if len(aar) > settings.limits.max_aar_chars:
@@ -155,10 +162,19 @@ async def upload_save(
             raise Rejected(str(exc)) from None
         except ParserCrashed as exc:
             raise Rejected(str(exc)) from None
-        existing = await save_id_for_hash(parsed.content_hash)
-        if existing is not None:
-            raise Duplicate(existing)
-        return await _store(parsed, spooled, name, aar, user, storage)
+        try:
+            existing = await save_id_for_hash(parsed.content_hash)
+            if existing is not None:
+                raise Duplicate(existing)
+            return await _store(parsed, spooled, name, aar, user, storage)
+        except Exception as exc:
+            # The database went away (restart, failover, connections cut): a retryable 503
+            # with a message, not a 500. _store has removed the object unless the row made
+            # it (the commit's outcome is unknowable when the connection died during it).
+            if not db.is_unavailable(exc):
+                raise
+            logger.error("the database failed during an upload: %s", exc)
+            raise DatabaseUnavailable("the database is unavailable; try again later") from exc
     finally:
         with anyio.CancelScope(shield=True):
             await anyio.Path(spooled.path).unlink(missing_ok=True)
