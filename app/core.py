@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 from typing import Any, Final
 
 from litestar import Litestar, Router, asgi
@@ -90,13 +91,14 @@ class AppCore(InitPluginProtocol):
             [
                 health.health,
                 AccountController,
-                SavePagesController,
+
                 UserApiController,
                 AchievementApiController,
                 AchievementPagesController,
+                # Uploads: the API and the upload form (and Share, which posts the form).
                 Router(
                     path="/",
-                    route_handlers=[SaveApiController],
+                    route_handlers=[SaveApiController, SavePagesController],
                     request_max_body_size=settings.limits.max_upload_bytes + FORM_OVERHEAD,
                 ),
                 LocalPagesController,
@@ -113,6 +115,7 @@ class AppCore(InitPluginProtocol):
                     ),
                 ),
                 self._admin_mount(),
+                *self._static_site(app_config.state),
             ]
         )
         templates = template_config(settings.web.site_name)
@@ -158,6 +161,19 @@ class AppCore(InitPluginProtocol):
         )
         app_config.lifespan.append(self._lifespan)
         return app_config
+
+    def _static_site(self, state: State) -> list[Any]:
+        """dist/ of scripts/build_static.py under /site/ (its links are relative), when
+        built; ``state.static_site`` says whether pages may link to it."""
+        folder = Path(self.settings.web.static_site_dir)
+        state["static_site"] = (folder / "index.html").is_file()
+        if not state["static_site"]:
+            return []
+        return [
+            create_static_files_router(
+                path=assets.STATIC_SITE_URL, directories=[folder], html_mode=True, name="site"
+            )
+        ]
 
     def _admin_mount(self) -> Any:
         admin = self.admin

@@ -18,6 +18,8 @@ from __future__ import annotations
 import gc
 from typing import Any, Final
 
+import msgspec
+
 import kernel
 from app.analysis_payload import payload
 from app.analysis_render import analysis_view, chart_csv, render_analysis
@@ -71,6 +73,13 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
         "warnings": list(analysis.warnings),
     }
     return {"ok": True, "summary": summary}
+
+
+def use_payload(text: str) -> None:
+    """Hold a stored analysis (the payload JSON a pre-rendered page links to) for
+    ``render`` and ``csv``, as if it had just been analysed."""
+    _current.clear()
+    _current["payload"] = msgspec.json.decode(text)
 
 
 def render(view: dict[str, Any] | None = None) -> str:

@@ -80,6 +80,9 @@ class WebSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Memory for the save page's cache of decoded analyses and rendered analysis sections
     # (per process; app/saves/analysis_cache.py). 0 turns it off.
     analysis_cache_mb: int = 128
+    # The static site of scripts/build_static.py, served under /site/ when the directory
+    # exists (relative paths: to the working directory).
+    static_site_dir: str = "dist"
     # Seconds a SIGTERM leaves requests in flight to finish before they are cancelled
     # (uvicorn's timeout_graceful_shutdown; 0: no limit). See app/shutdown.py.
     shutdown_timeout: int = 20
@@ -134,6 +137,7 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "LOG_LEVEL": ("web", "log_level"),
     "ANALYSIS_CACHE_MB": ("web", "analysis_cache_mb"),
     "SHUTDOWN_TIMEOUT": ("web", "shutdown_timeout"),
+    "STATIC_SITE_DIR": ("web", "static_site_dir"),
     "REDIS_URL": ("", "redis_url"),
 }
 

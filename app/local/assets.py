@@ -23,6 +23,7 @@ BUNDLE: Final = "wasm"  # app/static/wasm/, served at /static/wasm/ (cached for 
 MANIFEST: Final = f"{BUNDLE}/manifest.json"
 WORKER: Final = "local/worker.js"
 TOKENS_URL: Final = "/local/tokens/eu4.txt"
+STATIC_SITE_URL: Final = "/site"  # where the app serves dist/ (scripts/build_static.py)
 
 # Not every system's mime.types knows these, and browsers refuse module scripts and
 # streaming Wasm compilation under other types.

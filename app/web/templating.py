@@ -23,7 +23,7 @@ from app.local import assets
 TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
 
 
-def _filesize(size: int | None) -> str:
+def filesize(size: int | None) -> str:
     if size is None:
         return ""
     value = float(size)
@@ -58,7 +58,7 @@ def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
     def configure(engine: JinjaTemplateEngine) -> None:
         configure_environment(engine.engine)  # what the analysis partials use
         engine.engine.globals["site_name"] = site_name
-        engine.engine.filters["filesize"] = _filesize
+        engine.engine.filters["filesize"] = filesize
         engine.engine.filters["when"] = _when
         engine.register_template_callable(
             "current_user", lambda context: current_user(context["request"])

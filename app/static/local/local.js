@@ -23,8 +23,11 @@ function setup(root) {
   const result = root.querySelector("[data-result]");
   const share = root.querySelector("[data-share]");
   const workerUrl = new URL(root.dataset.worker, location.href);
-  workerUrl.searchParams.set("manifest", root.dataset.manifest);
-  if (root.dataset.tokens) workerUrl.searchParams.set("tokens", root.dataset.tokens);
+  // Absolute URLs: the page's may be relative (the static site, scripts/build_static.py),
+  // and the worker resolves against its own location.
+  const absolute = (url) => new URL(url, location.href).href;
+  workerUrl.searchParams.set("manifest", absolute(root.dataset.manifest));
+  if (root.dataset.tokens) workerUrl.searchParams.set("tokens", absolute(root.dataset.tokens));
 
   let worker = null;
   let nextId = 0;
@@ -110,7 +113,9 @@ function setup(root) {
     showStatus(`Analysing ${file.name} in this browser…`);
     const started = performance.now();
     try {
+      source = null;
       const answer = await ask({ type: "analyze", file }, progress);
+      source = "dropped";
       show(answer.html);
       current = file;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -125,13 +130,27 @@ function setup(root) {
     }
   }
 
-  async function rerender(query, hash) {
+  // The worker keeps one analysis: the file dropped last, or a pre-rendered page's payload
+  // (the static site's demo pages: [data-prerendered] with data-payload, its JSON).
+  const prerendered = document.querySelector("[data-prerendered][data-payload]");
+  let source = null; // what the worker holds: "dropped", "prerendered" or null
+
+  async function hold(wanted) {
+    if (wanted === "prerendered" && source !== "prerendered") {
+      await ask({ type: "payload", url: absolute(prerendered.dataset.payload) });
+      source = "prerendered";
+    }
+  }
+
+  async function rerender(target, wanted, query, hash) {
     const view = Object.fromEntries(new URLSearchParams(query));
     try {
+      await hold(wanted);
       const answer = await ask({ type: "render", view });
-      show(answer.html);
-      const target = hash && document.getElementById(hash.slice(1));
-      target?.scrollIntoView();
+      target.innerHTML = answer.html;
+      window.htmx?.process(target);
+      const anchor = hash && document.getElementById(hash.slice(1));
+      anchor?.scrollIntoView();
     } catch (error) {
       showStatus(`Could not show that: ${error.message}`, "error");
     }
@@ -152,24 +171,25 @@ function setup(root) {
     }
   }
 
-  // Links of the rendered partials: "?csort=…#countries" (sorting, paging) and
+  // Links of the rendered partials: sorting and paging (data-view: the view's query) and
   // "#csv/<chart>" (downloads) are answered here, from the analysis the worker keeps.
-  result.addEventListener("click", (event) => {
-    const link = event.target.closest("a[href]");
-    if (!link || !result.contains(link)) return;
-    const href = link.getAttribute("href");
-    if (href.startsWith("#csv/")) {
-      event.preventDefault();
-      download(href.slice("#csv/".length));
-    } else if (href.startsWith("?")) {
-      event.preventDefault();
-      const hashAt = href.indexOf("#");
-      rerender(
-        hashAt < 0 ? href.slice(1) : href.slice(1, hashAt),
-        hashAt < 0 ? "" : href.slice(hashAt),
-      );
-    }
-  });
+  function answerLinks(container, wanted) {
+    container.addEventListener("click", (event) => {
+      const link = event.target.closest("a[href]");
+      if (!link || !container.contains(link)) return;
+      const href = link.getAttribute("href");
+      if (href.startsWith("#csv/")) {
+        event.preventDefault();
+        hold(wanted).then(() => download(href.slice("#csv/".length)));
+      } else if (link.dataset.view !== undefined) {
+        event.preventDefault();
+        const hashAt = href.indexOf("#");
+        rerender(container, wanted, link.dataset.view, hashAt < 0 ? "" : href.slice(hashAt));
+      }
+    });
+  }
+  answerLinks(result, "dropped");
+  if (prerendered) answerLinks(prerendered, "prerendered");
 
   input.addEventListener("change", () => {
     const file = input.files[0];

@@ -11,6 +11,8 @@
 //                                       binary save when the page gave its URL
 //   {type: "render", id, view}          re-render the current analysis with another view
 //   {type: "csv", id, chart}            one chart's CSV
+//   {type: "payload", id, url}          hold a stored analysis (a pre-rendered page's JSON)
+//                                       instead, for "render" and "csv"
 //
 // and posts back {type: "progress", id, step, state: "start"|"done", ms},
 // {type: "done", id, ...} or {type: "failed", id, message}. Every request it makes is a GET
@@ -34,6 +36,9 @@ def render(view_json):
 
 def csv(chart):
     return local.csv(chart)
+
+def use_payload(text):
+    local.use_payload(text)
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
@@ -104,12 +109,15 @@ async function start() {
     `import sys, importlib; sys.path.insert(0, ${JSON.stringify(manifest.app_path)}); ` +
       "importlib.invalidate_caches()",
   );
-  const glue = pyodide.runPython(`${GLUE}\n{"analyze": analyze, "render": render, "csv": csv}`);
+  const glue = pyodide.runPython(
+    `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload}`,
+  );
   return {
     pyodide,
     analyze: glue.get("analyze"),
     render: glue.get("render"),
     csv: glue.get("csv"),
+    use_payload: glue.get("use_payload"),
   };
 }
 
@@ -159,6 +167,11 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "ready" });
     } else if (type === "analyze") {
       await analyze(id, event.data.file);
+    } else if (type === "payload") {
+      const py = await load();
+      const text = new TextDecoder().decode(await fetchBytes(event.data.url, "the analysis"));
+      py.use_payload(text);
+      self.postMessage({ type: "done", id });
     } else if (type === "render") {
       const py = await load();
       self.postMessage({ type: "done", id, html: py.render(JSON.stringify(event.data.view)) });

@@ -30,8 +30,11 @@ FLAGS = [
 ANALYSIS_TIMEOUT_MS = 240_000
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
+    """Chromium for one module's tests. Not session-wide: Playwright's sync API keeps an
+    event loop running in this thread while it is active, and other test modules call
+    asyncio.run (a directory without __init__.py has no package scope)."""
     if not CHROMIUM.is_file():
         pytest.fail(f"{CHROMIUM} is missing: scripts/setup installs Debian's chromium package")
     from playwright.sync_api import sync_playwright

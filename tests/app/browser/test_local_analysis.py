@@ -210,8 +210,11 @@ def test_a_binary_save_uses_the_sites_token_table(site, new_context, local):
 # --- Share ---------------------------------------------------------------------------------
 
 
-def test_share_uploads_the_file_and_opens_its_page(site, member, new_context, local, own_sql):
-    need(TINY)
+def test_share_uploads_the_file_and_opens_its_page(
+    site, member, new_context, local, own_sql, eu4bin, tmp_path
+):
+    save = tmp_path / "shared.eu4"  # a save of its own: the corpus ones are uploaded above
+    save.write_bytes(eu4bin.text_save(seed=secrets.randbelow(1 << 30)))
     context = new_context(site.url)
     cookies = [
         {"name": name, "value": value, "url": site.url}
@@ -222,16 +225,16 @@ def test_share_uploads_the_file_and_opens_its_page(site, member, new_context, lo
     page.goto("/local")
     share = page.locator("[data-share]")
     assert share.is_hidden()  # nothing to share yet
-    assert local(page, TINY) == "done"
+    assert local(page, save) == "done"
     with page.expect_navigation(url=re.compile(r"/saves/[^/]+$")):
         share.click()
     save_id = page.url.rsplit("/", 1)[1]
     rows = own_sql("SELECT filename, user_id FROM saves WHERE id = $1", save_id)
-    assert [r["filename"] for r in rows] == [TINY.name]
+    assert [r["filename"] for r in rows] == [save.name]
     assert page.locator("#analysis").count() == 1
     # Sharing the same file again says where it is, on the page.
     page.goto("/local")
-    assert local(page, TINY) == "done"
+    assert local(page, save) == "done"
     page.locator("[data-share]").click()
     page.wait_for_selector("[data-status].error")
     assert f"/saves/{save_id}" in page.locator("[data-status]").inner_text()

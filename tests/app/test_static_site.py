@@ -1,0 +1,101 @@
+"""The static site of scripts/build_static.py: built into a directory, served by the app
+under /site/, every page's relative links resolve, the demo pages hold the analysis the
+kernel gives for the corpus save, the achievement pages the kernel's catalogue."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin
+
+import pytest
+
+from app.settings import WebSettings
+from kernel.eu4 import ACHIEVEMENTS
+
+ROOT = Path(__file__).resolve().parents[2]
+CORPUS = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
+TINY = "morgotth_tiny_save_1687_trimmed"
+
+
+@pytest.fixture(scope="module")
+def dist() -> Path:
+    """dist/ as scripts/test builds it (built here when missing)."""
+    folder = ROOT / "dist"
+    if not (folder / "index.html").is_file():
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_static.py")], check=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def site(make_settings: Any, serve_app: Any, dist: Path) -> Iterator[Any]:
+    settings = make_settings()
+    web = WebSettings(var_dir=settings.web.var_dir, log_level="warning", static_site_dir=str(dist))
+    with serve_app(make_settings(web=web)) as server:
+        yield server
+
+
+def links(html: str) -> list[str]:
+    return re.findall(r'(?:href|src|data-manifest|data-worker|data-payload)="([^"#][^"]*)"', html)
+
+
+def test_a_demo_page_is_served_with_every_link_resolving(site, browser_class, dist):
+    client = browser_class(site.url)
+    demo = f"/site/demo/{TINY.lower()}/index.html"
+    if not (dist / demo.removeprefix("/site/")).is_file():
+        pytest.skip("the tiny save is not in the corpus")
+    page = client.get(demo)
+    assert page.status_code == 200
+    assert "content-security-policy" in page.headers  # the app's headers apply
+    html = page.text
+    assert 'id="analysis"' in html and "data-local-analysis" in html
+    assert "TUR" in html  # the player of the save, read by the kernel at build time
+    assert not re.search(r'(?:href|src)="/', html), "every link is relative"
+    for link in links(html):
+        if link.startswith(("data:", "http")):
+            continue
+        target = urljoin(site.url + demo, link)
+        assert client.get(target).status_code == 200, link
+    # The home page links to the demos when the site is there.
+    assert 'href="/site/demo/index.html"' in client.get("/").text
+    client.close()
+
+
+def test_the_landing_and_achievement_pages(site, browser_class, dist):
+    client = browser_class(site.url)
+    landing = client.get("/site/")
+    assert landing.status_code == 200 and "data-local-analysis" in landing.text
+    index = client.get("/site/achievements/index.html").text
+    for aid, (name, _difficulty, _description) in ACHIEVEMENTS.items():
+        assert f'href="{aid}/index.html"' in index
+        page = client.get(f"/site/achievements/{aid}/index.html")
+        assert page.status_code == 200
+        assert name.replace("'", "&#39;") in page.text
+    client.close()
+
+
+def test_the_build_refuses_without_a_bundle_and_keeps_the_old_site(tmp_path):
+    """A failed build leaves the previous site in place (built elsewhere, renamed in)."""
+    out = tmp_path / "site"
+    out.mkdir()
+    (out / "index.html").write_text("previous")
+    done = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_static.py"),
+            "--out",
+            str(out),
+            "--corpus",
+            str(tmp_path / "none"),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr  # no corpus: a site without demos
+    assert "0 demo saves" in done.stdout
+    assert "No demo saves" in (out / "demo" / "index.html").read_text()
+    assert not list(tmp_path.glob(".dist-*"))
