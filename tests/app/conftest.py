@@ -221,6 +221,30 @@ def serve(settings: Settings, prepare: Callable[[Any], None] | None = None) -> I
         sock.close()
 
 
+@pytest.fixture(scope="session")
+def static_site_dir() -> Path:
+    """dist/ as scripts/test builds it with scripts/build_static.py (built here if missing)."""
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    folder = root / "dist"
+    if not (folder / "index.html").is_file():
+        subprocess.run([sys.executable, str(root / "scripts" / "build_static.py")], check=True)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def static_site_server(
+    make_settings: Callable[..., Settings], static_site_dir: Path
+) -> Iterator[Server]:
+    """The app serving ``static_site_dir`` under /site/, for one test module."""
+    settings = make_settings()
+    web = msgspec.structs.replace(settings.web, static_site_dir=str(static_site_dir))
+    with serve(msgspec.structs.replace(settings, web=web)) as server:
+        yield server
+
+
 @pytest.fixture(scope="module")
 def app_server(make_settings: Callable[..., Settings]) -> Iterator[Server]:
     """The app with default test settings (local storage), for one test module."""

@@ -7,14 +7,12 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import urljoin
 
 import pytest
 
-from app.settings import WebSettings
 from kernel.eu4 import ACHIEVEMENTS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,30 +21,18 @@ TINY = "morgotth_tiny_save_1687_trimmed"
 
 
 @pytest.fixture(scope="module")
-def dist() -> Path:
-    """dist/ as scripts/test builds it (built here when missing)."""
-    folder = ROOT / "dist"
-    if not (folder / "index.html").is_file():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_static.py")], check=True)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def site(make_settings: Any, serve_app: Any, dist: Path) -> Iterator[Any]:
-    settings = make_settings()
-    web = WebSettings(var_dir=settings.web.var_dir, log_level="warning", static_site_dir=str(dist))
-    with serve_app(make_settings(web=web)) as server:
-        yield server
+def site(static_site_server: Any) -> Any:
+    return static_site_server
 
 
 def links(html: str) -> list[str]:
     return re.findall(r'(?:href|src|data-manifest|data-worker|data-payload)="([^"#][^"]*)"', html)
 
 
-def test_a_demo_page_is_served_with_every_link_resolving(site, browser_class, dist):
+def test_a_demo_page_is_served_with_every_link_resolving(site, browser_class, static_site_dir):
     client = browser_class(site.url)
     demo = f"/site/demo/{TINY.lower()}/index.html"
-    if not (dist / demo.removeprefix("/site/")).is_file():
+    if not (static_site_dir / demo.removeprefix("/site/")).is_file():
         pytest.skip("the tiny save is not in the corpus")
     page = client.get(demo)
     assert page.status_code == 200
@@ -65,7 +51,7 @@ def test_a_demo_page_is_served_with_every_link_resolving(site, browser_class, di
     client.close()
 
 
-def test_the_landing_and_achievement_pages(site, browser_class, dist):
+def test_the_landing_and_achievement_pages(site, browser_class):
     client = browser_class(site.url)
     landing = client.get("/site/")
     assert landing.status_code == 200 and "data-local-analysis" in landing.text

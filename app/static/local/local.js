@@ -98,9 +98,9 @@ function setup(root) {
     }
   }
 
-  function show(html) {
-    result.innerHTML = html;
-    if (window.htmx) window.htmx.process(result);
+  function show(html, target = result) {
+    target.innerHTML = html;
+    window.htmx?.process(target);
   }
 
   async function analyze(file) {
@@ -147,8 +147,7 @@ function setup(root) {
     try {
       await hold(wanted);
       const answer = await ask({ type: "render", view });
-      target.innerHTML = answer.html;
-      window.htmx?.process(target);
+      show(answer.html, target);
       const anchor = hash && document.getElementById(hash.slice(1));
       anchor?.scrollIntoView();
     } catch (error) {

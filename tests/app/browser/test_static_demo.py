@@ -4,15 +4,10 @@ analysed locally, with the bundle found through the page's relative links."""
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-
-from app.settings import WebSettings
 
 ROOT = Path(__file__).resolve().parents[3]
 EU4 = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
@@ -20,18 +15,8 @@ TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
 DEMO = "/site/demo/morgotth_tiny_save_1687_trimmed/index.html"
 
 
-@pytest.fixture(scope="module")
-def site(make_settings: Any, serve_app: Any) -> Iterator[Any]:
-    dist = ROOT / "dist"
-    if not (dist / "index.html").is_file():
-        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_static.py")], check=True)
-    settings = make_settings()
-    web = WebSettings(var_dir=settings.web.var_dir, log_level="warning", static_site_dir=str(dist))
-    with serve_app(make_settings(web=web)) as server:
-        yield server
-
-
-def test_a_demo_page_sorts_and_analyses_locally(site, new_context, local):
+def test_a_demo_page_sorts_and_analyses_locally(static_site_server, new_context, local):
+    site = static_site_server
     if not TINY.is_file():
         pytest.skip("the tiny save is not in the corpus")
     context = new_context(site.url)
