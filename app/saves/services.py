@@ -22,7 +22,7 @@ import tempfile
 import unicodedata
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import anyio
 import msgspec
@@ -403,7 +403,9 @@ async def get_save(save_id: str, *, with_analysis: bool = True) -> SaveDetail | 
         **base,
         aar=row["aar"],
         file_sha256=row["file_sha256"],
-        analysis=msgspec.json.decode(analysis) if isinstance(analysis, str) else analysis,
+        # PostgreSQL's jsonb text goes out as it is (msgspec.Raw): decoding a large save's
+        # payload (megabytes) only to encode it again would hold the event loop.
+        analysis=cast(Any, msgspec.Raw(analysis)) if isinstance(analysis, str) else analysis,
     )
 
 

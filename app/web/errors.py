@@ -9,14 +9,21 @@ from urllib.parse import quote
 from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException
 from litestar.response import Redirect, Template
-from litestar.status_codes import HTTP_303_SEE_OTHER, HTTP_500_INTERNAL_SERVER_ERROR
+from litestar.status_codes import (
+    HTTP_303_SEE_OTHER,
+    HTTP_500_INTERNAL_SERVER_ERROR,
+    HTTP_503_SERVICE_UNAVAILABLE,
+)
 from litestar_htmx import ClientRedirect
 
+from app import db
 from app.web.htmx import wants_fragment
 
 logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
+DATABASE_DOWN = "The database is unavailable; try again later."
+RETRY_AFTER = {"Retry-After": "5"}
 
 
 def is_api(request: Request[Any, Any, Any]) -> bool:
@@ -32,6 +39,18 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
             logger.error(
                 "%s %s: %s", request.method, request.url.path, detail, exc_info=exc.__cause__ or exc
             )
+    elif _database_outage(exc):
+        # Any page or API call that needed the database while it is down (a login check,
+        # a listing): a retryable 503 that says so, not a 500.
+        logger.error(
+            "%s %s: the database is unavailable: %s", request.method, request.url.path, exc
+        )
+        status, detail, extra, headers = (
+            HTTP_503_SERVICE_UNAVAILABLE,
+            DATABASE_DOWN,
+            None,
+            RETRY_AFTER,
+        )
     else:
         logger.exception("unhandled error on %s %s", request.method, request.url.path)
         status, detail, extra, headers = (
@@ -60,3 +79,16 @@ def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[
         status_code=status,
         headers=headers,
     )
+
+
+def _database_outage(exc: BaseException) -> bool:
+    """Whether ``exc``, or an exception it was raised from, is a database outage (Piccolo
+    and our services sometimes wrap asyncpg's errors)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        if db.is_unavailable(current):
+            return True
+        seen.add(id(current))
+        current = current.__cause__ or current.__context__
+    return False

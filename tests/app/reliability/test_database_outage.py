@@ -1,9 +1,10 @@
 """The database goes away under a running app, in the middle of an upload, and comes back
 (issue #8). The upload that was waiting on it answers 503 "the database is unavailable;
 try again later" (app.saves.services, app.db.is_unavailable); other requests meanwhile
-answer the generic error page or JSON (500, no traceback) and /health says the database
-failed (503, app/health.py); none hangs. Nothing is stored, and once the database accepts
-connections again the same app serves and stores again, without a restart.
+answer 503 with the same message as a page, a fragment or JSON (app/web/errors.py) and
+/health says the database failed (503, app/health.py); none hangs. Nothing is stored,
+and once the database accepts connections again the same app serves and stores again,
+without a restart.
 
 The outage is real and deterministic: the app runs on its own copy of the session's
 migrated database; a transaction of the test locks the saves table so that an upload
@@ -162,24 +163,34 @@ def test_database_outage_mid_upload_and_recovery(
         readable(detail)
         assert "database is unavailable" in detail, detail
 
-        # While the database is down: errors, fast and readable, never a hang.
+        # While the database is down: 503s that say so, fast, never a hang.
         with httpx.Client(base_url=server.url, timeout=TIMEOUT) as anonymous:
             health = anonymous.get("/health")
             assert health.status_code == 503, health.text
             assert health.json()["database"] == "error"
             assert health.json()["storage"] == "ok"
-            page = anonymous.get("/")
-            assert page.status_code in (500, 503), page.text[:300]
-            assert page.headers["content-type"].startswith("text/html")
-            assert f"<h1>{page.status_code}</h1>" in page.text
-            assert "Traceback" not in page.text
+            for path in ("/", f"/saves/{first_id}", "/achievements"):
+                page = anonymous.get(path)
+                assert page.status_code == 503, (path, page.text[:300])
+                assert page.headers["content-type"].startswith("text/html")
+                assert page.headers["retry-after"].isdigit()
+                assert "<h1>503</h1>" in page.text
+                assert "The database is unavailable; try again later." in page.text
+                assert "Traceback" not in page.text
+            fragment = anonymous.get("/", headers={"HX-Request": "true"})
+            assert fragment.status_code == 503
+            assert "database is unavailable" in fragment.text
             api = anonymous.get("/api/saves")
-            assert api.status_code in (500, 503), api.text
-            assert api.json()["status_code"] == api.status_code
+            assert api.status_code == 503, api.text
+            assert api.json() == {
+                "status_code": 503,
+                "detail": "The database is unavailable; try again later.",
+            }
         # A new upload fails before its file is read (logging in needs the database).
         again = user.upload(blocked)
-        assert again.status_code in (500, 503), again.text
-        assert again.json()["status_code"] == again.status_code
+        assert again.status_code == 503, again.text
+        readable(again.json()["detail"])
+        assert "database is unavailable" in again.json()["detail"]
 
         # The database comes back: the same app serves and stores again.
         admin(_fetchval(pg_admin_url, f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS true'))
