@@ -39,6 +39,11 @@ import jinja2
 
 TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
+# The browser bundle's partials, compiled to Python modules by scripts/build_wasm.py with
+# ``compiled_partials`` (and byte-compiled): Jinja then skips parsing and compiling them in
+# Wasm at the first render. Only the bundle has this folder; the checkout renders from source.
+COMPILED: Final = TEMPLATES.parent / "templates-compiled"
+PARTIALS: Final = "analysis/"
 
 # --- the view ------------------------------------------------------------------------------
 
@@ -512,16 +517,34 @@ _environments: dict[Path, jinja2.Environment] = {}
 
 def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
     """A plain environment over ``templates`` (autoescape on, as Litestar's), configured
-    by ``configure_environment``: for the browser and the tests, never the app."""
+    by ``configure_environment``: for the browser and the tests, never the app. The
+    partials come precompiled from ``COMPILED`` where it exists (the browser bundle)."""
     env = _environments.get(templates)
     if env is None:
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(templates),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-        )
+        loader: jinja2.BaseLoader = jinja2.FileSystemLoader(templates)
+        if templates == TEMPLATES and COMPILED.is_dir():
+            loader = jinja2.ModuleLoader(COMPILED)
+        env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
         _environments[templates] = configure_environment(env)
     return env
+
+
+def compiled_partials(target: Path, templates: Path = TEMPLATES) -> list[Path]:
+    """Compile the analysis partials of ``templates`` into Python modules in ``target``
+    (what ``jinja2.ModuleLoader`` loads), with the environment the browser renders with:
+    autoescaping and the filters are decided when a template is compiled."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+    )
+    configure_environment(env).compile_templates(
+        target,
+        filter_func=lambda name: name.startswith(PARTIALS),
+        zip=None,
+        ignore_errors=False,
+    )
+    return sorted(target.glob("*.py"))
 
 
 def render_analysis(

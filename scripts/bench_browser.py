@@ -7,16 +7,20 @@ and in Node.
 
 1. Starts the app (``python -m app serve --migrate``, embedded PostgreSQL unless
    ``--database-url``) on loopback, and Debian's chromium through Playwright.
-2. For each round, a new browser context (empty HTTP cache) opens the home page and is
-   given the 17.5 MB-gamestate EU4 save of ../shared/corpus (1 MB zip) through the drop
-   zone's file input:
-   - cold: nothing cached: the runtime (14 MB) is downloaded, compiled and started;
-   - warm: a new page of the same context: the bundle comes from the HTTP cache, the
-     runtime starts again in a new worker;
+2. For each round, a new browser profile on disk (``launch_persistent_context`` with an
+   empty user-data directory: HTTP cache and V8's code cache, as a returning visitor's
+   browser keeps them) opens the home page and is given the 17.5 MB-gamestate EU4 save of
+   ../shared/corpus (1 MB zip) through the drop zone's file input:
+   - cold: nothing cached: the runtime (17 MB) is downloaded, compiled and started;
+   - warm: a new page (a later visit, PAUSE seconds on: the browser writes its code cache
+     in the background): the bundle comes from the HTTP cache and the compiled Wasm from
+     the code cache; the runtime starts again in a new worker;
    - hot: the same page again: the worker's runtime is already running;
    - preloaded: a new page of /local, which starts the runtime as it opens (the home page
      starts it when a file is dragged into the window or the pointer reaches the drop
-     zone); the file is given once the runtime is ready.
+     zone); the file is given once the runtime is ready;
+   - warm, private window: a new incognito-like context (HTTP cache in memory, no code
+     cache), its second page.
    Times are the page's own (local.js: drop handler to the analysis in the page) with
    the worker's steps (runtime, read, parse, render).
 3. jomini in Chromium: ``parseText`` of the gamestate (the zip's 17.5 MB entry) on a page
@@ -38,6 +42,7 @@ import platform
 import statistics
 import subprocess
 import tempfile
+import time
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -58,6 +63,28 @@ FLAGS = [
 BEGIN, END = "<!-- bench_browser:begin -->", "<!-- bench_browser:end -->"
 JOMINI_ES = ROOT / "node_modules" / "jomini" / "dist" / "es" / "index.js"
 STEPS = ("runtime", "read", "parse", "render")
+
+
+LABELS = {
+    "cold": "cold: nothing cached (download + compile + start the runtime)",
+    "warm": "warm: a later visit, bundle and compiled Wasm cached (runtime started again)",
+    "hot": "hot: same page, runtime already running",
+    "preloaded": "warm, preloaded: /local opened, runtime started before the drop",
+    "private": "warm, private window: HTTP cache only (no code cache), runtime started again",
+}
+PAUSE = 3.0  # seconds between visits: Chromium writes the Wasm code cache in the background
+
+
+def visit(context: Any, path: str, times: int, *, preload: bool = False) -> list[dict[str, float]]:
+    """Open ``path`` in a new page of ``context`` and analyse the save ``times`` times
+    (the first in a new runtime, the rest in the running one)."""
+    page = context.new_page()
+    page.goto(path)
+    if preload:
+        page.wait_for_selector("[data-local-analysis][data-runtime=ready]")
+    rows = [analyze(page, LARGE) for _ in range(times)]
+    page.close()
+    return rows
 
 
 def analyze(page: Any, path: Path) -> dict[str, float]:
@@ -143,18 +170,13 @@ def report(
     lines = [
         f"Save: `{LARGE.name}` ({size / 1e6:.1f} MB zip, 17.5 MB gamestate). Chromium "
         f"`{chromium.strip()}` headless (Playwright), {platform.machine()}, "
-        f"{rounds} rounds, medians in seconds. Each round: a new context (empty cache).",
+        f"{rounds} rounds, medians in seconds. Each round: a new browser profile (empty "
+        "caches) for the first four rows, a new private context for the last.",
         "",
         "| case | drop → rendered | runtime | read | parse + analyse | render |",
         "|---|---|---|---|---|---|",
     ]
-    labels = {
-        "cold": "cold: nothing cached (download + compile + start the runtime)",
-        "warm": "warm: new page, bundle in the HTTP cache (runtime started again)",
-        "hot": "hot: same page, runtime already running",
-        "preloaded": "warm, preloaded: /local opened, runtime started before the drop",
-    }
-    for case, label in labels.items():
+    for case, label in LABELS.items():
         rows = results[case]
         cells = [f"{median(rows, key):.2f}" for key in ("total", *STEPS)]
         lines.append(f"| {label} | **{cells[0]}** | " + " | ".join(cells[1:]) + " |")
@@ -188,12 +210,7 @@ def main() -> None:
 
     from playwright.sync_api import sync_playwright
 
-    results: dict[str, list[dict[str, float]]] = {
-        "cold": [],
-        "warm": [],
-        "hot": [],
-        "preloaded": [],
-    }
+    results: dict[str, list[dict[str, float]]] = {case: [] for case in LABELS}
     jomini: dict[str, list[float]] = {}
     with tempfile.TemporaryDirectory(prefix="chronicle-bench-") as tmp:
         app = start_app(Path(tmp) / "var", 1, args.database_url, 64)
@@ -203,28 +220,31 @@ def main() -> None:
                     executable_path=CHROMIUM, args=FLAGS, headless=True
                 )
                 for round_no in range(args.rounds):
-                    context = browser.new_context(base_url=app.url)
-                    page = context.new_page()
-                    page.goto("/")
-                    results["cold"].append(analyze(page, LARGE))
-                    page.close()
-                    page = context.new_page()
-                    page.goto("/")
-                    results["warm"].append(analyze(page, LARGE))
-                    results["hot"].append(analyze(page, LARGE))
-                    page.close()
-                    page = context.new_page()
-                    page.goto("/local")  # starts the runtime as it opens
-                    page.wait_for_selector("[data-local-analysis][data-runtime=ready]")
-                    results["preloaded"].append(analyze(page, LARGE))
-                    page.close()
+                    profile = playwright.chromium.launch_persistent_context(
+                        str(Path(tmp) / f"profile-{round_no}"),
+                        executable_path=CHROMIUM,
+                        args=FLAGS,
+                        headless=True,
+                        base_url=app.url,
+                    )
+                    results["cold"].append(visit(profile, "/", 1)[0])
+                    time.sleep(PAUSE)
+                    warm, hot = visit(profile, "/", 2)
+                    results["warm"].append(warm)
+                    results["hot"].append(hot)
+                    results["preloaded"].append(visit(profile, "/local", 1, preload=True)[0])
+                    profile.close()
+                    private = browser.new_context(base_url=app.url)
+                    visit(private, "/", 1)
+                    time.sleep(PAUSE)
+                    results["private"].append(visit(private, "/", 1)[0])
+                    private.close()
                     log(
                         f"round {round_no + 1}: "
                         + ", ".join(
                             f"{case} {rows[-1]['total']:.2f} s" for case, rows in results.items()
                         )
                     )
-                    context.close()
                 context = browser.new_context(base_url=app.url)
                 jomini["browser"] = jomini_in_browser(context, app.url, gamestate, 5)
                 context.close()

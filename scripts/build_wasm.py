@@ -15,7 +15,16 @@ What the Web Worker (app/static/local/worker.js) loads, all served by the app it
 - ``py/chronicle-web.*.zip``: unpacked into /chronicle (put on sys.path): the app modules
   the worker imports (app/local_analysis.py and the stdlib/msgspec/Jinja2-only modules it
   uses) and templates/analysis/, laid out as in the checkout so ``app.analysis_render``
-  finds its templates beside itself.
+  finds its templates beside itself, with the same partials compiled to Python modules
+  (``templates-compiled/``, loaded by ``jinja2.ModuleLoader``: the first render then does
+  not parse and compile templates in Wasm).
+- Every Python module of those archives, and Pyodide's standard library
+  (``py/python_stdlib.*.zip``, in place of the npm package's source-only one), is
+  byte-compiled at build time by Pyodide's own CPython (scripts/pyodide_compile.mjs, in
+  Node): the browser then imports ``.pyc`` files instead of compiling the standard
+  library, the kernel, msgspec and Jinja2 from source at every start (about half of the
+  runtime's start). Compiled archives are kept under ``build/wasm-pyc/`` by the hash of
+  their inputs, so a rebuild of unchanged inputs is byte-identical and runs no Node.
 - ``manifest.json``: the files with their sha256 (the worker checks each archive), the
   Pyodide version and what the bundle was built from. The app puts the manifest's own
   hash in the page's URL for it (app/local_bundle.py), and every other name holds its
@@ -33,22 +42,28 @@ import hashlib
 import io
 import json
 import shutil
+import subprocess
 import sys
+import tempfile
 import zipfile
+from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "app" / "static" / "wasm"
 PYODIDE = ROOT / "node_modules" / "pyodide"
-# The runtime files the worker needs (pyodide-lock.json: loadPyodide reads it at start).
+# The runtime files the worker needs (pyodide-lock.json: loadPyodide reads it at start);
+# the standard library goes in byte-compiled (STDLIB, below).
 PYODIDE_FILES = (
     "pyodide.mjs",
     "pyodide.asm.mjs",
     "pyodide.asm.wasm",
-    "python_stdlib.zip",
     "pyodide-lock.json",
 )
+STDLIB = "python_stdlib.zip"
+COMPILER = ROOT / "scripts" / "pyodide_compile.mjs"
+PYC_CACHE = ROOT / "build" / "wasm-pyc"
 # The app modules the worker imports, and the templates they render.
 APP_MODULES = (
     "app/__init__.py",
@@ -57,6 +72,7 @@ APP_MODULES = (
     "app/local_analysis.py",
 )
 TEMPLATES = "templates/analysis"
+APP_PATH = "/chronicle"  # where the worker unpacks the app's archive (put on sys.path)
 PURE_LIBS = ("jinja2", "markupsafe")
 # Fixed timestamps: the same inputs give byte-identical archives (and hashes).
 EPOCH = (1980, 1, 1, 0, 0, 0)
@@ -103,6 +119,18 @@ def package_files(name: str) -> list[tuple[str, bytes]]:
     return out
 
 
+def compiled_templates() -> list[tuple[str, bytes]]:
+    """The analysis partials as Python modules (app.analysis_render.compiled_partials), laid
+    out where the bundle's app.analysis_render looks for them."""
+    sys.path.insert(0, str(ROOT))  # the checkout's app, whether or not it is installed
+    from app import analysis_render
+
+    with tempfile.TemporaryDirectory() as tmp:
+        modules = analysis_render.compiled_partials(Path(tmp), ROOT / "templates")
+        folder = analysis_render.COMPILED.name
+        return [(f"{folder}/{m.name}", m.read_bytes()) for m in modules]
+
+
 def one(pattern: str, folder: Path) -> Path:
     found = sorted(folder.glob(pattern))
     if len(found) != 1:
@@ -144,6 +172,55 @@ class Writer:
         return removed
 
 
+@dataclass(frozen=True)
+class Archive:
+    """An archive of Python for the bundle (served as ``py/<stem>.<hash><suffix>``), to be
+    byte-compiled for where the worker puts it (``prefix``; ``layout``: see
+    scripts/pyodide_compile.mjs)."""
+
+    stem: str
+    suffix: str
+    data: bytes
+    prefix: str
+    layout: str
+
+    def key(self, compiler: bytes, version: str) -> str:
+        parts = (compiler, version.encode(), self.prefix.encode(), self.layout.encode(), self.data)
+        return sha256(b"\0".join(sha256(part).encode() for part in parts))
+
+
+def byte_compiled(archives: list[Archive], version: str) -> list[bytes]:
+    """Each archive with its modules compiled by Pyodide's CPython (scripts/
+    pyodide_compile.mjs), from build/wasm-pyc/ when the same inputs were compiled before."""
+    compiler = COMPILER.read_bytes()
+    PYC_CACHE.mkdir(parents=True, exist_ok=True)
+    cached = [PYC_CACHE / f"{archive.key(compiler, version)}.zip" for archive in archives]
+    todo = [(a, path) for a, path in zip(archives, cached, strict=True) if not path.is_file()]
+    if todo:
+        with tempfile.TemporaryDirectory(dir=PYC_CACHE) as tmp:
+            jobs = []
+            for n, (archive, path) in enumerate(todo):
+                source = Path(tmp) / f"in{n}.zip"
+                source.write_bytes(archive.data)
+                out = Path(tmp) / f"out{n}.zip"
+                job = {"input": str(source), "output": str(out), "cache": str(path)}
+                jobs.append({**job, "prefix": archive.prefix, "layout": archive.layout})
+            (Path(tmp) / "jobs.json").write_text(json.dumps(jobs))
+            done = subprocess.run(
+                ["node", str(COMPILER), str(Path(tmp) / "jobs.json")],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+            )
+            if done.returncode != 0:
+                raise SystemExit(f"build_wasm: byte-compiling failed:\n{done.stderr[-4000:]}")
+            for job in jobs:
+                Path(job["output"]).replace(job["cache"])  # whole files only, never a part
+    for stale in set(PYC_CACHE.glob("*.zip")) - set(cached):
+        stale.unlink()  # compiled from inputs this build no longer has
+    return [path.read_bytes() for path in cached]
+
+
 def build(out: Path) -> dict[str, object]:
     if not (PYODIDE / "package.json").is_file():
         raise SystemExit("build_wasm: node_modules/pyodide is missing: run scripts/setup first")
@@ -154,29 +231,44 @@ def build(out: Path) -> dict[str, object]:
         for name in PYODIDE_FILES
     }
 
-    site_packages = []
-    for wheel in (
+    wheels = [
         one("chronicle_kernel-*-py3-none-any.whl", ROOT / "build" / "wheels"),
         one("msgspec-*-pyemscripten_*.whl", ROOT / "build" / "pyodide-wheels"),
-    ):
-        data = wheel.read_bytes()
-        stem, suffix = wheel.name.removesuffix(".whl"), ".whl"
-        site_packages.append(writer.put(f"py/{hashed_name(stem, data, suffix)}", data))
+    ]
     libs = zip_files([f for name in PURE_LIBS for f in package_files(name)])
-    site_packages.append(writer.put(f"py/{hashed_name('python-libs', libs, '.zip')}", libs))
-
     web_files = [(name, (ROOT / name).read_bytes()) for name in APP_MODULES]
     for path in sorted((ROOT / TEMPLATES).glob("*.jinja2")):
         web_files.append((path.relative_to(ROOT).as_posix(), path.read_bytes()))
-    web = zip_files(web_files)
-    app = writer.put(f"py/{hashed_name('chronicle-web', web, '.zip')}", web)
+    web_files += compiled_templates()
+    archives = [
+        # The standard library stays a zip (zipimport): module.pyc beside where module.py was.
+        Archive(
+            "python_stdlib", ".zip", (PYODIDE / STDLIB).read_bytes(), "{stdlib_zip}", "sourceless"
+        ),
+        # The rest is unpacked into the file system: sources kept, __pycache__ added.
+        *(
+            Archive(w.name.removesuffix(".whl"), ".whl", w.read_bytes(), "{purelib}", "pycache")
+            for w in wheels
+        ),
+        Archive("python-libs", ".zip", libs, "{purelib}", "pycache"),
+        Archive("chronicle-web", ".zip", zip_files(web_files), APP_PATH, "pycache"),
+    ]
+    stdlib_entry, *site_packages, app = [
+        writer.put(f"py/{hashed_name(archive.stem, data, archive.suffix)}", data)
+        for archive, data in zip(archives, byte_compiled(archives, version), strict=True)
+    ]
 
     manifest = {
-        "format": 1,
-        "pyodide": {"version": version, "index": f"pyodide/{version}/", "files": runtime},
+        "format": 2,
+        "pyodide": {
+            "version": version,
+            "index": f"pyodide/{version}/",
+            "files": runtime,
+            "stdlib": stdlib_entry,
+        },
         "site_packages": site_packages,
         "app": app,
-        "app_path": "/chronicle",
+        "app_path": APP_PATH,
         "built_from": {
             "pyodide": version,
             **{name: metadata.version(name) for name in ("msgspec", *PURE_LIBS)},

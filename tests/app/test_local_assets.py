@@ -37,7 +37,8 @@ def test_the_drop_zone_points_at_the_bundle(browser):
 def test_every_file_of_the_manifest_is_served_as_built(browser):
     manifest = json.loads(browser.get("/static/wasm/manifest.json").content)
     runtime = manifest["pyodide"]["files"]
-    entries = [*runtime.values(), *manifest["site_packages"], manifest["app"]]
+    stdlib = manifest["pyodide"]["stdlib"]
+    entries = [*runtime.values(), stdlib, *manifest["site_packages"], manifest["app"]]
     assert {Path(e["url"]).name for e in runtime.values()} >= {"pyodide.mjs", "pyodide.asm.wasm"}
     for entry in entries:
         response = browser.get(f"/static/wasm/{entry['url']}")
@@ -52,6 +53,39 @@ def test_every_file_of_the_manifest_is_served_as_built(browser):
     names = _zip_names(browser.get(f"/static/wasm/{manifest['app']['url']}").content)
     assert "app/local_analysis.py" in names and "templates/analysis/_analysis.html.jinja2" in names
     assert not any(name.startswith(("app/saves/", "app/web/")) for name in names)
+
+
+def test_the_bundle_ships_byte_code(browser):
+    """Every module is byte-compiled for Pyodide's CPython at build time (the browser would
+    otherwise compile the standard library, the kernel and Jinja2 at every start): the
+    standard library as sourceless .pyc files in its zip, our archives with __pycache__
+    beside the sources, all "unchecked hash" .pyc files (PEP 552: flags 0b01)."""
+    import io
+    import zipfile
+
+    manifest = json.loads(browser.get("/static/wasm/manifest.json").content)
+    stdlib = zipfile.ZipFile(
+        io.BytesIO(browser.get(f"/static/wasm/{manifest['pyodide']['stdlib']['url']}").content)
+    )
+    names = stdlib.namelist()
+    assert "re/__init__.pyc" in names and "json/__init__.pyc" in names
+    assert not any(name.endswith(".py") and name + "c" in names for name in names)
+    assert _pyc_flags(stdlib.read("re/__init__.pyc")) == 1
+    for entry in [*manifest["site_packages"], manifest["app"]]:
+        archive = zipfile.ZipFile(io.BytesIO(browser.get(f"/static/wasm/{entry['url']}").content))
+        names = set(archive.namelist())
+        sources = [n for n in names if n.endswith(".py")]
+        assert sources, entry["url"]
+        for source in sources:
+            folder, _, module = source.rpartition("/")
+            pyc = f"{folder}/__pycache__/{module[:-3]}.cpython-314.pyc".lstrip("/")
+            assert pyc in names, (entry["url"], source)
+            assert _pyc_flags(archive.read(pyc)) == 1, pyc
+
+
+def _pyc_flags(pyc: bytes) -> int:
+    """The flags word of a .pyc header (after the 4-byte magic number)."""
+    return int.from_bytes(pyc[4:8], "little")
 
 
 def _zip_names(data: bytes) -> list[str]:

@@ -96,7 +96,10 @@ async function start() {
   const indexURL = new URL(manifest.pyodide.index, MANIFEST_URL).href;
   const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
   const archives = Promise.all([...manifest.site_packages, manifest.app].map(checked));
-  const pyodide = await loadPyodide({ indexURL, checkAPIVersion: true });
+  // The standard library byte-compiled by scripts/build_wasm.py (Pyodide's own zip holds
+  // sources only, which every start would compile again).
+  const stdLibURL = new URL(manifest.pyodide.stdlib.url, MANIFEST_URL).href;
+  const pyodide = await loadPyodide({ indexURL, stdLibURL, checkAPIVersion: true });
   const sitePackages = await archives;
   const app = sitePackages.pop();
   const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
