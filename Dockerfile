@@ -2,9 +2,12 @@
 #
 # Chronicle as one image: docker build -t chronicle .
 #
-#   assets   npm ci of package-lock.json's run-time packages (htmx; no CDN at run time)
-#   builder  compilers + the pinned build tools: the mypyc-compiled kernel wheel, the app's
-#            wheel and a wheel of every run-time dependency (exact pins: requirements-app.txt)
+#   assets   npm ci of package-lock.json's run-time packages (htmx and the Pyodide runtime;
+#            no CDN at run time)
+#   builder  compilers + the pinned build tools: the mypyc-compiled kernel wheel, the browser
+#            bundle (Pyodide + the pure kernel wheel + msgspec's Pyodide wheel + Jinja2), the
+#            app's wheel and a wheel of every run-time dependency (exact pins:
+#            requirements-app.txt)
 #   runtime  python:3.11-slim, no compilers and no build tools: only those wheels, installed
 #            from the builder without an index, run by a non-root user
 #
@@ -23,8 +26,7 @@ ARG DEBIAN=bookworm
 FROM node:20-${DEBIAN}-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-# "dependencies" only (htmx.org); jomini and pyodide are devDependencies (tests, and the
-# browser bundle once it is built into the image).
+# "dependencies" only (htmx.org, pyodide); jomini is a devDependency (tests, benchmarks).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- builder --------------------------------------------------------------------------------
@@ -63,12 +65,30 @@ RUN HATCH_BUILD_HOOK_ENABLE_MYPYC=1 python -m build --no-isolation --outdir /tmp
 
 # The app: app/ with templates/, migrations/ and the vendored htmx (scripts/hatch_build.py).
 COPY pyproject.toml ./
-COPY scripts/hatch_build.py scripts/hatch_build.py
+COPY scripts/hatch_build.py scripts/build_wasm.py scripts/pyodide_compile.mjs \
+    scripts/fetch_pyodide_wheels scripts/
 COPY app app
 COPY templates templates
 COPY migrations migrations
 COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js app/static/vendor/htmx.min.js
-RUN pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
+
+# The browser's local-analysis bundle into app/static/wasm/, as scripts/setup builds it:
+# the kernel's PURE wheel, msgspec's Pyodide wheel, Jinja2 and MarkupSafe (their pure
+# Python files, read from an install of them), Pyodide from the npm package. Jinja2 and
+# MarkupSafe come from /wheels without an index: the versions resolved for
+# requirements-app.txt above (hence no pins on that line).
+# Node runs Pyodide's CPython to byte-compile the bundle (scripts/pyodide_compile.mjs):
+# the official Node binary needs only glibc; node_modules has pyodide and its ws.
+COPY --from=assets /usr/local/bin/node /usr/local/bin/node
+COPY --from=assets /src/node_modules node_modules
+# hadolint ignore=DL3013
+RUN python -m build --no-isolation --outdir build/wheels kernel \
+    && ./scripts/fetch_pyodide_wheels python \
+    && pip install --no-deps --no-index --find-links=/wheels jinja2 markupsafe \
+    && python scripts/build_wasm.py
+
+# CHRONICLE_REQUIRE_BUNDLE: the wheel build fails rather than ship an image without it.
+RUN CHRONICLE_REQUIRE_BUNDLE=1 pip wheel --no-deps --no-build-isolation --wheel-dir /wheels .
 
 # --- runtime --------------------------------------------------------------------------------
 FROM python:${PYTHON_VERSION}-slim-${DEBIAN} AS runtime

@@ -2,20 +2,26 @@
 
 The app finds ``templates/`` and ``migrations/`` beside its package (app/web/templating.py
 and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``, whose
-``vendor/`` is git-ignored (scripts/setup copies htmx there from node_modules). An editable
-install runs from the checkout and needs none of this; a built wheel (the Docker image,
-scripts/measure_footprint.py) carries all three, so that an installed app finds
+``vendor/`` (htmx, copied from node_modules by scripts/setup) and ``wasm/`` (the
+local-analysis bundle, scripts/build_wasm.py) are git-ignored. An editable install runs
+from the checkout and needs none of this; a built wheel (the Docker image,
+scripts/measure_footprint.py) carries all of it, so that an installed app finds
 ``site-packages/templates`` and ``site-packages/migrations`` the same way.
+
+The bundle is optional (without it the drop zone says local analysis is unavailable);
+``CHRONICLE_REQUIRE_BUNDLE=1`` (the Dockerfile sets it) makes its absence an error.
 """
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
 VENDORED = ("app/static/vendor/htmx.min.js",)
+BUNDLE_MANIFEST = "app/static/wasm/manifest.json"
 
 
 class AppFilesHook(BuildHookInterface):  # type: ignore[type-arg]
@@ -37,3 +43,7 @@ class AppFilesHook(BuildHookInterface):  # type: ignore[type-arg]
                     name = path.relative_to(root).as_posix()
                     build_data["force_include"][str(path)] = name
         build_data["artifacts"].append("/app/static/vendor/")
+        if (root / BUNDLE_MANIFEST).is_file():
+            build_data["artifacts"].append("/app/static/wasm/")
+        elif os.environ.get("CHRONICLE_REQUIRE_BUNDLE") == "1":
+            raise RuntimeError(f"{BUNDLE_MANIFEST} missing: run scripts/build_wasm.py first")

@@ -2,11 +2,12 @@
 """How much the deployable app weighs: what the Docker image's runtime stage installs.
 
 Builds the app's wheel (non-editable: app/, templates/, migrations/, app/static/ with the
-vendored htmx; scripts/hatch_build.py), creates a fresh virtual environment without pip,
-installs into it the run-time dependencies at their pins (requirements-app.txt, msgspec
-from requirements-test.txt), the compiled kernel wheel (build/wheels/, made by
-scripts/setup) and the app, adds the browser bundle (build/pyodide/, when it has been
-built), checks that the result works (compiled kernel, templates, migrations, htmx), and
+vendored htmx and the browser bundle app/static/wasm/; scripts/hatch_build.py, with
+CHRONICLE_REQUIRE_BUNDLE=1 as in the Dockerfile), creates a fresh virtual environment
+without pip, installs into it the run-time dependencies at their pins
+(requirements-app.txt, msgspec from requirements-test.txt), the compiled kernel wheel
+(build/wheels/, made by scripts/setup) and the app, checks that the result works (compiled
+kernel, templates, migrations, htmx, the bundle's manifest and every file it names), and
 prints the installed size: the total and the biggest distributions. Build tools (pip,
 setuptools, wheel) are not installed and not counted; neither is the Debian base image.
 The interpreter's standard library is shown apart.
@@ -41,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCHMARKS = ROOT / "docs" / "benchmarks.md"
 BEGIN, END = "<!-- footprint:begin -->", "<!-- footprint:end -->"
 BUILD_TOOLS = frozenset({"pip", "setuptools", "wheel"})
-PYODIDE_BUNDLE = ROOT / "build" / "pyodide"
+BUNDLE = ("app", "static", "wasm")  # where the installed app keeps the browser bundle
 MB = 1_000_000  # decimal megabytes, as docker reports image sizes
 TOP = 12
 
@@ -86,7 +87,7 @@ class Footprint:
     dists: list[Dist]
     unowned: int
     static: int
-    pyodide: int | None
+    pyodide: int
     interpreter: int
     kernel_wheel: str
     python: str
@@ -121,6 +122,7 @@ def install(work: Path) -> tuple[Path, Path]:
         "--wheel-dir",
         wheels,
         ROOT,
+        env={**os.environ, "CHRONICLE_REQUIRE_BUNDLE": "1"},
     )
     (app_wheel,) = wheels.glob("chronicle-*.whl")
     venv = work / "venv"
@@ -149,9 +151,6 @@ def install(work: Path) -> tuple[Path, Path]:
             text=True,
         ).stdout.strip()
     )
-    if PYODIDE_BUNDLE.is_dir():
-        # Where the browser bundle will live once the app serves it (issue 7, point 1).
-        shutil.copytree(PYODIDE_BUNDLE, site / "app" / "static" / "pyodide")
     return python, site
 
 
@@ -165,6 +164,13 @@ migrations = pathlib.Path(app.saves.piccolo_app.APP_CONFIG.migrations_folder_pat
 assert any(migrations.glob("*.py")), "migrations"
 assert app.core.STATIC.joinpath("vendor", "htmx.min.js").is_file(), "htmx"
 assert "site-packages" in app.core.__file__, app.core.__file__
+import json
+bundle = app.core.STATIC / "wasm"
+manifest = json.loads(bundle.joinpath("manifest.json").read_text())
+runtime = manifest["pyodide"]
+named = [*runtime["files"].values(), runtime["stdlib"], *manifest["site_packages"], manifest["app"]]
+missing = [entry["url"] for entry in named if not bundle.joinpath(entry["url"]).is_file()]
+assert not missing, f"the bundle lacks {missing}"
 """
 
 
@@ -216,11 +222,7 @@ def measure(site: Path, python: Path) -> Footprint:
     unowned = total - sum(d.size for d in dists)
     bytecode = sum(p.stat().st_size for p in everything if p.suffix == ".pyc")
     static = size_of(tree(site / "app" / "static"))[0]
-    pyodide = (
-        size_of(tree(site / "app" / "static" / "pyodide"))[0]
-        if (site / "app" / "static" / "pyodide").is_dir()
-        else None
-    )
+    pyodide = size_of(tree(site.joinpath(*BUNDLE)))[0]
     kernel = next(d for d in dists if d.name == "chronicle-kernel")
     version = subprocess.run(
         [str(python), "-c", "import sys; print(sys.version.split()[0])"],
@@ -270,8 +272,7 @@ def report(fp: Footprint) -> str:
         f"  total                {mb(fp.total):>10}  ({fp.files} files, "
         f"byte code {mb(fp.bytecode)})",
         f"  static (app/static)  {mb(fp.static):>10}  (inside the app's package)",
-        "  build/pyodide        "
-        + (f"{mb(fp.pyodide):>10}" if fp.pyodide is not None else "    absent  (not built yet)"),
+        f"  of which the bundle  {mb(fp.pyodide):>10}  (app/static/wasm: Pyodide, wheels)",
         f"  interpreter + stdlib {mb(fp.interpreter):>10}  (this machine's CPython, apart)",
         f"  kernel: {fp.kernel_wheel}",
         "biggest distributions:",
@@ -286,14 +287,15 @@ def report(fp: Footprint) -> str:
 def markdown(fp: Footprint) -> str:
     top = fp.dists[:TOP]
     rest = fp.dists[TOP:]
-    pyodide = mb(fp.pyodide) if fp.pyodide is not None else "not built yet (issue 7, point 1)"
     rows = [
         "| what | installed size |",
         "|---|---:|",
         f"| **Chronicle's payload**: run-time dependencies + compiled kernel + app "
         f"(byte code included: {mb(fp.bytecode)}) | **{mb(fp.total)}** |",
-        f"| of which static files (`app/static`: htmx, CSS) | {mb(fp.static)} |",
-        f"| browser bundle (`build/pyodide`) | {pyodide} |",
+        f"| of which static files (`app/static`: htmx, CSS, the browser bundle) "
+        f"| {mb(fp.static)} |",
+        f"| of which the browser bundle (`app/static/wasm`: Pyodide, the pure kernel, "
+        f"msgspec, Jinja2, the partials) | {mb(fp.pyodide)} |",
         f"| CPython {fp.python} interpreter + standard library (no tests), measured apart "
         f"| {mb(fp.interpreter)} |",
         f"| payload + interpreter (the image less its Debian base layer) "
