@@ -145,3 +145,50 @@ def test_unknown_options_are_value_errors() -> None:
         kernel.parse_text(b"a=1", lexer="fast")
     with pytest.raises(ValueError, match="duplicate-key mode"):
         kernel.json_bytes(b"a=1", duplicate_keys="merge")
+
+
+# --- parse_text(skip=...): key = {…} pairs left out unread -----------------------------------
+
+
+@pytest.mark.parametrize("lexer", ["bytes", "regex"])
+def test_skip_leaves_the_pairs_out_at_any_depth(lexer: str) -> None:
+    """The document reads as if the skipped pairs were not in the file; braces inside
+    quoted strings and comments do not end a skipped block; a scalar value, a quoted key
+    and a key before ";" or a comment are read as usual."""
+    data = (
+        b'a=1 ai={ x={ "}" # }\n y={} } } b={ ai = {\n1 2 } c=2 ai=3 "ai"={ 4 } }'
+        b" ai;={5} ai=#c\n{6} d=4 ai\t=\t{ 7 }"
+    )
+    without = b'a=1  b={  c=2 ai=3 "ai"={ 4 } } ai;={5} ai=#c\n{6} d=4 '
+    doc = kernel.parse_text(data, lexer=lexer, skip=frozenset({"ai"}))
+    assert doc.tape.tokens != kernel.parse_text(data, lexer=lexer).tape.tokens
+    assert doc.to_json("preserve") == kernel.parse_text(without, lexer=lexer).to_json("preserve")
+    assert doc.root().get("d").as_int() == 4
+
+
+@pytest.mark.parametrize("lexer", ["bytes", "regex"])
+def test_skip_never_changes_an_error(lexer: str) -> None:
+    """A block that does not close, an unterminated string inside it, a key that is the
+    value of another key, or nesting past the limit: the error of the plain parse."""
+    cases = [
+        b"a=1 ai={ x={ 1 }",  # not closed: the game's tolerance applies, as without skip
+        b'ai={ "x }',
+        b"a = ai = { 1 }",
+        b"ai=" + b"{" * 2000 + b"}" * 2000,
+    ]
+
+    def outcome(data: bytes, skip: frozenset[str]) -> object:
+        try:
+            return kernel.parse_text(data, lexer=lexer, skip=skip).to_json()
+        except kernel.KernelError as exc:
+            return (exc.message, exc.offset)
+
+    for data in cases:
+        assert outcome(data, frozenset({"ai"})) == outcome(data, frozenset()), data[:40]
+
+
+def test_skip_needs_ascii_names() -> None:
+    with pytest.raises(ValueError):
+        kernel.parse_text(b"a=1", skip=frozenset({""}))
+    with pytest.raises(ValueError):
+        kernel.parse_text(b"a=1", skip=frozenset({"é"}))

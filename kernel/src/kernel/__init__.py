@@ -48,11 +48,15 @@ def parse_text(
     encoding: str = AUTO,
     max_depth: int = DEFAULT_MAX_DEPTH,
     lexer: str = "auto",
+    skip: frozenset[str] = frozenset(),
 ) -> Document:
     """Parse Clausewitz text. Raises KernelError (with ``.offset``) for rejected input.
 
     ``lexer`` picks the tokenizer: "bytes" (fastest compiled), "regex" (fastest
     interpreted), or "auto" for the best one in this build; both give the same tape.
+    ``skip``: unquoted keys whose ``key = {…}`` pairs, at any depth, are left out of the
+    document unread (a reader that never asks for them saves their parsing); a block that
+    does not close is read as usual.
     """
     from kernel._encoding import resolve
 
@@ -62,11 +66,14 @@ def parse_text(
         lexer = "bytes" if COMPILED else "regex"
     if lexer not in ("bytes", "regex"):
         raise ValueError(f"unknown lexer {lexer!r}; expected one of {', '.join(LEXERS)}")
+    if not all(key.isascii() and key for key in skip):
+        raise ValueError("skip: keys are non-empty ASCII names")
+    keys = frozenset(key.encode() for key in skip)
     with _gc_paused():
         if lexer == "bytes":
-            tape = _text.lex_bytes(data, start, max_depth)
+            tape = _text.lex_bytes(data, start, max_depth, keys)
         else:
-            tape = _text.lex_regex(data, start, max_depth)
+            tape = _text.lex_regex(data, start, max_depth, keys)
     return Document(tape, utf8)
 
 

@@ -329,9 +329,7 @@ def _read_meta(doc: Document, game: str, info: _Info) -> None:
         if count is not None:
             info.multiplayer = count > 1
     if info.dlcs is None:
-        dlcs = _container_of(
-            _first(root, "dlc_enabled", "dlcs", "enabled_dlcs", "required_dlcs")
-        )
+        dlcs = _container_of(_first(root, "dlc_enabled", "dlcs", "enabled_dlcs", "required_dlcs"))
         if dlcs is not None:
             info.dlcs = _texts(dlcs)
     if info.mods is None:

@@ -250,6 +250,22 @@ class TapeBuilder:
             self.mode = MODE_OBJECT
         self.state = ST_AFTER_OP
 
+    def skip_pair(self) -> bool:
+        """A ``key = {…}`` pair that the lexer stepped over unread (``parse_text(skip=…)``):
+        the container goes on as after a pair. False, with nothing done, where the key
+        would be the value of a previous key: the lexer then reads it as usual (and the
+        error is reported as without skipping)."""
+        state = self.state
+        if state == ST_AFTER_OP:
+            return False
+        if state == ST_PENDING:
+            self._commit_value()
+        self.state = ST_ENTRY
+        return True
+
+    def depth(self) -> int:
+        return len(self.stack)
+
     def op(self, code: int, start: int, end: int) -> None:
         if self.state != ST_PENDING:
             raise KernelError("unexpected operator " + OP_TEXT[code], start)

@@ -4,6 +4,12 @@ Two lexers produce identical tapes. ``lex_bytes`` walks the input byte by byte: 
 by mypyc it runs at native speed. ``lex_regex`` lets one precompiled ``re`` pattern find
 the tokens: it is the faster of the two when the kernel runs interpreted (Pyodide).
 Neither recurses; both do bounded work per input byte.
+
+Both can step over ``key = {…}`` pairs whose unquoted key is in ``skip`` without making
+tokens of them (``block_end`` only matches braces): a reader that never looks at some
+large blocks (the EU4 analysis and each country's ``opinion_cache``) does not pay for
+them. A skipped pair is absent from the tape; a block that does not close, or nests too
+deep, is lexed as usual so that its error is the same.
 """
 
 from __future__ import annotations
@@ -127,6 +133,62 @@ def _valid_run_end(src: bytes, j: i64, n: i64) -> bool:
     return src[j] not in b"=<>!?{#"
 
 
+_BLOCK_RE: Final = re.compile(rb'[{}"#]')
+
+
+def block_end(src: bytes, i: i64, depth_left: i64) -> i64:
+    """Offset after the "}" that closes the block opened at ``i``, found without making
+    tokens (quoted strings and comments may hold braces); -1 when the block does not close
+    or nests more than ``depth_left`` levels. Braces, quotes and comments are never part
+    of a bare scalar, so this is the block the lexers would read."""
+    search = _BLOCK_RE.search
+    depth: i64 = 0
+    pos: i64 = i
+    p: i64 = 0
+    c: i64 = 0
+    while True:
+        m = search(src, pos)
+        if m is None:
+            return -1
+        p = m.start()
+        c = src[p]
+        if c == 123:  # {
+            depth += 1
+            if depth > depth_left:
+                return -1
+            pos = p + 1
+        elif c == 125:  # }
+            depth -= 1
+            pos = p + 1
+            if depth == 0:
+                return pos
+        elif c == 34:  # " (an unterminated string: the lexer reports it)
+            pos = _closing_quote(src, p)
+            if pos < 0:
+                return -1
+            pos += 1
+        else:  # a comment
+            pos = src.find(b"\n", p)
+            if pos < 0:
+                return -1
+
+
+def _closing_quote(src: bytes, start: i64) -> i64:
+    try:
+        return quote_end(src, start)
+    except KernelError:
+        return -1
+
+
+def _skipped(builder: TapeBuilder, src: bytes, brace: i64) -> i64:
+    """Where lexing resumes after a skipped pair whose block opens at ``brace``; -1 when
+    the pair is read as usual (see ``block_end`` and ``TapeBuilder.skip_pair``)."""
+    end = block_end(src, brace, builder.max_depth - builder.depth())
+    if end < 0 or not builder.skip_pair():
+        return -1
+    return end
+
+
 def header_end(src: bytes) -> int:
     """Offset where the document starts: after a UTF-8 BOM and a header line (EU4txt, SAV0…)."""
     pos = 3 if src.startswith(_BOM) else 0
@@ -140,7 +202,12 @@ def header_end(src: bytes) -> int:
 _HEADER_RE: Final = re.compile(rb"(?:[A-Z][A-Z0-9]*txt|SAV[0-9a-fA-F]{19,20})[ \t]*\r?(?:\n|$)")
 
 
-def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> Tape:
+def lex_bytes(
+    src: bytes,
+    pos: int = 0,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    skip: frozenset[bytes] = frozenset(),
+) -> Tape:
     """Tokenize ``src[pos:]`` with a byte loop (the compiled build's lexer)."""
     builder = TapeBuilder(src, max_depth)
     cls = _CLASS
@@ -200,6 +267,15 @@ def lex_bytes(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> T
                 else:
                     break
             if k < n and src[k] == 61 and not (k + 1 < n and src[k + 1] == 61):
+                if skip and src[i:j] in skip:
+                    r = k + 1
+                    while r < n and cls[src[r]] == _C_SPACE:
+                        r += 1
+                    if r < n and src[r] == 123:
+                        r = _skipped(builder, src, r)
+                        if r >= 0:
+                            i = r
+                            continue
                 builder.key(i, j, k)  # key = … (the commonest pair, in one step)
                 i = k + 1
             else:
@@ -266,7 +342,7 @@ _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 # Group 1 is an unquoted key with its "=" (the commonest pair, in one match), group 2 a
 # run of bare scalars (see _run_end); possessive quantifiers keep failures cheap.
 _E: Final = rb'[^\s;={}"#<>!?\[\]]++'
-_TOKEN_RE: Final = re.compile(
+_TOKEN_SRC: Final = (
     rb"(" + _E + rb")[ \t\r\n]*+=(?!=)"
     rb"|(" + _E + rb"(?:[ \t\r\n]++" + _E + rb')+)(?=[}"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
     rb'|"[^"\\]*(?:\\.[^"\\]*)*\\?"?'
@@ -274,9 +350,25 @@ _TOKEN_RE: Final = re.compile(
     rb"|[<>!?=]=|[<>=]"
     rb"|#[^\n]*"
     rb"|\[\[!?[^\]\s{}=\"#<>]+\]"
-    rb'|(?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*',
-    re.DOTALL,
+    rb'|(?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*'
 )
+_TOKEN_RE: Final = re.compile(_TOKEN_SRC, re.DOTALL)
+_SKIP_PATTERNS: dict[frozenset[bytes], re.Pattern[bytes]] = {}
+
+
+def _token_re(skip: frozenset[bytes]) -> re.Pattern[bytes]:
+    """``_TOKEN_RE``, or with ``skip``: first an alternative (group 1) for ``key = {`` with
+    one of those keys (the whitespace the byte lexer allows on each side of "="); the key
+    and run groups become 2 and 3."""
+    if not skip:
+        return _TOKEN_RE
+    found = _SKIP_PATTERNS.get(skip)
+    if found is None:
+        keys = b"|".join(re.escape(k) for k in sorted(skip))
+        head = rb"(" + keys + rb")[ \t\r\n]*+=[ \t\r\n\x0b\x0c;]*+\{|"
+        found = _SKIP_PATTERNS[skip] = re.compile(head + _TOKEN_SRC, re.DOTALL)
+    return found
+
 
 _OPS: Final = {
     b"=": OP_EQ,
@@ -290,43 +382,62 @@ _OPS: Final = {
 }
 
 
-def lex_regex(src: bytes, pos: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> Tape:
+def lex_regex(
+    src: bytes,
+    pos: int = 0,
+    max_depth: int = DEFAULT_MAX_DEPTH,
+    skip: frozenset[bytes] = frozenset(),
+) -> Tape:
     """Tokenize ``src[pos:]`` with one regular expression (the pure build's lexer)."""
     builder = TapeBuilder(src, max_depth)
     n = len(src)
-    for m in _TOKEN_RE.finditer(src, pos):
-        s, e = m.span()
-        group = m.lastindex
-        if group == 1:
-            builder.key(s, m.end(1), e - 1)
-            continue
-        if group == 2:
-            builder.run(s, e)
-            continue
-        c = src[s]
-        if c == 34:  # '"'
-            if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
-                raise KernelError("unterminated quoted string", s)
-            builder.scalar(s + 1, e - 1, True)
-        elif c == 123:
-            builder.open(s)
-        elif c == 125:
-            builder.close(s)
-        elif c == 35:  # comment
-            pass
-        elif c in b"<>=" or (e - s == 2 and src[s + 1] == 61 and c in b"!?"):
-            builder.op(_OPS[src[s:e]], s, e)
-        elif c == 91 and src.startswith(b"[[", s) and src[e - 1] == 93 and e - s > 3:
-            if _PARAM_RE.fullmatch(src, s, e) is not None:
-                builder.scalar(s + 1, e, False)
-                builder.open(s, True)
+    pattern = _token_re(skip)
+    key_group = 2 if skip else 1
+    run_group = key_group + 1
+    while True:
+        resume = -1
+        for m in pattern.finditer(src, pos):
+            s, e = m.span()
+            group = m.lastindex
+            if group == key_group:
+                builder.key(s, m.end(key_group), e - 1)
+                continue
+            if group == run_group:
+                builder.run(s, e)
+                continue
+            if group == 1:  # a key to skip, "=" and "{" (only with ``skip``)
+                resume = _skipped(builder, src, e - 1)
+                if resume >= 0:
+                    break  # finditer cannot jump: start again after the block
+                builder.key(s, m.end(1), src.index(b"=", m.end(1)))
+                builder.open(e - 1)
+                continue
+            c = src[s]
+            if c == 34:  # '"'
+                if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
+                    raise KernelError("unterminated quoted string", s)
+                builder.scalar(s + 1, e - 1, True)
+            elif c == 123:
+                builder.open(s)
+            elif c == 125:
+                builder.close(s)
+            elif c == 35:  # comment
+                pass
+            elif c in b"<>=" or (e - s == 2 and src[s + 1] == 61 and c in b"!?"):
+                builder.op(_OPS[src[s:e]], s, e)
+            elif c == 91 and src.startswith(b"[[", s) and src[e - 1] == 93 and e - s > 3:
+                if _PARAM_RE.fullmatch(src, s, e) is not None:
+                    builder.scalar(s + 1, e, False)
+                    builder.open(s, True)
+                else:
+                    builder.scalar(s, e, False)
+            elif c == 93 and e - s == 1 and builder.top_is_param():
+                builder.close(s)
             else:
                 builder.scalar(s, e, False)
-        elif c == 93 and e - s == 1 and builder.top_is_param():
-            builder.close(s)
-        else:
-            builder.scalar(s, e, False)
-    return builder.finish(n)
+        if resume < 0:
+            return builder.finish(n)
+        pos = resume
 
 
 def _closed_at_end(src: bytes, s: int, e: int) -> bool:
