@@ -1,7 +1,9 @@
-"""What the web-app benchmarks share (scripts/bench_app.py, scripts/load_app.py): start the
-app as a subprocess on loopback, make a user with an API key, build distinct copies of a
-large save, upload them in background threads, and replace a marked section of
-docs/benchmarks.md. Standard library and httpx only."""
+"""What the web-app benchmarks share (scripts/bench_app.py, scripts/load_app.py,
+scripts/bench_browser.py): start the app as a subprocess on loopback, make a user with an
+API key, build distinct copies of a large save, upload them in background threads, launch
+Chromium the same way as the browser tests (tests/app/browser/conftest.py loads this
+module for that), and replace a marked section of docs/benchmarks.md. Standard library and
+httpx only."""
 
 from __future__ import annotations
 
@@ -26,6 +28,20 @@ LARGE = CORPUS / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 SMALL = CORPUS / "jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt"
 DOC = ROOT / "docs" / "benchmarks.md"
 HOST = "127.0.0.1"
+# Debian's chromium as the browser tests and scripts/bench_browser.py launch it (Playwright,
+# no browser download). Without the background-network flags Chromium keeps trying to reach
+# Google's services, which this closed network refuses.
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_FLAGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
+)
 
 
 def log(message: str) -> None:

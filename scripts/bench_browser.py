@@ -47,19 +47,9 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from _apphelpers import LARGE, ROOT, log, start_app, write_section
+from _apphelpers import CHROMIUM, CHROMIUM_FLAGS, LARGE, ROOT, log, start_app, write_section
 
-CHROMIUM = "/usr/bin/chromium"
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--disable-dev-shm-usage",
-]
+FLAGS = list(CHROMIUM_FLAGS)
 BEGIN, END = "<!-- bench_browser:begin -->", "<!-- bench_browser:end -->"
 JOMINI_ES = ROOT / "node_modules" / "jomini" / "dist" / "es" / "index.js"
 STEPS = ("runtime", "read", "parse", "render")
