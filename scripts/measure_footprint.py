@@ -157,15 +157,16 @@ def install(work: Path) -> tuple[Path, Path]:
 SMOKE = """
 import pathlib, sys
 import kernel
-import app.core, app.web.templating, app.saves.piccolo_app
+import app.core, app.local.assets, app.web.templating, app.saves.piccolo_app
 assert kernel.COMPILED, "the kernel is not the compiled build"
 assert app.web.templating.TEMPLATES.joinpath("base.html.jinja2").is_file(), "templates"
 migrations = pathlib.Path(app.saves.piccolo_app.APP_CONFIG.migrations_folder_path)
 assert any(migrations.glob("*.py")), "migrations"
-assert app.core.STATIC.joinpath("vendor", "htmx.min.js").is_file(), "htmx"
+static = app.local.assets.STATIC_DIR
+assert static.joinpath("vendor", "htmx.min.js").is_file(), "htmx"
 assert "site-packages" in app.core.__file__, app.core.__file__
 import json
-bundle = app.core.STATIC / "wasm"
+bundle = static / app.local.assets.BUNDLE
 manifest = json.loads(bundle.joinpath("manifest.json").read_text())
 runtime = manifest["pyodide"]
 named = [*runtime["files"].values(), runtime["stdlib"], *manifest["site_packages"], manifest["app"]]
