@@ -176,6 +176,8 @@ STEP_KINDS = (
     (r"installing chronicle_kernel", "install the kernel wheels"),
     (r"installing the app", "install the app (editable)"),
     (r"pyodide-wheels", "download msgspec's Pyodide wheel"),
+    (r"^app/static/wasm", "browser bundle (scripts/build_wasm.py: Pyodide byte-compiles it)"),
+    (r"^chromium", "chromium (Debian's package; already installed here)"),
 )
 
 
