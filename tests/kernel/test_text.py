@@ -167,14 +167,17 @@ def test_skip_leaves_the_pairs_out_at_any_depth(lexer: str) -> None:
 
 
 @pytest.mark.parametrize("lexer", ["bytes", "regex"])
-def test_skip_never_changes_an_error(lexer: str) -> None:
+def test_skip_never_adds_or_changes_an_error(lexer: str) -> None:
     """A block that does not close, an unterminated string inside it, a key that is the
-    value of another key, or nesting past the limit: the error of the plain parse."""
+    value of another key, nesting past the limit, an error after a skipped block: the
+    outcome of the plain parse. (Only an error inside a skipped block goes unseen.)"""
     cases = [
         b"a=1 ai={ x={ 1 }",  # not closed: the game's tolerance applies, as without skip
         b'ai={ "x }',
         b"a = ai = { 1 }",
         b"ai=" + b"{" * 2000 + b"}" * 2000,
+        b"ai={ 1 } a = = 2",
+        b"x ai={ 1 } = 2",
     ]
 
     def outcome(data: bytes, skip: frozenset[str]) -> object:
@@ -185,6 +188,15 @@ def test_skip_never_changes_an_error(lexer: str) -> None:
 
     for data in cases:
         assert outcome(data, frozenset({"ai"})) == outcome(data, frozenset()), data[:40]
+
+
+@pytest.mark.parametrize("lexer", ["bytes", "regex"])
+def test_an_error_inside_a_skipped_block_goes_unseen(lexer: str) -> None:
+    data = b"ai={ a = = 1 } b=2"
+    with pytest.raises(kernel.KernelError):
+        kernel.parse_text(data, lexer=lexer)
+    doc = kernel.parse_text(data, lexer=lexer, skip=frozenset({"ai"}))
+    assert doc.root().get("b").as_int() == 2
 
 
 def test_skip_needs_ascii_names() -> None:

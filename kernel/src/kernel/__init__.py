@@ -55,8 +55,9 @@ def parse_text(
     ``lexer`` picks the tokenizer: "bytes" (fastest compiled), "regex" (fastest
     interpreted), or "auto" for the best one in this build; both give the same tape.
     ``skip``: unquoted keys whose ``key = {…}`` pairs, at any depth, are left out of the
-    document unread (a reader that never asks for them saves their parsing); a block that
-    does not close is read as usual.
+    document unread (a reader that never asks for them saves their parsing). Only their
+    braces and quotes are matched, so an error inside such a block goes unseen; one that
+    does not close, or nests past ``max_depth``, is read as usual (the same error).
     """
     from kernel._encoding import resolve
 

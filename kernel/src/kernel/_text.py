@@ -8,8 +8,9 @@ Neither recurses; both do bounded work per input byte.
 Both can step over ``key = {…}`` pairs whose unquoted key is in ``skip`` without making
 tokens of them (``block_end`` only matches braces): a reader that never looks at some
 large blocks (the EU4 analysis and each country's ``opinion_cache``) does not pay for
-them. A skipped pair is absent from the tape; a block that does not close, or nests too
-deep, is lexed as usual so that its error is the same.
+them. A skipped pair is absent from the tape, and its block is checked for nothing but
+balanced braces and quotes: an error inside it goes unseen. A block that does not close,
+or nests too deep, is lexed as usual, so that skipping never adds or changes an error.
 """
 
 from __future__ import annotations
