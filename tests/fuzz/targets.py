@@ -245,12 +245,11 @@ def text_target(data: bytes) -> None:
             f"lexers disagree when skipping: bytes {_short(skipped[0][:2])} "
             f"regex {_short(skipped[1][:2])}"
         )
-    # Skipping may drop an error inside a skipped block (its content is not read), never
-    # add one or change another.
-    if skipped[0][0] == "error" and skipped[0][:2] != by_bytes[:2]:
-        raise PropertyViolation(
-            f"skipping changed the error: {_short(by_bytes[:2])} -> {_short(skipped[0][:2])}"
-        )
+    # Skipping never adds an error. It may hide one inside a skipped block (its content is
+    # not read), so the first error it reports is the plain parse's or a later one.
+    plain, skip = by_bytes[:2], skipped[0][:2]
+    if skip[0] == "error" and (plain[0] != "error" or _error_offset(plain) > _error_offset(skip)):
+        raise PropertyViolation(f"skipping added an error: {_short(plain)} -> {_short(skip)}")
     doc = by_bytes[2]
     if doc is None:
         return
@@ -264,6 +263,13 @@ def text_target(data: bytes) -> None:
     other = Document(doc.tape, not doc.utf8)
     check_json(other.to_json("group"), "to_json with the other encoding")
     read_everything(doc, len(data))
+
+
+def _error_offset(outcome: tuple[str, object]) -> int:
+    detail = outcome[1]
+    assert isinstance(detail, tuple)
+    offset: int = detail[1]
+    return offset
 
 
 def _short(value: object) -> str:
