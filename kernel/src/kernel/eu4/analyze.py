@@ -17,7 +17,7 @@ from typing import Final
 
 import msgspec
 
-from kernel import COMPILED, parse_text
+from kernel import parse_text
 from kernel._binary import decode_binary
 from kernel._container import Container as FileContainer
 from kernel._container import Entry as FileEntry
@@ -153,12 +153,9 @@ UNREAD: Final = frozenset(
         "traded",
     }
 )
-# Compiled, making a token costs less than looking each key up in the set (0.10 s vs
-# 0.15 s for that save's gamestate), so only the pure build, the one Pyodide runs, skips.
-SKIP: Final = frozenset[str]() if COMPILED else UNREAD
 
 
-def _parse(entry: FileEntry, table: TokenTable | None, skip: frozenset[str] = SKIP) -> Document:
+def _parse(entry: FileEntry, table: TokenTable | None, skip: frozenset[str] = UNREAD) -> Document:
     if entry.encoding == "binary":
         if table is None:
             raise TokensNeeded(
@@ -171,7 +168,7 @@ def _parse(entry: FileEntry, table: TokenTable | None, skip: frozenset[str] = SK
 
 
 def _documents(
-    container: FileContainer, tokens: object | None, skip: frozenset[str] = SKIP
+    container: FileContainer, tokens: object | None, skip: frozenset[str] = UNREAD
 ) -> tuple[Document | None, Document]:
     """(meta, gamestate) documents of an opened EU4 save.
 
