@@ -524,21 +524,22 @@ def environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         loader: jinja2.BaseLoader = jinja2.FileSystemLoader(templates)
         if templates == TEMPLATES and COMPILED.is_dir():
             loader = jinja2.ModuleLoader(COMPILED)
-        env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
-        _environments[templates] = configure_environment(env)
+        env = _environments[templates] = _plain_environment(loader)
     return env
+
+
+def _plain_environment(loader: jinja2.BaseLoader) -> jinja2.Environment:
+    """The browser's environment: autoescape on (as Litestar's) and strict undefined,
+    configured by ``configure_environment``. Compiling and rendering both use it, since
+    autoescaping and the filters are fixed when a template is compiled."""
+    env = jinja2.Environment(loader=loader, autoescape=True, undefined=jinja2.StrictUndefined)
+    return configure_environment(env)
 
 
 def compiled_partials(target: Path, templates: Path = TEMPLATES) -> list[Path]:
     """Compile the analysis partials of ``templates`` into Python modules in ``target``
-    (what ``jinja2.ModuleLoader`` loads), with the environment the browser renders with:
-    autoescaping and the filters are decided when a template is compiled."""
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(templates),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-    )
-    configure_environment(env).compile_templates(
+    (what ``jinja2.ModuleLoader`` loads), with the environment the browser renders with."""
+    _plain_environment(jinja2.FileSystemLoader(templates)).compile_templates(
         target,
         filter_func=lambda name: name.startswith(PARTIALS),
         zip=None,

@@ -250,21 +250,23 @@ class TapeBuilder:
             self.mode = MODE_OBJECT
         self.state = ST_AFTER_OP
 
-    def skip_pair(self) -> bool:
-        """A ``key = {…}`` pair that the lexer stepped over unread (``parse_text(skip=…)``):
-        the container goes on as after a pair. False, with nothing done, where the key
-        would be the value of a previous key: the lexer then reads it as usual (and the
-        error is reported as without skipping)."""
+    def skip_pair(self, end: int) -> int:
+        """A ``key = {…}`` pair that the lexer steps over unread (``parse_text(skip=…)``),
+        its block ending at ``end``: the container goes on as after a pair, and lexing
+        resumes at ``end``. -1, with nothing done, where the block does not close (``end``
+        -1) or the key would be the value of a previous key: the lexer then reads the pair
+        as usual (and reports its error as without skipping)."""
         state = self.state
-        if state == ST_AFTER_OP:
-            return False
+        if end < 0 or state == ST_AFTER_OP:
+            return -1
         if state == ST_PENDING:
             self._commit_value()
         self.state = ST_ENTRY
-        return True
+        return end
 
-    def depth(self) -> int:
-        return len(self.stack)
+    def depth_left(self) -> int:
+        """How many more levels may open before ``max_depth``."""
+        return self.max_depth - len(self.stack)
 
     def op(self, code: int, start: int, end: int) -> None:
         if self.state != ST_PENDING:

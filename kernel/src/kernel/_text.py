@@ -219,14 +219,6 @@ def _skip_masks(skip: frozenset[bytes]) -> list[int]:
     return masks
 
 
-def _skipped(builder: TapeBuilder, end: i64) -> i64:
-    """Where lexing resumes after a skipped pair whose block ends at ``end`` (-1: it does
-    not close); -1 when the pair is read as usual (see ``TapeBuilder.skip_pair``)."""
-    if end < 0 or not builder.skip_pair():
-        return -1
-    return end
-
-
 def header_end(src: bytes) -> int:
     """Offset where the document starts: after a UTF-8 BOM and a header line (EU4txt, SAV0…)."""
     pos = 3 if src.startswith(_BOM) else 0
@@ -311,8 +303,7 @@ def lex_bytes(
                     while r < n and cls[src[r]] == _C_SPACE:
                         r += 1
                     if r < n and src[r] == 123:
-                        r = block_end_bytes(src, r, builder.max_depth - builder.depth())
-                        r = _skipped(builder, r)
+                        r = builder.skip_pair(block_end_bytes(src, r, builder.depth_left()))
                         if r >= 0:
                             i = r
                             continue
@@ -446,8 +437,7 @@ def lex_regex(
                 builder.run(s, e)
                 continue
             if group == 1:  # a key to skip, "=" and "{" (only with ``skip``)
-                resume = block_end(src, e - 1, builder.max_depth - builder.depth())
-                resume = _skipped(builder, resume)
+                resume = builder.skip_pair(block_end(src, e - 1, builder.depth_left()))
                 if resume >= 0:
                     break  # finditer cannot jump: start again after the block
                 builder.key(s, m.end(1), src.index(b"=", m.end(1)))
