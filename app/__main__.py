@@ -196,7 +196,12 @@ def parser() -> argparse.ArgumentParser:
         "reprocess",
         help="run the current kernel again over every stored save (failures keep their row)",
     )
-    again.add_argument("save_ids", nargs="*", metavar="SAVE_ID", help="only these saves")
+    again.add_argument(
+        "save_ids",
+        nargs="*",
+        metavar="SAVE_ID",
+        help="only these saves (after '--' when an id starts with '-', as older ids may)",
+    )
     again.add_argument(
         "--workers", type=int, default=0, help="parser processes (default KERNEL_WORKERS)"
     )

@@ -86,7 +86,13 @@ class Spooled(msgspec.Struct, frozen=True):
 
 
 def new_save_id() -> str:
-    return secrets.token_urlsafe(9)  # 12 characters, 72 random bits
+    """12 URL-safe characters (72 random bits), never starting with ``-``: operators pass
+    ids on command lines (``python -m app reprocess ID``), where a leading dash reads as
+    an option. Drawing again keeps every allowed id equally likely."""
+    while True:
+        save_id = secrets.token_urlsafe(9)
+        if not save_id.startswith("-"):
+            return save_id
 
 
 def storage_key(save_id: str) -> str:
