@@ -196,6 +196,14 @@ def test_200000_deep_binary_nesting(tmp_path: Path) -> None:
     ]
 
 
+def test_unclosed_blocks_the_analysis_skips(tmp_path: Path) -> None:
+    # 1,000 nested "ai" blocks (left out unread by analyze) that never close, then 2 MB of
+    # closed blocks: finding where each "ai" block ends once took a pass to the end apiece.
+    data = b"EU4txt\n" + b"ai={ " * 1000 + b"x={} " * 400_000
+    results = run_all(write(tmp_path, "unclosed.eu4", data), commands=("json", "analyze"))
+    assert results == {"json": "ok", "analyze": "ok"}  # the game closes them at the end
+
+
 def test_unterminated_quotes(tmp_path: Path) -> None:
     for name, data in (
         ("short", b'a=1 b="open'),

@@ -191,6 +191,25 @@ def test_skip_never_adds_or_changes_an_error(lexer: str) -> None:
 
 
 @pytest.mark.parametrize("lexer", ["bytes", "regex"])
+def test_nothing_is_skipped_inside_a_block_that_does_not_close(lexer: str) -> None:
+    """The rest of the input lies inside such a block: it reads as without skipping, the
+    blocks to skip in it included (finding where each of those ends would take a pass to
+    the end of the input apiece)."""
+    skip = frozenset({"ai"})
+    for data in (
+        b"a=1 ai={ x={ 1 } ai={ 2 } y={ ai={ 3 } }",
+        b"b={ ai={ ai={ 4 } z=5 ai={ 6 } ",
+        b"ai={ " * 50 + b"x={} " * 50,
+    ):
+        plain = kernel.parse_text(data, lexer=lexer)
+        doc = kernel.parse_text(data, lexer=lexer, skip=skip)
+        assert doc.tape.tokens == plain.tape.tokens, data[:40]
+    # A block to skip that closes, before one that does not, is still left out.
+    doc = kernel.parse_text(b"ai={ 1 } b=2 ai={ ai={ 3 } ", lexer=lexer, skip=skip)
+    assert doc.to_json("preserve") == kernel.parse_text(b"b=2 ai={ ai={ 3 } ").to_json("preserve")
+
+
+@pytest.mark.parametrize("lexer", ["bytes", "regex"])
 def test_an_error_inside_a_skipped_block_goes_unseen(lexer: str) -> None:
     data = b"ai={ a = = 1 } b=2"
     with pytest.raises(kernel.KernelError):

@@ -57,7 +57,8 @@ def parse_text(
     ``skip``: unquoted keys whose ``key = {…}`` pairs, at any depth, are left out of the
     document unread (a reader that never asks for them saves their parsing). Only their
     braces and quotes are matched, so an error inside such a block goes unseen; one that
-    does not close, or nests past ``max_depth``, is read as usual (the same error).
+    does not close, or nests past ``max_depth``, is read as usual (the same error), and so
+    are the blocks to skip that it holds (the rest of the input).
     """
     from kernel._encoding import resolve
 

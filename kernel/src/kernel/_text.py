@@ -10,7 +10,10 @@ tokens of them (``block_end`` only matches braces): a reader that never looks at
 large blocks (the EU4 analysis and each country's ``opinion_cache``) does not pay for
 them. A skipped pair is absent from the tape, and its block is checked for nothing but
 balanced braces and quotes: an error inside it goes unseen. A block that does not close,
-or nests too deep, is lexed as usual, so that skipping never adds or changes an error.
+or nests too deep, is lexed as usual, so that skipping never adds or changes an error; so
+is the rest of the input, all of which lies inside that block (the game closes it at the
+end) or is rejected: looking for the end of each block to skip in there would take a pass
+to the end of the input apiece, up to ``max_depth`` passes in all.
 """
 
 from __future__ import annotations
@@ -240,7 +243,7 @@ def lex_bytes(
 ) -> Tape:
     """Tokenize ``src[pos:]`` with a byte loop (the compiled build's lexer)."""
     builder = TapeBuilder(src, max_depth)
-    masks = _skip_masks(skip)
+    masks = _skip_masks(skip)  # all zero once a block to skip does not close
     cls = _CLASS
     elem = _ELEM
     n: i64 = len(src)
@@ -251,6 +254,7 @@ def lex_bytes(
     c: i64 = 0
     t: i64 = 0
     d: i64 = 0
+    end: i64 = 0
     while i < n:
         c = src[i]
         t = cls[c]
@@ -303,7 +307,10 @@ def lex_bytes(
                     while r < n and cls[src[r]] == _C_SPACE:
                         r += 1
                     if r < n and src[r] == 123:
-                        r = builder.skip_pair(block_end_bytes(src, r, builder.depth_left()))
+                        end = block_end_bytes(src, r, builder.depth_left())
+                        if end < 0:  # the rest lies inside it: lex it all as usual
+                            masks = _skip_masks(frozenset())
+                        r = builder.skip_pair(end)
                         if r >= 0:
                             i = r
                             continue
@@ -437,11 +444,16 @@ def lex_regex(
                 builder.run(s, e)
                 continue
             if group == 1:  # a key to skip, "=" and "{" (only with ``skip``)
-                resume = builder.skip_pair(block_end(src, e - 1, builder.depth_left()))
+                end = block_end(src, e - 1, builder.depth_left())
+                resume = builder.skip_pair(end)
                 if resume >= 0:
                     break  # finditer cannot jump: start again after the block
                 builder.key(s, m.end(1), src.index(b"=", m.end(1)))
                 builder.open(e - 1)
+                if end < 0:  # the rest lies inside it: lex it all as usual
+                    pattern, key_group, run_group = _TOKEN_RE, 1, 2
+                    resume = e
+                    break
                 continue
             c = src[s]
             if c == 34:  # '"'
