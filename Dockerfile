@@ -126,10 +126,10 @@ WORKDIR /var/lib/chronicle
 VOLUME ["/var/lib/chronicle"]
 EXPOSE 8000
 
-# GET /health on the app's own port: the database and the storage answer (app/health.py).
+# GET /health on the app's own port: the database and the storage answer (app/web/health.py).
 # start-period: the first start runs initdb and the migrations.
 HEALTHCHECK --interval=30s --timeout=10s --start-period=90s --retries=3 \
-    CMD ["python", "-m", "app.health", "--timeout", "8"]
+    CMD ["python", "-m", "app.web.health", "--timeout", "8"]
 
 STOPSIGNAL SIGTERM
 ENTRYPOINT ["tini", "--"]

@@ -29,20 +29,26 @@ from litestar.stores.redis import RedisStore
 from litestar.stores.registry import StoreRegistry
 from litestar.types import Receive, Scope, Send
 
-from app import db, health
+from app import db
 from app.accounts.auth import AuthenticationMiddleware, requires_admin
 from app.accounts.controllers import AccountController
+from app.accounts.users import UserApiController, UserPagesController
 from app.achievements.controllers import AchievementApiController, AchievementPagesController
 from app.admin import build_admin
 from app.local import assets
 from app.local.controllers import LocalPagesController
 from app.saves.analysis_cache import AnalysisCache
-from app.saves.controllers import SaveApiController, SavePagesController, UserApiController
+from app.saves.controllers import (
+    SaveAdminController,
+    SaveApiController,
+    SavePagesController,
+    SaveSectionsController,
+)
 from app.saves.pool import KernelPool
 from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
-from app.web import security
+from app.web import health, security
 from app.web.errors import error_response
 from app.web.templating import template_config
 
@@ -91,8 +97,10 @@ class AppCore(InitPluginProtocol):
             [
                 health.health,
                 AccountController,
-
                 UserApiController,
+                UserPagesController,
+                SaveSectionsController,
+                SaveAdminController,
                 AchievementApiController,
                 AchievementPagesController,
                 # Uploads: the API and the upload form (and Share, which posts the form).

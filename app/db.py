@@ -13,13 +13,15 @@ import asyncio
 import contextlib
 import logging
 from pathlib import Path
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 from urllib.parse import urlsplit, urlunsplit
 
 import asyncpg
-from piccolo.engine.postgres import PostgresEngine
 
 from app.settings import Settings
+
+if TYPE_CHECKING:
+    from app.piccolo_conf import Engine
 
 logger = logging.getLogger(__name__)
 
@@ -27,28 +29,9 @@ EMBEDDED_DATABASE: Final = "chronicle"
 MIN_SERVER_VERSION: Final = 13
 
 
-class Engine(PostgresEngine):
-    """Piccolo's PostgresEngine without the work it does when it is built.
-
-    Piccolo connects to the server while constructing an engine (to check the version and
-    create extensions), i.e. whenever ``piccolo_conf`` is imported. We check the version
-    in ``use_database`` instead, and need no extensions (``gen_random_uuid`` is core).
-    """
-
-    async def check_version(self) -> None:
-        return None
-
-    async def prep_database(self) -> None:
-        return None
-
-
-def engine_config(url: str | None) -> dict[str, Any]:
-    """asyncpg connection arguments for ``url`` (an empty config when there is none yet)."""
-    return {} if url is None else {"dsn": url}
-
-
 def engine() -> Engine:
-    """The engine of ``app.piccolo_conf`` (the one every table uses)."""
+    """The engine of ``app.piccolo_conf`` (the one every table uses). Imported when first
+    asked for: building it reads the environment, which importing this module must not."""
     from app.piccolo_conf import DB
 
     return DB
@@ -103,7 +86,7 @@ def use_database(settings: Settings) -> str:
     db = engine()
     if db.pool is not None:
         raise RuntimeError("the database is in use (a pool is open): one app per process")
-    db.config = engine_config(url)
+    db.use(url)
     return url
 
 

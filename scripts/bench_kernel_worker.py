@@ -17,8 +17,6 @@ import sys
 import time
 
 import kernel
-from kernel._binary import decode_binary
-from kernel._container import open_container
 from kernel.eu4 import analyze
 
 
@@ -41,9 +39,9 @@ def main() -> None:
             elif op == "json":
                 kernel.json_bytes(data)
             elif op == "binary":
-                decode_binary(data, "eu4")
+                kernel.decode_binary(data, "eu4")
             elif op == "inflate":
-                open_container(data)
+                kernel.open_archive(data)
             elif op == "analyze":
                 analyze(data)
             else:

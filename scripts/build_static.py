@@ -38,10 +38,10 @@ sys.path.insert(0, str(ROOT))
 from markupsafe import Markup  # noqa: E402
 
 import kernel  # noqa: E402
-from app.analysis_payload import payload_json  # noqa: E402
-from app.analysis_render import analysis_view, environment  # noqa: E402
+from app.analysis.payload import payload_json  # noqa: E402
+from app.analysis.render import analysis_view, environment  # noqa: E402
 from app.local import assets  # noqa: E402
-from app.local_analysis import LOCAL_VIEW  # noqa: E402
+from app.local.worker import LOCAL_VIEW  # noqa: E402
 from app.web.templating import TEMPLATES, filesize  # noqa: E402
 from kernel.eu4 import ACHIEVEMENTS, analyze  # noqa: E402
 

@@ -13,8 +13,8 @@ What the Web Worker (app/static/local/worker.js) loads, all served by the app it
   version), and ``python-libs`` with Jinja2 and MarkupSafe from .venv as pure Python
   (MarkupSafe without its C speedups: it falls back to its pure module, as in the tests).
 - ``py/chronicle-web.*.zip``: unpacked into /chronicle (put on sys.path): the app modules
-  the worker imports (app/local_analysis.py and the stdlib/msgspec/Jinja2-only modules it
-  uses) and templates/analysis/, laid out as in the checkout so ``app.analysis_render``
+  the worker imports (app/local/worker.py and the stdlib/msgspec/Jinja2-only modules it
+  uses) and templates/analysis/, laid out as in the checkout so ``app.analysis.render``
   finds its templates beside itself, with the same partials compiled to Python modules
   (``templates-compiled/``, loaded by ``jinja2.ModuleLoader``: the first render then does
   not parse and compile templates in Wasm).
@@ -67,9 +67,12 @@ PYC_CACHE = ROOT / "build" / "wasm-pyc"
 # The app modules the worker imports, and the templates they render.
 APP_MODULES = (
     "app/__init__.py",
-    "app/analysis_payload.py",
-    "app/analysis_render.py",
-    "app/local_analysis.py",
+    "app/analysis/__init__.py",
+    "app/analysis/errors.py",
+    "app/analysis/payload.py",
+    "app/analysis/render.py",
+    "app/local/__init__.py",
+    "app/local/worker.py",
 )
 TEMPLATES = "templates/analysis"
 APP_PATH = "/chronicle"  # where the worker unpacks the app's archive (put on sys.path)
@@ -120,10 +123,10 @@ def package_files(name: str) -> list[tuple[str, bytes]]:
 
 
 def compiled_templates() -> list[tuple[str, bytes]]:
-    """The analysis partials as Python modules (app.analysis_render.compiled_partials), laid
-    out where the bundle's app.analysis_render looks for them."""
+    """The analysis partials as Python modules (app.analysis.render.compiled_partials), laid
+    out where the bundle's app.analysis.render looks for them."""
     sys.path.insert(0, str(ROOT))  # the checkout's app, whether or not it is installed
-    from app import analysis_render
+    from app.analysis import render as analysis_render
 
     with tempfile.TemporaryDirectory() as tmp:
         modules = analysis_render.compiled_partials(Path(tmp), ROOT / "templates")

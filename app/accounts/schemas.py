@@ -1,8 +1,12 @@
-"""Form inputs of the account pages."""
+"""Form inputs of the account pages, and the users' and API keys' API bodies."""
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import msgspec
+
+from app.saves.schemas import SaveSummary
 
 
 class LoginForm(msgspec.Struct, kw_only=True):
@@ -16,3 +20,19 @@ class RegisterForm(msgspec.Struct, kw_only=True):
     password: str = ""
     password_again: str = ""
     display_name: str = ""
+
+
+class UserInfo(msgspec.Struct, kw_only=True):
+    user_id: int
+    user_name: str
+    created_on: datetime
+
+
+class UserPage(msgspec.Struct, kw_only=True):
+    user_info: UserInfo
+    saves: list[SaveSummary]
+
+
+class ApiKeyCreated(msgspec.Struct, kw_only=True):
+    user_id: int
+    api_key: str  # shown once; use HTTP Basic <user_id>:<api_key>

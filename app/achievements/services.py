@@ -1,4 +1,4 @@
-"""The achievement catalogue and leaderboard queries (eu4-reference.md §1.6).
+"""The achievement catalogue and leaderboard queries.
 
 A board holds the saves whose ``achieve_ids`` contain the achievement (the GIN index
 serves ``@>``), with a patch-weighted score (``score_days`` not null: a supported patch)
@@ -20,7 +20,7 @@ from app.achievements.schemas import (
     RankedSave,
     WeightedScore,
 )
-from app.saves.services import summary
+from app.saves.services import SUMMARY_SQL, summary
 from app.saves.tables import Save
 
 # The kernel's catalogue (id -> name, difficulty, description): the achievements it can
@@ -51,17 +51,10 @@ def score_date(score_days: int) -> str:
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
 
-_SUMMARY_COLUMNS: Final = """
-    s.id, s.created_on, s.user_id, u.username, u.display_name, s.filename, s.game,
-    s.container, s.encoding, s.size, s.date, s.days, s.score_days, s.player_tag,
-    s.player_tag_name, s.player_start_tag, s.player_start_tag_name, s.save_version_first,
-    s.save_version_second, s.save_version_third, s.save_version_fourth, s.game_difficulty,
-    s.achieve_ids, s.players, s.playthrough_id, s.leaderboard_qualified, s.kernel_version
-"""
 
 _BOARD: Final = f"""
 SELECT * FROM (
-    SELECT {_SUMMARY_COLUMNS},
+    SELECT {SUMMARY_SQL},
         row_number() OVER (
             PARTITION BY coalesce(s.playthrough_id, 'save:' || s.id)
             ORDER BY s.score_days, s.created_on, s.id

@@ -2,7 +2,7 @@
 one Jinja environment, and the per-process cache (app.saves.analysis_cache) in between.
 
 The page and its htmx fragments show the same partials (templates/analysis/) with the
-same inputs, ``analysis`` and ``view`` (app.analysis_render): a section is rendered from
+same inputs, ``analysis`` and ``view`` (app.analysis.render): a section is rendered from
 its partial once per stored analysis and view, off the event loop (a thread: it is
 pure-Python work of tens of milliseconds for a large save), and kept.
 """
@@ -21,13 +21,15 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from app.analysis_render import ENTRY, STATE_KEYS, analysis_view
+from app.analysis.render import ENTRY, STATE_KEYS, analysis_view
 from app.saves import services
 from app.saves.analysis_cache import DECODED_FACTOR, AnalysisCache
 
 COUNTRIES: Final = "analysis/_countries.html.jinja2"
 PROVINCES: Final = "analysis/_provinces.html.jinja2"
 WARS: Final = "analysis/_wars.html.jinja2"
+# The sections with URLs of their own (/saves/{id}/<name>): sorted, paged, swapped by htmx.
+SECTIONS: Final = {"countries": COUNTRIES, "provinces": PROVINCES, "wars": WARS}
 
 
 class _GcPause:

@@ -5,7 +5,7 @@ event loop. EU4 saves (and headerless Clausewitz text, which the kernel reads as
 fragment) get the full analysis, ``kernel.eu4.analyze``: its payload is what the save page
 renders and what the ``analysis`` jsonb column stores (msgspec JSON, schema
 docs/eu4-analysis.schema.json), and the columns pdx.tools keeps for listings and
-leaderboards (eu4-reference.md §2.1) are taken from it. Saves of the other games keep
+leaderboards are taken from it. Saves of the other games keep
 what their container and metadata say (payload ``{"kind": "info", "info": …}``).
 
 Binary (ironman) saves name their fields by 16-bit ids: the token table comes from
@@ -22,38 +22,22 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Final
+from typing import Final
 
 import msgspec
 
 import kernel
-from app.analysis_payload import payload_json
-from app.local_analysis import NO_TABLE
-from kernel import _container
+from app.analysis.errors import refusal
+from app.analysis.payload import payload_json
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
 
 logger = logging.getLogger(__name__)
 
-# EU4's leaderboard day count starts here (eu4-reference.md §5.7).
-EU4_START: Final = kernel.Date(1444, 11, 11)
 EU4_TOKEN_FILE: Final = "eu4.txt"
 DIFFICULTIES: Final = frozenset(("very_easy", "easy", "normal", "hard", "very_hard"))
 
-# Column sizes of app.saves.tables.Save: text from the file is cut to fit.
-TAG_CHARS: Final = 8
-NAME_CHARS: Final = 100
-PLAYTHROUGH_CHARS: Final = 64
-MAX_PLAYERS: Final = 256  # multiplayer names kept in the ``players`` column
-PLAYER_CHARS: Final = 100
 
-
-
-class EntryInfo(msgspec.Struct, frozen=True, kw_only=True):
-    name: str
-    size: int
-    encoding: str  # "text" or "binary"
-    header: str
 
 
 class SaveVersion(msgspec.Struct, frozen=True, kw_only=True):
@@ -116,14 +100,12 @@ def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
         data = handle.read()
     try:
         return parse_bytes(data, token_table(tokens_dir))
-    except kernel.TokensNeeded as exc:
-        raise SaveRejected(exc.reason + NO_TABLE) from None  # advice for people
-    except kernel.KernelError as exc:
+    except (kernel.KernelError, RecursionError, MemoryError) as exc:
         # Re-raised as our own exception: the kernel's may be a mypyc-compiled class, and
         # an exception crossing processes must pickle with all its fields.
-        raise SaveRejected(exc.message, exc.offset) from None
-    except RecursionError:
-        raise SaveRejected("the file nests too deeply to read") from None
+        refused = refusal(exc)
+        assert refused is not None
+        raise SaveRejected(refused.message, refused.offset) from None
 
 
 def noop(value: int) -> int:
@@ -169,23 +151,24 @@ def parse_bytes(data: bytes, tokens: kernel.TokenTable | None = None) -> ParsedS
     except kernel.OtherGame:
         # Another game's save: keep what its container and metadata say. Anything else
         # (not a save, a binary save without tokens) is refused.
-        return _info(_container.open_container(data))
+        return _info(kernel.open_save(data))
     return from_analysis(analysis, game=_analyzed_game(data, analysis))
 
 
 def _analyzed_game(data: bytes, analysis: Eu4Analysis) -> str:
     """The game column of an analysed save: "eu4", except for a plain file without an EU4
     header (a headerless fragment the analysis reads as EU4; nothing says so): "unknown"."""
-    plain = analysis.info.container in ("text", "binary")
-    return "unknown" if plain and not _container._known_header(data)[0] else "eu4"
+    if analysis.info.container not in ("text", "binary"):
+        return "eu4"
+    return "eu4" if kernel.open_archive(data).entries[0].header else "unknown"
 
 
-def clean(text: str | None, limit: int) -> str | None:
-    """Column text from the file: no NUL characters (PostgreSQL refuses them), at most
-    ``limit`` characters; None for nothing."""
+def clean(text: str | None) -> str | None:
+    """Column text from the file: no NUL characters (PostgreSQL refuses them); None for
+    nothing. (app.saves.services cuts it to the column's size.)"""
     if not text:
         return None
-    return text.replace("\x00", "")[:limit] or None
+    return text.replace("\x00", "") or None
 
 
 def _fits(value: int | None, bits: int) -> int | None:
@@ -206,7 +189,7 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
     parts = [_fits(n, 16) for n in (v.first, v.second, v.third, v.fourth)]
     has_version = any(parts) and None not in parts
     players = tuple(
-        name for name in (clean(n, PLAYER_CHARS) for n in info.player_names[:MAX_PLAYERS]) if name
+        name for name in (clean(n) for n in info.player_names) if name
     )
     return ParsedSave(
         kind="eu4",
@@ -219,17 +202,17 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
         date=info.date,
         days=_fits(info.days, 32),
         score_days=_fits(analysis.leaderboard.score_days, 32),
-        player=clean(info.player_tag, TAG_CHARS),
-        player_name=clean(info.player_name, NAME_CHARS),
-        player_start_tag=clean(info.starting_tag, TAG_CHARS),
-        player_start_name=clean(info.starting_name, NAME_CHARS),
+        player=clean(info.player_tag),
+        player_name=clean(info.player_name),
+        player_start_tag=clean(info.starting_tag),
+        player_start_name=clean(info.starting_name),
         version=str(version) if has_version else None,
         save_version=version if has_version else None,
         multiplayer=info.multiplayer,
         ironman=info.ironman,
         achieve_ids=tuple(analysis.achievements.completed),
         players=players,
-        playthrough_id=clean(info.playthrough_id, PLAYTHROUGH_CHARS),
+        playthrough_id=clean(info.playthrough_id),
         game_difficulty=info.difficulty if info.difficulty in DIFFICULTIES else None,
         notes=tuple(analysis.warnings),
     )
@@ -238,78 +221,32 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
 # --- other games: container and metadata -------------------------------------------------
 
 
-def _info(container: _container.Container) -> ParsedSave:
-    entries = [
-        EntryInfo(name=e.name, size=len(e.data), encoding=e.encoding, header=e.header)
-        for e in container.entries
-    ]
-    found: dict[str, Any] = {}
-    notes: list[str] = []
-    document = container.meta() or container.gamestate()
-    if document.encoding == "text":
-        doc = kernel.parse_text(document.data)
-        found = _metadata(doc.root())
-        found["text_encoding"] = doc.encoding
-    else:
-        notes.append(f"binary metadata: {container.game} metadata is read from text saves only")
-    info = {
-        "game": container.game,
-        "container": container.kind,
-        "encoding": document.encoding,
-        "entries": entries,
-        "notes": notes,
-        **found,
-    }
+def _info(save: kernel.Save) -> ParsedSave:
+    """The row of another game's save: what ``Save.info()`` reads from its metadata (binary
+    metadata stays unread: the site has token tables for EU4 only)."""
+    info = save.info()
+    notes = [str(problem) for problem in _list(info.get("problems"))]
+    if info.get("tokens_needed"):
+        notes.append(f"binary metadata: reading it needs the {info.get('token_file')} token table")
+    date = kernel.Date.parse(_text(info.get("date")) or "")
+    info["notes"] = notes
     return ParsedSave(
         kind="info",
-        game=container.game,
-        container=container.kind,
-        encoding=document.encoding,
-        content_hash=_container.content_hash(container),
+        game=save.game,
+        container=save.kind,
+        encoding=save.encoding,
+        content_hash=save.content_hash(),
         kernel_version=kernel.__version__,
         payload_json=payload_json({"kind": "info", "info": info}),
-        date=found.get("date"),
-        version=clean(found.get("version"), 32),
+        date=date.iso() if date is not None else None,
+        version=clean(_text(info.get("version"))),
         notes=tuple(notes),
     )
 
 
-def _metadata(root: kernel.Container) -> dict[str, Any]:
-    """The common keys of other games' metadata documents (date and version)."""
-    found: dict[str, Any] = {}
-    blocks = [root]
-    for name in ("meta_data", "metadata"):
-        value = root.get(name)
-        if value is not None and value.is_container():
-            blocks.append(value.as_container())
-    for block in blocks:
-        for key in ("date", "meta_date", "game_date"):
-            date = _date(block, key)
-            if date is not None:
-                found["date"] = f"{date.year:04d}-{date.month:02d}-{date.day:02d}"
-                break
-        if "date" in found:
-            break
-    for block in blocks:
-        version = _str(block, "version") or _str(block, "save_game_version")
-        if version:
-            found["version"] = version
-            break
-    return found
+def _text(value: object) -> str | None:
+    return value if isinstance(value, str) else None
 
 
-def _str(block: kernel.Container, key: str) -> str | None:
-    value = block.get(key)
-    if value is None or value.is_container():
-        return None
-    return value.as_str()
-
-
-def _date(block: kernel.Container, key: str) -> kernel.Date | None:
-    value = block.get(key)
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_date()
-    except kernel.KernelError:
-        return None
+def _list(value: object) -> list[object]:
+    return value if isinstance(value, list) else []

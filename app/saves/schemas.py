@@ -85,19 +85,3 @@ class SaveDetail(SaveSummary, kw_only=True):
 class SavePage(msgspec.Struct, kw_only=True):
     saves: list[SaveSummary]
     cursor: str | None  # pass as ?cursor= for the next (older) page; null on the last
-
-
-class UserInfo(msgspec.Struct, kw_only=True):
-    user_id: int
-    user_name: str
-    created_on: datetime
-
-
-class UserPage(msgspec.Struct, kw_only=True):
-    user_info: UserInfo
-    saves: list[SaveSummary]
-
-
-class ApiKeyCreated(msgspec.Struct, kw_only=True):
-    user_id: int
-    api_key: str  # shown once; use HTTP Basic <user_id>:<api_key>

@@ -28,10 +28,10 @@ import anyio
 import msgspec
 from asyncpg.exceptions import UniqueViolationError
 from litestar.datastructures import UploadFile
+from piccolo.columns import Column, Varchar
 
 from app import db
 from app.accounts.services import CurrentUser
-from app.accounts.tables import User
 from app.saves.parsing import ParsedSave, SaveRejected
 from app.saves.pool import KernelPool, ParserCrashed
 from app.saves.schemas import SaveDetail, SaveSummary
@@ -253,6 +253,16 @@ def _row(
     )
 
 
+# Multiplayer names kept in the ``players`` column, and characters of each.
+MAX_PLAYERS: Final = 256
+PLAYER_CHARS: Final = 100
+
+
+def _fit(text: str | None, column: Varchar) -> str | None:
+    """Text from the file cut to the column's size (the table is the one place for it)."""
+    return text[: column.length] or None if text else None
+
+
 def analysis_columns(parsed: ParsedSave) -> dict[str, Any]:
     """The columns the kernel fills (upload and reprocess): everything but the file, the
     owner, the user's text and the admin's ``leaderboard_qualified``."""
@@ -265,17 +275,17 @@ def analysis_columns(parsed: ParsedSave) -> dict[str, Any]:
         "date": parsed.date,
         "days": parsed.days,
         "score_days": parsed.score_days,
-        "player_tag": parsed.player,
-        "player_tag_name": parsed.player_name,
-        "player_start_tag": parsed.player_start_tag,
-        "player_start_tag_name": parsed.player_start_name,
+        "player_tag": _fit(parsed.player, Save.player_tag),
+        "player_tag_name": _fit(parsed.player_name, Save.player_tag_name),
+        "player_start_tag": _fit(parsed.player_start_tag, Save.player_start_tag),
+        "player_start_tag_name": _fit(parsed.player_start_name, Save.player_start_tag_name),
         "save_version_first": version.first if version else None,
         "save_version_second": version.second if version else None,
         "save_version_third": version.third if version else None,
         "save_version_fourth": version.fourth if version else None,
         "achieve_ids": list(parsed.achieve_ids),
-        "players": list(parsed.players),
-        "playthrough_id": parsed.playthrough_id,
+        "players": [name[:PLAYER_CHARS] for name in parsed.players[:MAX_PLAYERS]],
+        "playthrough_id": _fit(parsed.playthrough_id, Save.playthrough_id),
         "game_difficulty": parsed.game_difficulty,
         "analysis": parsed.payload_json.decode(),
         "kernel_version": parsed.kernel_version,
@@ -284,69 +294,57 @@ def analysis_columns(parsed: ParsedSave) -> dict[str, Any]:
 
 # --- queries ------------------------------------------------------------------------------
 
-_SUMMARY: Final = (
-    Save.id,
-    Save.created_on,
-    Save.user_id,
+# SaveSummary (the API's and the pages' view of a row) is the one list of the summary
+# columns: each field is the Save column of its name, except these (the API keeps
+# pdx.tools' names) and the two computed in ``summary``.
+_RENAMED: Final[dict[str, Column]] = {
+    "upload_time": Save.created_on,
+    "achievements": Save.achieve_ids,
+}
+_COMPUTED: Final = frozenset(("user_name", "patch"))
+_VERSION: Final = tuple(
+    getattr(Save, f"save_version_{n}") for n in ("first", "second", "third", "fourth")
+)
+_AUTHOR: Final = (
     Save.user_id.username.as_alias("username"),
     Save.user_id.display_name.as_alias("display_name"),
-    Save.filename,
-    Save.game,
-    Save.container,
-    Save.encoding,
-    Save.size,
-    Save.date,
-    Save.days,
-    Save.score_days,
-    Save.player_tag,
-    Save.player_tag_name,
-    Save.player_start_tag,
-    Save.player_start_tag_name,
-    Save.save_version_first,
-    Save.save_version_second,
-    Save.save_version_third,
-    Save.save_version_fourth,
-    Save.game_difficulty,
-    Save.achieve_ids,
-    Save.players,
-    Save.playthrough_id,
-    Save.leaderboard_qualified,
-    Save.kernel_version,
+)
+
+
+def _summary_columns() -> tuple[Column, ...]:
+    columns: list[Column] = []
+    for field in SaveSummary.__struct_fields__:
+        if field not in _COMPUTED:
+            columns.append(_RENAMED.get(field) or getattr(Save, field))
+    return (*columns, *_VERSION)
+
+
+_SUMMARY: Final = _summary_columns()
+# The same columns for hand-written SQL over ``saves s JOIN users u`` (the leaderboards).
+SUMMARY_SQL: Final = ", ".join(
+    [f"s.{column._meta.db_column_name}" for column in _SUMMARY]
+    + ["u.username", "u.display_name"]
 )
 
 
 def _patch(row: dict[str, Any]) -> str | None:
-    parts = [row[f"save_version_{n}"] for n in ("first", "second", "third", "fourth")]
+    parts = [row[column._meta.name] for column in _VERSION]
     if any(p is None for p in parts):
         return None
     return ".".join(str(p) for p in parts)
 
 
 def summary(row: dict[str, Any]) -> SaveSummary:
+    """A row of ``_SUMMARY`` (plus the author's names) as the API and pages show it."""
+    fields: dict[str, Any] = {}
+    for field in SaveSummary.__struct_fields__:
+        if field not in _COMPUTED:
+            column = _RENAMED.get(field)
+            fields[field] = row[column._meta.name if column is not None else field]
+    fields["achievements"] = list(fields["achievements"] or [])
+    fields["players"] = list(fields["players"] or [])
     return SaveSummary(
-        id=row["id"],
-        upload_time=row["created_on"],
-        user_id=row["user_id"],
-        user_name=row["display_name"] or row["username"],
-        filename=row["filename"],
-        game=row["game"],
-        container=row["container"],
-        encoding=row["encoding"],
-        size=row["size"],
-        date=row["date"],
-        days=row["days"],
-        score_days=row["score_days"],
-        player_tag=row["player_tag"],
-        player_tag_name=row["player_tag_name"],
-        player_start_tag=row["player_start_tag"],
-        player_start_tag_name=row["player_start_tag_name"],
-        patch=_patch(row),
-        game_difficulty=row["game_difficulty"],
-        achievements=list(row["achieve_ids"] or []),
-        players=list(row["players"] or []),
-        playthrough_id=row["playthrough_id"],
-        leaderboard_qualified=row["leaderboard_qualified"],
-        kernel_version=row["kernel_version"],
+        **fields, user_name=row["display_name"] or row["username"], patch=_patch(row)
     )
 
 
@@ -377,7 +375,7 @@ async def list_saves(
     *, cursor: str | None, limit: int, user_id: int | None = None
 ) -> tuple[list[SaveSummary], str | None]:
     """Newest first; ``cursor`` continues after the last save of the previous page."""
-    query = Save.select(*_SUMMARY)
+    query = Save.select(*_SUMMARY, *_AUTHOR)
     if user_id is not None:
         query = query.where(Save.user_id == user_id)
     if cursor:
@@ -397,7 +395,7 @@ async def list_saves(
 async def get_save(save_id: str, *, with_analysis: bool = True) -> SaveDetail | None:
     """A save's row; without its analysis payload (``analysis`` None) when the caller gets
     it elsewhere (the save page: app.saves.analysis_cache)."""
-    columns = [*_SUMMARY, Save.aar, Save.file_sha256]
+    columns = [*_SUMMARY, *_AUTHOR, Save.aar, Save.file_sha256]
     if with_analysis:
         columns.append(Save.analysis)
     row = await Save.select(*columns).where(Save.id == save_id).first()
@@ -434,15 +432,6 @@ async def analysis_text(save_id: str) -> str | None:
         return None
     analysis = row["analysis"]
     return analysis if isinstance(analysis, str) else msgspec.json.encode(analysis).decode()
-
-
-async def analysis_of(save_id: str) -> dict[str, Any] | None:
-    """The stored analysis payload of a save, decoded (None: no save, or no payload)."""
-    text = await analysis_text(save_id)
-    if text is None:
-        return None
-    decoded: dict[str, Any] = msgspec.json.decode(text)
-    return decoded
 
 
 async def file_of(save_id: str) -> tuple[str, str, str] | None:
@@ -506,6 +495,3 @@ async def count_saves(user_id: int | None = None) -> int:
         query = query.where(Save.user_id == user_id)
     return int(await query)
 
-
-async def user_exists(user_id: int) -> bool:
-    return bool(await User.exists().where(User.id == user_id))

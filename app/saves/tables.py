@@ -1,5 +1,6 @@
-"""Uploaded saves: pdx.tools' columns (eu4-reference.md §2.1) plus what the server needs to
-re-serve and re-analyse the file."""
+"""Uploaded saves: the columns pdx.tools keeps for listings and leaderboards, plus what the
+server needs to re-serve and re-analyse the file. Column sizes here are the only ones:
+app.saves.services cuts text from the file to fit them."""
 
 from __future__ import annotations
 

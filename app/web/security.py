@@ -25,7 +25,7 @@ CSRF_HEADER: Final = "x-csrftoken"  # htmx sends it (hx-headers on <body>)
 SESSION_COOKIE: Final = "chronicle_session"
 ADMIN_PATH: Final = "/admin"
 
-# The local-analysis island (later) runs Pyodide in a Web Worker: WebAssembly compilation
+# The local-analysis island runs Pyodide in a Web Worker: WebAssembly compilation
 # needs 'wasm-unsafe-eval' and the worker may start from a blob: URL. No inline scripts or
 # styles anywhere (htmx's indicator styles are turned off in base.html.jinja2).
 CONTENT_SECURITY_POLICY: Final = "; ".join(

@@ -1,7 +1,7 @@
 """The one template configuration (Litestar's Jinja engine: autoescape on, url_for,
 csrf_input, flash messages) and the globals and filters Chronicle adds.
 
-The analysis partials (templates/analysis/) get theirs from ``app.analysis_render``:
+The analysis partials (templates/analysis/) get theirs from ``app.analysis.render``:
 ``configure_environment`` registers them on this environment here, and on the browser's
 plain environment there, so both render the partials the same way.
 """
@@ -17,7 +17,7 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from litestar.template.config import TemplateConfig
 
 from app.accounts.auth import current_user
-from app.analysis_render import configure_environment
+from app.analysis.render import configure_environment
 from app.local import assets
 
 TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"

@@ -1,4 +1,4 @@
-"""The analysis partials under Pyodide: app/analysis_render.py and templates/analysis/
+"""The analysis partials under Pyodide: app/analysis/render.py and templates/analysis/
 rendered by Jinja2 in CPython 3.14 on Wasm (Node, offline) give exactly the HTML the server
 renders for the same payload. Jinja2 and MarkupSafe are taken from this environment as pure
 wheels (MarkupSafe without its C speedups, as in the browser)."""
@@ -18,7 +18,7 @@ import markupsafe
 import msgspec
 import pytest
 
-from app.analysis_render import TEMPLATES, render_analysis
+from app.analysis.render import TEMPLATES, render_analysis
 from kernel.eu4 import analyze
 
 pytestmark = pytest.mark.pyodide

@@ -1,4 +1,4 @@
-"""app.analysis_render (what the analysis partials may use, shared with the browser) and
+"""app.analysis.render (what the analysis partials may use, shared with the browser) and
 the save page's cache, without a server."""
 
 from __future__ import annotations

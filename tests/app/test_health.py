@@ -1,6 +1,6 @@
 """GET /health through HTTP: 200 when the database and the storage answer, 503 naming the
 part that failed and why (no traceback); no log-in, no cookies, no CSRF, no rate limit,
-no ALLOWED_HOSTS check; and the image's probe, ``python -m app.health``."""
+no ALLOWED_HOSTS check; and the image's probe, ``python -m app.web.health``."""
 
 import asyncio
 import os
@@ -119,9 +119,9 @@ class HangingStorage:
 
 
 def test_a_hanging_check_times_out(make_settings, serve_app, monkeypatch):
-    import app.health
+    import app.web.health
 
-    monkeypatch.setattr(app.health, "CHECK_TIMEOUT", 0.5)
+    monkeypatch.setattr(app.web.health, "CHECK_TIMEOUT", 0.5)
 
     def prepare(app):
         app.state.storage = HangingStorage(app.state.storage)
@@ -188,7 +188,7 @@ def probe(port, env_extra=None):
     env = {k: v for k, v in os.environ.items() if k not in ("APP_HOST", "PORT")}
     env.update(env_extra or {})
     return subprocess.run(
-        [sys.executable, "-m", "app.health", "--port", str(port), "--timeout", "20"],
+        [sys.executable, "-m", "app.web.health", "--port", str(port), "--timeout", "20"],
         capture_output=True,
         text=True,
         env=env,

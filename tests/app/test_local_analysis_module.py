@@ -1,4 +1,4 @@
-"""app.local_analysis in CPython: the worker's Python half gives the server's payload and
+"""app.local.worker in CPython: the worker's Python half gives the server's payload and
 HTML, and imports nothing the browser bundle lacks."""
 
 from __future__ import annotations
@@ -10,12 +10,18 @@ from pathlib import Path
 import msgspec
 import pytest
 
-from app import local_analysis
-from app.analysis_payload import payload
-from app.analysis_render import analysis_view, chart_csv, render_analysis
+from app.analysis.errors import NO_TABLE
+from app.analysis.payload import payload
+from app.analysis.render import analysis_view, chart_csv, render_analysis
+from app.local import worker as local_analysis
 from kernel.eu4 import analyze
 
-BUNDLED = ("app/local_analysis.py", "app/analysis_payload.py", "app/analysis_render.py")
+BUNDLED = (
+    "app/local/worker.py",
+    "app/analysis/errors.py",
+    "app/analysis/payload.py",
+    "app/analysis/render.py",
+)
 ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -67,7 +73,7 @@ def test_rejections_are_results_with_the_kernels_message(eu4bin, tmp_path):
     binary = tokens.binary(eu4bin.text_save(seed=3))
     first = local_analysis.analyze(binary)
     assert first["ok"] is False and first["needs_tokens"] is True
-    assert first["message"].endswith(local_analysis.NO_TABLE)
+    assert first["message"].endswith(NO_TABLE)
     table = (tmp_path / "eu4.txt").read_bytes()
     assert local_analysis.analyze(binary, table)["ok"] is True
     bad = local_analysis.analyze(binary, b"not a token file")

@@ -51,7 +51,7 @@ def test_every_file_of_the_manifest_is_served_as_built(browser):
             assert response.headers["content-type"].startswith("text/javascript")
     # The app's archive holds the modules the worker imports and the analysis partials.
     names = _zip_names(browser.get(f"/static/wasm/{manifest['app']['url']}").content)
-    assert "app/local_analysis.py" in names and "templates/analysis/_analysis.html.jinja2" in names
+    assert "app/local/worker.py" in names and "templates/analysis/_analysis.html.jinja2" in names
     assert not any(name.startswith(("app/saves/", "app/web/")) for name in names)
 
 

@@ -50,9 +50,9 @@ import msgspec
 
 import kernel
 from kernel import KernelError
+from kernel._archive import DEFAULT_MAX_RATIO, KINDS, content_hash, open_archive
+from kernel._archive import GAMES as CONTAINER_GAMES
 from kernel._binary import date_to_binary, decode_binary
-from kernel._container import DEFAULT_MAX_RATIO, KINDS, content_hash, open_container
-from kernel._container import GAMES as CONTAINER_GAMES
 from kernel._document import Container, Document, from_binary
 from kernel._melt import MELT_RULES, melt_documents
 from kernel._scalars import Date
@@ -363,19 +363,19 @@ def _decompressed_bound(data: bytes) -> int:
     """The largest offset an error may report for a save file: the input's own length or
     the largest decompressed entry (text and binary errors count inside their entry)."""
     try:
-        container = open_container(data, max_decompressed=SAVE_BUDGET)
+        container = open_archive(data, max_decompressed=SAVE_BUDGET)
     except KernelError:
         return len(data)
     return max([len(data)] + [len(item.data) for item in container.entries])
 
 
 def container_target(data: bytes) -> None:
-    """open_container under small budgets: entries within the budget, sane kinds."""
+    """open_archive under small budgets: entries within the budget, sane kinds."""
     for budget, ratio in BUDGETS:
         try:
-            box = open_container(data, max_decompressed=budget, max_ratio=ratio)
+            box = open_archive(data, max_decompressed=budget, max_ratio=ratio)
         except KernelError as exc:
-            check_rejection(exc, len(data), f"open_container(max_decompressed={budget})")
+            check_rejection(exc, len(data), f"open_archive(max_decompressed={budget})")
             continue
         total = sum(len(item.data) for item in box.entries)
         sav = box.sav_header
@@ -392,7 +392,7 @@ def container_target(data: bytes) -> None:
         try:
             box.gamestate()
         except KernelError as exc:
-            check_rejection(exc, len(data), "Container.gamestate")
+            check_rejection(exc, len(data), "Archive.gamestate")
 
 
 def info_target(data: bytes) -> None:

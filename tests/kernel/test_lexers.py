@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 import kernel
 from kernel import KernelError, _text
-from kernel.eu4.analyze import UNREAD
+from kernel.eu4._analysis import UNREAD
 
 DATA = Path(__file__).parent / "data" / "text"
 CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"

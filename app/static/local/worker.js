@@ -6,7 +6,7 @@
 //
 //   {type: "load"}                      start the runtime now (the page is about to need
 //                                       it); answers {type: "ready"} once it runs
-//   {type: "analyze", id, file}         read the File, run app.local_analysis.analyze and
+//   {type: "analyze", id, file}         read the File, run app.local.worker.analyze and
 //                                       render; fetches the site's token table for a
 //                                       binary save when the page gave its URL
 //   {type: "render", id, view}          re-render the current analysis with another view
@@ -22,11 +22,11 @@ const params = new URL(self.location.href).searchParams;
 const MANIFEST_URL = new URL(params.get("manifest"), self.location.href);
 const TOKENS_URL = params.get("tokens") ? new URL(params.get("tokens"), self.location.href) : null;
 
-// Glue between JavaScript values and app.local_analysis (plain Python): bytes from
+// Glue between JavaScript values and app.local.worker (plain Python): bytes from
 // Uint8Arrays, a view from JSON, and results back as JSON text.
 const GLUE = `
 import json
-import app.local_analysis as local
+import app.local.worker as local
 
 def analyze(data, tokens):
     return json.dumps(local.analyze(data.to_bytes(), None if tokens is None else tokens.to_bytes()))

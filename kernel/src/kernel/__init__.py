@@ -1,7 +1,18 @@
-"""Chronicle's parsing kernel: Clausewitz text (and, later, binary saves) into a tape.
+"""Chronicle's parsing kernel: Paradox save files (Clausewitz text, binary, zip and SAV
+archives) into documents, JSON, melted text and save info.
 
 One source, two builds: compiled by mypyc for the server, pure Python for the browser
-(Pyodide). ``COMPILED`` says which one was imported.
+(Pyodide). ``COMPILED`` says which one was imported. Everything outside the kernel (the
+app, the scripts) uses the names in ``__all__`` only; the ``_``-modules are private.
+
+- ``open_save(data)`` -> ``Save``: any game's file, its documents parsed on demand, and
+  ``Save.info()``; ``open_archive(data)`` -> ``Archive``: just the envelope and its
+  ``Member`` streams, nothing parsed.
+- ``parse_text`` -> ``Document`` (``root()`` is a ``Container`` of ``Entry``/``Value``);
+  ``decode_binary`` -> ``BinaryDocument``; ``json_bytes``; ``melt``.
+- ``KernelError`` (a ValueError with ``.offset``) is the one exception family;
+  ``TokensNeeded`` and ``OtherGame`` are its kinds that callers act on.
+- ``kernel.eu4.analyze``: the EU4 analysis.
 """
 
 from __future__ import annotations
@@ -11,7 +22,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from kernel import _build, _text
-from kernel._binary import BinaryDocument
+from kernel._archive import Archive, Member, open_archive
+from kernel._binary import BinaryDocument, decode_binary
 from kernel._document import Container, Document, Entry, Value
 from kernel._encoding import AUTO, ENCODINGS
 from kernel._errors import KernelError, OtherGame, TokensNeeded
@@ -97,20 +109,24 @@ __all__ = [
     "DEFAULT_MAX_DEPTH",
     "DUPLICATE_KEY_MODES",
     "ENCODINGS",
+    "Archive",
     "BinaryDocument",
     "Container",
     "Date",
     "Document",
     "Entry",
     "KernelError",
+    "Member",
     "OtherGame",
     "Save",
     "TokenTable",
     "TokensNeeded",
     "Value",
+    "decode_binary",
     "json_bytes",
     "load_tokens",
     "melt",
+    "open_archive",
     "open_save",
     "parse_text",
     "parse_tokens",

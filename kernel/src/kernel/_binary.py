@@ -1,6 +1,6 @@
 """The binary (ironman) format: a stream of little-endian u16 ids, decoded onto the tape.
 
-Ids (clausewitz-format.md): ``0x0001`` ``=``, ``0x0003`` ``{``, ``0x0004`` ``}``; typed
+Ids: ``0x0001`` ``=``, ``0x0003`` ``{``, ``0x0004`` ``}``; typed
 values ``0x000c`` i32, ``0x0014`` u32, ``0x000e`` bool (1 byte), ``0x000d`` f32 (4 bytes),
 ``0x0167`` f64 (8 bytes), ``0x029c`` u64, ``0x0317`` i64, ``0x000f`` quoted and ``0x0017``
 unquoted strings (u16 length + bytes), ``0x0243`` rgb (``{`` u32 u32 u32 [u32] ``}``).
@@ -103,6 +103,7 @@ class BinaryRules:
 
     def __init__(
         self,
+        *,
         game: str,
         utf8: bool,
         f32: int,
@@ -127,16 +128,16 @@ class BinaryRules:
 
     def with_f64(self, f64: int) -> BinaryRules:
         return BinaryRules(
-            self.game,
-            self.utf8,
-            self.f32,
-            f64,
-            self.f32_decimals,
-            self.f64_decimals,
-            self.dates,
-            tuple(self.number_keys),
-            self.number_suffixes,
-            tuple(self.date_keys),
+            game=self.game,
+            utf8=self.utf8,
+            f32=self.f32,
+            f64=f64,
+            f32_decimals=self.f32_decimals,
+            f64_decimals=self.f64_decimals,
+            dates=self.dates,
+            number_keys=tuple(self.number_keys),
+            number_suffixes=self.number_suffixes,
+            date_keys=tuple(self.date_keys),
         )
 
     def is_number_key(self, key: str) -> bool:
@@ -158,36 +159,49 @@ class BinaryRules:
 # 1.5 and CK3 1.0 (their binary headers melted and compared with their text twins).
 RULES: Final = {
     "eu4": BinaryRules(
-        "eu4", False, F32_FIXED3, F64_Q15_ROUND, 3, 5, DATE_DAY, ("random", "id"), ("seed",),
-        ("date_built",),
+        game="eu4", utf8=False, f32=F32_FIXED3, f64=F64_Q15_ROUND,
+        f32_decimals=3, f64_decimals=5, dates=DATE_DAY,
+        number_keys=("random", "id"), number_suffixes=("seed",), date_keys=("date_built",),
     ),
     "hoi4": BinaryRules(
-        "hoi4", True, F32_FIXED3, F64_Q15_FLOOR, 3, 5, DATE_HOUR, (), ("seed",), ("date",)
+        game="hoi4", utf8=True, f32=F32_FIXED3, f64=F64_Q15_FLOOR,
+        f32_decimals=3, f64_decimals=5, dates=DATE_HOUR,
+        number_keys=(), number_suffixes=("seed",), date_keys=("date",),
     ),
     "ck3": BinaryRules(
-        "ck3", True, F32_IEEE, F64_FIXED5, 6, SHORTEST, DATE_DAY, ("seed", "random_count"), (),
-        (),
+        game="ck3", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=6, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed", "random_count"), number_suffixes=(), date_keys=(),
     ),
     "imperator": BinaryRules(
-        "imperator", True, F32_IEEE, F64_FIXED5, SHORTEST, SHORTEST, DATE_DAY, ("seed",), (), ()
+        game="imperator", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=SHORTEST, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed",), number_suffixes=(), date_keys=(),
     ),
     "vic3": BinaryRules(
-        "vic3", True, F32_IEEE, F64_FIXED5, SHORTEST, SHORTEST, DATE_DAY, ("seed",), (),
-        ("real_date",),
+        game="vic3", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=SHORTEST, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed",), number_suffixes=(), date_keys=("real_date",),
     ),
     "eu5": BinaryRules(
-        "eu5", True, F32_IEEE, F64_FIXED5, SHORTEST, SHORTEST, DATE_DAY,
-        ("seed", "random_count", "random", "name_index"), (),
-        ("creation_date", "date", "leader_date", "end_date", "death_date"),
+        game="eu5", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=SHORTEST, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed", "random_count", "random", "name_index"),
+        number_suffixes=(),
+        date_keys=("creation_date", "date", "leader_date", "end_date", "death_date"),
     ),
     # Stellaris saves are text; "unknown" reads like the newer games.
     "stellaris": BinaryRules(
-        "stellaris", True, F32_IEEE, F64_FIXED5, SHORTEST, SHORTEST, DATE_DAY, ("seed",), (), ()
+        game="stellaris", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=SHORTEST, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed",), number_suffixes=(), date_keys=(),
     ),
     "unknown": BinaryRules(
-        "unknown", True, F32_IEEE, F64_FIXED5, SHORTEST, SHORTEST, DATE_DAY, ("seed",), (), ()
+        game="unknown", utf8=True, f32=F32_IEEE, f64=F64_FIXED5,
+        f32_decimals=SHORTEST, f64_decimals=SHORTEST, dates=DATE_DAY,
+        number_keys=("seed",), number_suffixes=(), date_keys=(),
     ),
-}  # fmt: skip
+}
 
 _CK3_SAVE_GAME_VERSION: Final = 0x058F  # CK3's save_game_version, first in meta_data
 _CK3_FIXED5_FROM: Final = 6  # save_game_version 6 = CK3 1.5, where f64 became i64/100000
@@ -297,11 +311,6 @@ def decode_binary(
     rules = rules_for(game, data, start)
     tape, unknown, complete = _decode(data, start, tokens, max_depth, stop_after)
     return BinaryDocument(tape, rules, tokens, unknown, start, complete)
-
-
-def decode_tape(data: bytes, start: int = 0, max_depth: int = DEFAULT_MAX_DEPTH) -> Tape:
-    """Just the tape of a binary stream starting at ``start``."""
-    return _decode(data, start, None, max_depth, -1)[0]
 
 
 def _truncated(what: str, offset: int, need: int, n: int) -> KernelError:
@@ -512,11 +521,6 @@ def _i64(src: bytes, s: int) -> int:
 def token_id(src: bytes, t: int) -> int:
     """The field id of a BIN_TOKEN token (BINARY value or KEY_ID key)."""
     return _u16(src, t >> 32)
-
-
-def bin_type(t: int) -> int:
-    """The BIN_* type of a BINARY or KEY_ID token."""
-    return (t >> 4) & 15
 
 
 def raw_int(src: bytes, t: int) -> int:

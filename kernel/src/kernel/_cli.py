@@ -18,8 +18,8 @@ from typing import Final
 import msgspec
 
 from kernel import json_bytes
+from kernel._archive import Archive
 from kernel._binary import decode_binary
-from kernel._container import Container
 from kernel._encoding import AUTO, ENCODINGS
 from kernel._errors import KernelError
 from kernel._json import DUPLICATE_KEY_MODES
@@ -180,7 +180,7 @@ def _open(data: bytes, explicit_tokens: str | None) -> Save:
     return save
 
 
-def _missing_tokens(container: Container) -> KernelError:
+def _missing_tokens(container: Archive) -> KernelError:
     game = container.game
     return KernelError(
         f"this {game} save is binary and no token table was found: pass --tokens PATH or "
@@ -197,7 +197,7 @@ def _json(data: bytes, args: argparse.Namespace) -> bytes:
     if item.encoding == "text":
         return json_bytes(item.data, duplicate_keys=args.duplicate_keys, encoding=args.encoding)
     if save.tokens is None:
-        raise _missing_tokens(save.container)
+        raise _missing_tokens(save.archive)
     # Binary: melted to text (ironman flag kept), then the text parser's JSON.
     doc = decode_binary(item.data, save.game, save.tokens)
     body, _sizes, _unknown = melt_documents([doc], save.tokens, verbatim=True)
@@ -218,7 +218,7 @@ def _melt(data: bytes, args: argparse.Namespace) -> bytes:
     if save.kind in ("text", "sav-text"):
         return data  # a text save is its own melt
     if save.tokens is None and any(item.encoding == "binary" for item in save.entries):
-        raise _missing_tokens(save.container)
+        raise _missing_tokens(save.archive)
     return save.melt(verbatim=args.verbatim).data
 
 

@@ -25,6 +25,13 @@ from __future__ import annotations
 import re
 from typing import Final
 
+from kernel._archive import (
+    DEFAULT_MAX_DECOMPRESSED,
+    Archive,
+    Member,
+    SavHeader,
+    open_archive,
+)
 from kernel._binary import (
     BIN_BOOL,
     BIN_F32,
@@ -41,13 +48,6 @@ from kernel._binary import (
     f64_text,
     fixed_text,
     raw_int,
-)
-from kernel._container import (
-    DEFAULT_MAX_DECOMPRESSED,
-    Container,
-    Entry,
-    SavHeader,
-    open_container,
 )
 from kernel._errors import KernelError
 from kernel._tape import (
@@ -107,16 +107,17 @@ class MeltRules:
 
     def __init__(
         self,
-        header: bytes,
-        drop_keys: tuple[str, ...],
-        end_keys: tuple[str, ...],
-        quote_rules: tuple[tuple[str, int, int], ...],
-        long_f32_sections: tuple[str, ...],
-        int_containers: tuple[str, ...],
-        raw_f64_keys: tuple[str, ...],
-        raw_f64_containers: tuple[str, ...],
-        q15_f64_keys: tuple[str, ...],
-        trailing_newline: bool,
+        *,
+        header: bytes = b"",
+        drop_keys: tuple[str, ...] = (),
+        end_keys: tuple[str, ...] = (),
+        quote_rules: tuple[tuple[str, int, int], ...] = (),
+        long_f32_sections: tuple[str, ...] = (),
+        int_containers: tuple[str, ...] = (),
+        raw_f64_keys: tuple[str, ...] = (),
+        raw_f64_containers: tuple[str, ...] = (),
+        q15_f64_keys: tuple[str, ...] = (),
+        trailing_newline: bool = True,
     ) -> None:
         self.header = header  # first line of the text save ("" for SAV games: rebuilt)
         self.drop_keys = frozenset(drop_keys)  # pairs left out (unless verbatim)
@@ -143,10 +144,10 @@ def _quote(keys: tuple[str, ...], depth: int, mode: int) -> tuple[tuple[str, int
 # melt.rs (read, not copied).
 MELT_RULES: Final = {
     "eu4": MeltRules(
-        b"EU4txt\n",
-        ("is_ironman",),
-        ("checksum",),
-        _quote(_EU4_UNQUOTE_ALL, -1, Q_UNQUOTE_ALL)
+        header=b"EU4txt\n",
+        drop_keys=("is_ironman",),
+        end_keys=("checksum",),
+        quote_rules=_quote(_EU4_UNQUOTE_ALL, -1, Q_UNQUOTE_ALL)
         + _quote(("discovered_by", "tribal_owner", "active_disaster"), 2, Q_UNQUOTE_ALL)
         + _quote(
             ("culture_group", "saved_names", "tech_level_dates", "incident_variables"),
@@ -154,43 +155,28 @@ MELT_RULES: Final = {
             Q_FORCE_QUOTE,
         )
         + (("subjects", -1, Q_QUOTE_SCALAR), ("leader", 4, Q_UNQUOTE_SCALAR)),
-        ("ai",),
-        (),
-        (),
-        (),
-        (),
-        False,
+        long_f32_sections=("ai",),
+        trailing_newline=False,
     ),
-    "hoi4": MeltRules(b"HOI4txt\n", ("is_ironman",), (), (), (), (), (), (), (), False),
+    "hoi4": MeltRules(header=b"HOI4txt\n", drop_keys=("is_ironman",), trailing_newline=False),
     "ck3": MeltRules(
-        b"",
-        ("ironman", "ironman_manager"),
-        (),
-        _quote(_CK3_UNQUOTE, -1, Q_UNQUOTE_ALL),
-        (),
-        ("ai_strategies",),
-        (),
-        (),
-        _CK3_Q15_F64,
-        True,
+        drop_keys=("ironman", "ironman_manager"),
+        quote_rules=_quote(_CK3_UNQUOTE, -1, Q_UNQUOTE_ALL),
+        int_containers=("ai_strategies",),
+        q15_f64_keys=_CK3_Q15_F64,
     ),
-    "imperator": MeltRules(b"", ("is_ironman",), (), (), (), (), (), (), (), True),
+    "imperator": MeltRules(drop_keys=("is_ironman",)),
     "vic3": MeltRules(
-        b"", ("is_ironman",), (), (), (), (), _VIC3_RAW_F64, ("pop_statistics",), (), True
+        drop_keys=("is_ironman",),
+        raw_f64_keys=_VIC3_RAW_F64,
+        raw_f64_containers=("pop_statistics",),
     ),
     "eu5": MeltRules(
-        b"",
-        ("ironman",),
-        (),
-        _quote(("locations",), -1, Q_UNQUOTE_ALL),
-        (),
-        (),
-        ("resistance", "percent", "utility"),
-        (),
-        (),
-        True,
+        drop_keys=("ironman",),
+        quote_rules=_quote(("locations",), -1, Q_UNQUOTE_ALL),
+        raw_f64_keys=("resistance", "percent", "utility"),
     ),
-    "unknown": MeltRules(b"", (), (), (), (), (), (), (), (), True),
+    "unknown": MeltRules(),
 }
 
 
@@ -595,8 +581,8 @@ def melt_documents(
     return writer.result(), sizes, sorted(writer.unknown)
 
 
-def melt_container(
-    container: Container,
+def melt_archive(
+    container: Archive,
     tokens: TokenTable | None,
     *,
     verbatim: bool = False,
@@ -626,13 +612,13 @@ def melt_container(
     return Melted(data, unknown, game)
 
 
-def save_entries(container: Container) -> list[Entry]:
+def save_entries(container: Archive) -> list[Member]:
     """The entries a one-file save is made of, in the game's order: EU4 ``meta``,
     ``gamestate``, ``ai`` (an old ``game.eu4`` holds everything by itself)."""
     old = container.entry("game.eu4")
     if old is not None:
         return [old]
-    ordered: list[Entry] = []
+    ordered: list[Member] = []
     for name in ("meta", "gamestate", "ai"):
         found = container.entry(name)
         if found is not None:
@@ -648,7 +634,7 @@ def _body(data: bytes) -> bytes:
 _CHECKSUM_RE: Final = re.compile(rb'\s*checksum\s*=\s*"[^"]*"\s*\Z')
 
 
-def _text_save(container: Container) -> bytes:
+def _text_save(container: Archive) -> bytes:
     """A text save as one document: a plain file as it is; an EU4 archive's entries joined
     (their checksums but the last dropped); other archives' gamestate (Stellaris repeats
     the meta at its top); a SAV save with its header line set to uncompressed text."""
@@ -673,7 +659,7 @@ def _text_save(container: Container) -> bytes:
     return header + b"\n".join(bodies)
 
 
-def _sav_parts(container: Container) -> list[bytes]:
+def _sav_parts(container: Archive) -> list[bytes]:
     """A SAV save's text: [metadata, rest] (or [everything] when the gamestate holds the
     metadata already)."""
     meta = container.entry("meta")
@@ -698,7 +684,7 @@ def _sav_line(sav: SavHeader, format_code: int, metadata_length: int) -> bytes:
     return line.encode("ascii")
 
 
-def _melt_sav(container: Container, sav: SavHeader, tokens: TokenTable, verbatim: bool) -> Melted:
+def _melt_sav(container: Archive, sav: SavHeader, tokens: TokenTable, verbatim: bool) -> Melted:
     """CK3/Imperator/Vic3/EU5: the SAV line (text format 00, the length of the melted
     metadata) + the text. The metadata is the head of the body (``sav-binary``) or the
     ``meta`` entry before the zipped gamestate (unless the gamestate repeats it)."""
@@ -741,10 +727,10 @@ def melt_report(
     max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
 ) -> Melted:
     """``melt`` with the unknown field ids it met."""
-    container = open_container(data, max_decompressed=max_decompressed)
+    container = open_archive(data, max_decompressed=max_decompressed)
     if container.kind in ("text", "sav-text"):
         return Melted(data, [], container.game)  # a text save is its own melt
-    return melt_container(container, tokens, verbatim=verbatim)
+    return melt_archive(container, tokens, verbatim=verbatim)
 
 
 def melt(
@@ -768,7 +754,7 @@ __all__ = [
     "MeltRules",
     "Melted",
     "melt",
-    "melt_container",
+    "melt_archive",
     "melt_documents",
     "melt_report",
     "save_entries",

@@ -1,6 +1,6 @@
 """Opening a save of any game: container, documents on demand, and ``info()``.
 
-``open_save(data)`` detects the container (kernel._container) and parses nothing yet.
+``open_save(data)`` detects the container (kernel._archive) and parses nothing yet.
 ``Save.document(name)`` parses one entry when asked: text through ``kernel.parse_text``
 (a ``Document``), binary through the binary decoder (a ``BinaryDocument``; it needs the
 token table to name fields). ``Save.info()`` reads what the file says about itself from
@@ -14,20 +14,20 @@ from __future__ import annotations
 
 from typing import Final
 
-from kernel._binary import BinaryDocument, decode_binary
-from kernel._container import (
+from kernel._archive import (
     DEFAULT_MAX_DECOMPRESSED,
     DEFAULT_MAX_RATIO,
-    Container,
-    Entry,
+    Archive,
+    Member,
     content_hash,
-    open_container,
+    open_archive,
 )
+from kernel._binary import BinaryDocument, decode_binary
 from kernel._document import Container as DocContainer
 from kernel._document import Document, Value, from_binary
 from kernel._encoding import AUTO
 from kernel._errors import KernelError
-from kernel._melt import Melted, melt_container
+from kernel._melt import Melted, melt_archive
 from kernel._tape import DEFAULT_MAX_DEPTH
 from kernel._tokens import TokenTable, expected_token_file
 
@@ -43,29 +43,29 @@ class Save:
     """An opened save: its container, and its documents parsed on demand."""
 
     def __init__(
-        self, container: Container, tokens: TokenTable | None, max_depth: int = DEFAULT_MAX_DEPTH
+        self, archive: Archive, tokens: TokenTable | None, max_depth: int = DEFAULT_MAX_DEPTH
     ) -> None:
-        self.container = container
+        self.archive = archive
         self.tokens = tokens
         self.max_depth = max_depth
         self._docs: dict[str, Document | BinaryDocument] = {}
 
     @property
     def game(self) -> str:
-        return self.container.game
+        return self.archive.game
 
     @property
     def kind(self) -> str:
-        return self.container.kind
+        return self.archive.kind
 
     @property
-    def entries(self) -> list[Entry]:
-        return self.container.entries
+    def entries(self) -> list[Member]:
+        return self.archive.entries
 
     @property
     def encoding(self) -> str:
         """ "binary" if the metadata or gamestate is binary, else "text"."""
-        meta = self.container.meta()
+        meta = self.archive.meta()
         main = self._main_entry()
         for item in (meta, main):
             if item is not None and item.encoding == "binary":
@@ -76,22 +76,22 @@ class Save:
     def tokens_needed(self) -> bool:
         """Whether the save is binary and no token table was given."""
         return self.tokens is None and any(
-            item.encoding == "binary" for item in self.container.entries
+            item.encoding == "binary" for item in self.archive.entries
         )
 
-    def _main_entry(self) -> Entry | None:
+    def _main_entry(self) -> Member | None:
         try:
-            return self.container.gamestate()
+            return self.archive.gamestate()
         except KernelError:
             return None
 
-    def entry(self, name: str | None = None) -> Entry:
+    def entry(self, name: str | None = None) -> Member:
         """An entry by name; None: the main document (gamestate, game.eu4, the file)."""
         if name is None:
-            return self.container.gamestate()
-        found = self.container.entry(name)
+            return self.archive.gamestate()
+        found = self.archive.entry(name)
         if found is None:
-            names = ", ".join(repr(item.name) for item in self.container.entries)
+            names = ", ".join(repr(item.name) for item in self.archive.entries)
             raise KernelError(f"no entry named {name!r} (entries: {names})")
         return found
 
@@ -107,7 +107,7 @@ class Save:
 
     def meta(self) -> Document | BinaryDocument | None:
         """The metadata document (``meta`` entry or SAV metadata), None if there is none."""
-        if self.container.meta() is None:
+        if self.archive.meta() is None:
             return None
         return self.document("meta")
 
@@ -115,18 +115,18 @@ class Save:
         return self.document(None)
 
     def content_hash(self) -> str:
-        return content_hash(self.container)
+        return content_hash(self.archive)
 
     def melt(self, *, verbatim: bool = False) -> Melted:
         """The text save (see kernel._melt); binary saves need the token table."""
-        return melt_container(self.container, self.tokens, verbatim=verbatim)
+        return melt_archive(self.archive, self.tokens, verbatim=verbatim)
 
     def info(self) -> dict[str, object]:
         return save_info(self)
 
 
 def parse_entry(
-    item: Entry,
+    item: Member,
     game: str,
     tokens: TokenTable | None,
     max_depth: int = DEFAULT_MAX_DEPTH,
@@ -149,8 +149,8 @@ def open_save(
     max_depth: int = DEFAULT_MAX_DEPTH,
 ) -> Save:
     """Open a save of any supported game and container. Nothing is parsed yet; hostile
-    containers raise KernelError (see kernel._container)."""
-    container = open_container(data, max_decompressed=max_decompressed, max_ratio=max_ratio)
+    containers raise KernelError (see kernel._archive)."""
+    container = open_archive(data, max_decompressed=max_decompressed, max_ratio=max_ratio)
     return Save(container, tokens, max_depth)
 
 
@@ -221,7 +221,7 @@ def _containers(c: DocContainer) -> list[DocContainer]:
 
 
 def _head_document(
-    item: Entry, game: str, tokens: TokenTable | None, max_depth: int
+    item: Member, game: str, tokens: TokenTable | None, max_depth: int
 ) -> Document | BinaryDocument | None:
     """The head of a large document (whole entries up to HEAD_BYTES), None if unreadable."""
     data = item.data
@@ -387,7 +387,7 @@ def _read_players(root: DocContainer, game: str, info: _Info) -> None:
 
 def save_info(save: Save) -> dict[str, object]:
     """See ``Save.info``."""
-    container = save.container
+    container = save.archive
     game = container.game
     out: dict[str, object] = {
         "game": game,
@@ -454,7 +454,7 @@ def _info_documents(save: Save, problems: list[str]) -> list[Document | BinaryDo
     """The documents info() reads: the metadata, and the head of the gamestate when the
     metadata is missing or the player list lives there. Binary ones only with tokens.
     A document that does not parse is left out and its error added to ``problems``."""
-    container = save.container
+    container = save.archive
     game = container.game
     docs: list[Document | BinaryDocument] = []
     meta = container.meta()

@@ -192,6 +192,15 @@ class Date:
     def key(self) -> tuple[int, int, int, int]:
         return (self.year, self.month, self.day, self.hour)
 
+    def iso(self) -> str:
+        """``YYYY-MM-DD`` (the hour left out), e.g. for a database date column."""
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @staticmethod
+    def parse(text: str) -> Date | None:
+        """``Y.M.D`` or ``Y.M.D.H`` as the games write dates; None for anything else."""
+        return parse_date(text.encode("utf-8", "replace"))
+
     @staticmethod
     def from_days(days: int) -> Date:
         year, rest = divmod(days, 365)

@@ -80,27 +80,6 @@ def pack(kind: int, aux: int, start: int, length: int) -> int:
     return (start << 32) | (length << 8) | (aux << 4) | kind
 
 
-def kind_of(t: int) -> int:
-    return t & 15
-
-
-def aux_of(t: int) -> int:
-    return (t >> 4) & 15
-
-
-def start_of(t: int) -> int:
-    return t >> 32
-
-
-def end_of(t: int) -> int:
-    return (t >> 32) + ((t >> 8) & 0xFFFFFF)
-
-
-def link_of(t: int) -> int:
-    """The matching token of an OPEN or CLOSE."""
-    return t >> 32
-
-
 # Builder states: where the next token lands.
 ST_ENTRY: Final = 0  # start of an entry (key or bare value)
 ST_PENDING: Final = 1  # a bare scalar was seen: an operator makes it a key

@@ -2,7 +2,7 @@
 (issue #8). The upload that was waiting on it answers 503 "the database is unavailable;
 try again later" (app.saves.services, app.db.is_unavailable); other requests meanwhile
 answer 503 with the same message as a page, a fragment or JSON (app/web/errors.py) and
-/health says the database failed (503, app/health.py); none hangs. Nothing is stored,
+/health says the database failed (503, app/web/health.py); none hangs. Nothing is stored,
 and once the database accepts connections again the same app serves and stores again,
 without a restart.
 

@@ -1,6 +1,6 @@
 """The analysis on the save page: every section, sorting and paging without JavaScript
 and as htmx fragments, the charts' tables and CSV downloads, escaping of names from the
-file, and the partials rendering from the payload alone (app.analysis_render)."""
+file, and the partials rendering from the payload alone (app.analysis.render)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from app.analysis_render import render_analysis
+from app.analysis.render import render_analysis
 
 REPO = Path(__file__).resolve().parents[3]
 MODDED = "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"

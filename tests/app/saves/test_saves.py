@@ -63,9 +63,7 @@ def stored_keys(server):
 
 
 def is_binary(data):
-    from kernel import _container
-
-    return any(e.encoding == "binary" for e in _container.open_container(data).entries)
+    return any(e.encoding == "binary" for e in kernel.open_archive(data).entries)
 
 
 def test_upload_every_eu4_save_of_the_corpus(owner, eu4_saves, sql, app_server):

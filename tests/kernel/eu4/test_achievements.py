@@ -276,7 +276,9 @@ def test_weighted_factor(major: int, minor: int, tenths: int | None) -> None:
 def test_weighted_score_days() -> None:
     # pdx.tools' rebalance test: a 1.29 save of 30,527 days with the latest patch forced to
     # 243 gives 683,804 = 30527 x (10 + 243 - 29) // 10; here the latest is 1.37
-    board = leaderboard([], True, False, 1, 29, 30527)
+    board = leaderboard(
+        gate_conditions=[], normal_start=True, custom_nation=False, major=1, minor=29, days=30527
+    )
     assert board.score_days == 30527 * (10 + LATEST_MINOR - 29) // 10
     assert 30527 * (10 + 243 - 29) // 10 == 683804
     assert board.eligible  # no gate conditions given, normal start, no custom nation

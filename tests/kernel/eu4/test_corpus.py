@@ -9,9 +9,9 @@ import pytest
 
 import kernel
 from kernel import KernelError, OtherGame, TokensNeeded, load_tokens
-from kernel._container import open_container
+from kernel._archive import open_archive
 from kernel.eu4 import analyze
-from kernel.eu4.analyze import BINARY_MESSAGE
+from kernel.eu4._analysis import BINARY_MESSAGE
 
 
 def eu4_files(corpus: Path) -> list[Path]:
@@ -25,7 +25,7 @@ def test_every_eu4_file(corpus: Path) -> None:
     for path in files:
         data = path.read_bytes()
         try:
-            container = open_container(data)
+            container = open_archive(data)
         except KernelError:
             assert path.suffix == ".txt"  # binary-pair/tokens.txt is a token list, not a save
             continue

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from kernel._container import content_hash, open_container
+from kernel._archive import content_hash, open_archive
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis, Mod, Player, Version
 
@@ -62,7 +62,7 @@ def test_days_on_the_365_day_calendar(modded: Eu4Analysis, poland: Eu4Analysis) 
 
 def test_content_hash_is_the_container_hash(eu4_file: Callable[[str], bytes]) -> None:
     data = eu4_file("pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4")
-    assert analyze(data).info.content_hash == content_hash(open_container(data))
+    assert analyze(data).info.content_hash == content_hash(open_archive(data))
 
 
 def test_playthrough_id_is_stable_and_needs_content(modded: Eu4Analysis) -> None:

@@ -40,7 +40,7 @@ def test_structs_built_by_the_running_build(poland: Eu4Analysis) -> None:
     # Under the mypyc build the analysis modules are compiled and build these Structs.
     import importlib
 
-    analyze_module = importlib.import_module("kernel.eu4.analyze")
+    analyze_module = importlib.import_module("kernel.eu4._analysis")
     types_module = importlib.import_module("kernel.eu4.types")
     assert types_module.__file__ is not None and types_module.__file__.endswith(".py")
     if kernel.COMPILED:

@@ -1,4 +1,4 @@
-"""kernel.eu4.analyze.UNREAD: the blocks the analysis leaves out of its documents unread
+"""kernel.eu4._analysis.UNREAD: the blocks the analysis leaves out of its documents unread
 (kernel.parse_text(skip=...)) must be blocks it never reads. Checked two ways: the
 analysis of every EU4 save of the corpus is the same with and without skipping, and no
 name of the set is a string anywhere in kernel/eu4 (reading one would need it)."""
@@ -6,19 +6,16 @@ name of the set is a string anywhere in kernel/eu4 (reading one would need it)."
 from __future__ import annotations
 
 import ast
-import importlib
 from pathlib import Path
 
 import msgspec
 import pytest
 
 import kernel
-from kernel._container import open_container
-from kernel.eu4.analyze import UNREAD
+from kernel._archive import open_archive
+from kernel.eu4 import _analysis as analysis
+from kernel.eu4._analysis import UNREAD
 
-analysis = importlib.import_module(
-    "kernel.eu4.analyze"
-)  # the module (kernel.eu4 exports the function)
 # The sources (the compiled wheel need not carry them).
 EU4_PACKAGE = Path(__file__).resolve().parents[3] / "kernel" / "src" / "kernel" / "eu4"
 
@@ -32,7 +29,7 @@ def _corpus_saves() -> list[object]:
 
 @pytest.mark.parametrize("path", _corpus_saves())
 def test_the_analysis_is_the_same_without_skipping(path: Path) -> None:
-    container = open_container(path.read_bytes())
+    container = open_archive(path.read_bytes())
     if container.gamestate().encoding == "binary":
         pytest.skip("binary: decoded whole, nothing is skipped")
     if container.game not in ("eu4", "unknown"):
@@ -70,7 +67,7 @@ def _defines_unread(statement: ast.stmt) -> bool:
 
 def test_skipping_leaves_out_a_third_of_a_large_gamestate(eu4_file) -> None:
     """What it is for: the 17.5 MB corpus gamestate loses over a third of its tokens."""
-    container = open_container(eu4_file("osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"))
+    container = open_archive(eu4_file("osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"))
     data = container.gamestate().data
     plain = len(kernel.parse_text(data).tape)
     skipped = len(kernel.parse_text(data, skip=UNREAD).tape)

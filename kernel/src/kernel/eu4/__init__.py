@@ -3,6 +3,6 @@
 from __future__ import annotations
 
 from kernel.eu4._achievements import CATALOGUE as ACHIEVEMENTS
-from kernel.eu4.analyze import analysis_json, analyze
+from kernel.eu4._analysis import analysis_json, analyze
 
 __all__ = ["ACHIEVEMENTS", "analysis_json", "analyze"]

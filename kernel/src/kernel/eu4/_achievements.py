@@ -192,6 +192,7 @@ class World:
 
     def __init__(
         self,
+        *,
         tag: str,
         starting_tag: str | None,
         countries: dict[str, CountryData],

@@ -279,6 +279,7 @@ def _strings(value: Value | None) -> list[str]:
 
 
 def country_details(
+    *,
     country: CountryData,
     provinces: list[ProvinceRow],
     map_area_data: Value | None,

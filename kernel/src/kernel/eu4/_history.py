@@ -106,18 +106,6 @@ def history_value(country: CountryData, key: str) -> str | None:
     return opt_text(history.get(key))
 
 
-def history_reforms(country: CountryData) -> list[str]:
-    history = container_of(country.get("history"))
-    out: list[str] = []
-    if history is None:
-        return out
-    for value in history.get_all("add_government_reform"):
-        name = opt_text(value)
-        if name is not None:
-            out.append(name)
-    return out
-
-
 def starting_tag(countries: dict[str, CountryData], player_tag: str) -> str | None:
     """The player's country at game start.
 

@@ -28,6 +28,7 @@ OLDEST_MINOR: Final = 29
 class GateInput:
     def __init__(
         self,
+        *,
         encoding: str,
         ironman: bool,
         multiplayer: bool,
@@ -88,6 +89,7 @@ def weighted_factor_tenths(major: int, minor: int) -> int | None:
 
 
 def leaderboard(
+    *,
     gate_conditions: list[Condition],
     normal_start: bool,
     custom_nation: bool,

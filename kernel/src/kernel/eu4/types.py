@@ -86,9 +86,9 @@ class SaveInfo(msgspec.Struct, kw_only=True, frozen=True):
     campaign_id: str
     campaign_length: int | None
     playthrough_id: str | None  # identifies a run across its saves (see _playthrough.py)
-    content_hash: str  # kernel._container.content_hash: BLAKE2b-256 of the decompressed entries
+    content_hash: str  # kernel._archive.content_hash: BLAKE2b-256 of the decompressed entries
     encoding: Literal["text", "binary"]
-    container: str  # kernel._container kind: "zip", "text", ...
+    container: str  # kernel._archive kind: "zip", "text", ...
     current_age: str | None
     checksum: str
 

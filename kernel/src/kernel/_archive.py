@@ -1,10 +1,10 @@
-"""The container layer: from the bytes of a save file to its document streams.
+"""The archive layer: from the bytes of a save file to its document streams (members).
 
-No parsing of the document body happens here. ``open_container`` recognises the
+No parsing of the document body happens here. ``open_archive`` recognises the
 envelope, decompresses (with byte budgets: input is hostile), and hands back one
-``Entry`` per document stream, plus a cheap guess of the game.
+``Member`` per document stream, plus a cheap guess of the game.
 
-Kinds (``Container.kind``):
+Kinds (``Archive.kind``):
 
 - ``"text"`` / ``"binary"``: a plain file, one entry named ``""``. With a known header
   (``EU4txt``, ``EU4bin``, ``HOI4txt``, ``HOI4bin``, optionally after a UTF-8 BOM) or
@@ -39,7 +39,7 @@ any, starts right after it. Which of text/binary/zip the file is, is decided fro
 bytes (a zip signature where the metadata ends; text vs token stream), not from the
 format digits alone: they only break ties.
 
-Game detection (``Container.game``), cheapest first:
+Game detection (``Archive.game``), cheapest first:
 
 1. an ``EU4txt``/``EU4bin`` header on any entry, or a ``game.eu4`` member: eu4;
    ``HOI4txt``/``HOI4bin``: hoi4;
@@ -113,7 +113,7 @@ _FIRST_TOKEN_GAME: Final = {
 _STELLARIS_VERSION: Final = re.compile(rb'version[ \t]*=[ \t]*"[A-Za-z][A-Za-z ]* v[0-9]')
 
 
-class Entry:
+class Member:
     """One document stream: a zip member, the metadata slice of a SAV file, or a whole file.
 
     ``data`` is the decompressed bytes with container framing (zip, SAV header line)
@@ -135,7 +135,7 @@ class Entry:
 
     def __repr__(self) -> str:
         return (
-            f"Entry(name={self.name!r}, encoding={self.encoding!r}, header={self.header!r}, "
+            f"Member(name={self.name!r}, encoding={self.encoding!r}, header={self.header!r}, "
             f"size={len(self.data)})"
         )
 
@@ -155,6 +155,7 @@ class SavHeader:
 
     def __init__(
         self,
+        *,
         raw: str,
         version: str,
         format_code: int,
@@ -191,29 +192,29 @@ class SavHeader:
         )
 
 
-class Container:
+class Archive:
     """A save file opened down to its document streams."""
 
     game: str  # one of GAMES
     kind: str  # one of KINDS
-    entries: list[Entry]
+    entries: list[Member]
     sav_header: SavHeader | None
 
     def __init__(
-        self, game: str, kind: str, entries: list[Entry], sav_header: SavHeader | None
+        self, game: str, kind: str, entries: list[Member], sav_header: SavHeader | None
     ) -> None:
         self.game = game
         self.kind = kind
         self.entries = entries
         self.sav_header = sav_header
 
-    def entry(self, name: str) -> Entry | None:
+    def entry(self, name: str) -> Member | None:
         for item in self.entries:
             if item.name == name:
                 return item
         return None
 
-    def gamestate(self) -> Entry:
+    def gamestate(self) -> Member:
         """The main document: ``gamestate``, ``game.eu4``, the plain file, or the only entry."""
         for name in ("gamestate", "game.eu4", ""):
             found = self.entry(name)
@@ -224,19 +225,19 @@ class Container:
         names = ", ".join(repr(item.name) for item in self.entries)
         raise KernelError(f"no gamestate among the entries ({names})")
 
-    def meta(self) -> Entry | None:
+    def meta(self) -> Member | None:
         return self.entry("meta")
 
     def __repr__(self) -> str:
-        return f"Container(game={self.game!r}, kind={self.kind!r}, entries={self.entries!r})"
+        return f"Archive(game={self.game!r}, kind={self.kind!r}, entries={self.entries!r})"
 
 
-def open_container(
+def open_archive(
     data: bytes,
     *,
     max_decompressed: int = DEFAULT_MAX_DECOMPRESSED,
     max_ratio: int = DEFAULT_MAX_RATIO,
-) -> Container:
+) -> Archive:
     """Recognise the container of ``data`` and return its entries (decompressed).
 
     ``max_decompressed`` caps the bytes of all entries together (plain files included);
@@ -254,7 +255,7 @@ def open_container(
     return _open_plain(data, max_decompressed)
 
 
-def content_hash(container: Container) -> str:
+def content_hash(container: Archive) -> str:
     """BLAKE2b-256 (hex) of the decompressed content, independent of how it was zipped.
 
     Entries are taken in order of name; each is framed as the UTF-8 name's length (8 bytes,
@@ -273,14 +274,14 @@ def content_hash(container: Container) -> str:
     return digest.hexdigest()
 
 
-def _entry_name(item: Entry) -> str:
+def _entry_name(item: Member) -> str:
     return item.name
 
 
 # --- plain files -------------------------------------------------------------------
 
 
-def _open_plain(data: bytes, max_decompressed: int) -> Container:
+def _open_plain(data: bytes, max_decompressed: int) -> Archive:
     if len(data) > max_decompressed:
         raise KernelError(
             f"input of {len(data)} bytes exceeds the limit of {max_decompressed}",
@@ -288,12 +289,12 @@ def _open_plain(data: bytes, max_decompressed: int) -> Container:
         )
     magic, game, encoding = _known_header(data)
     if magic:
-        return Container(game, encoding, [Entry("", data, encoding, magic)], None)
+        return Archive(game, encoding, [Member("", data, encoding, magic)], None)
     if _looks_like_text(data, True):
-        return Container(_guess_game(data, "text"), "text", [Entry("", data, "text", "")], None)
+        return Archive(_guess_game(data, "text"), "text", [Member("", data, "text", "")], None)
     if _looks_like_token_stream(data):
-        return Container(
-            _guess_game(data, "binary"), "binary", [Entry("", data, "binary", "")], None
+        return Archive(
+            _guess_game(data, "binary"), "binary", [Member("", data, "binary", "")], None
         )
     raise KernelError(
         "unrecognised file: not a zip, SAV, EU4/HOI4 save, Clausewitz text or binary token stream",
@@ -339,11 +340,11 @@ def _entry_encoding(data: bytes, fallback: str) -> str:
     return "text" if _looks_like_text(data, False) else "binary"
 
 
-def _make_entry(name: str, data: bytes, fallback: str) -> Entry:
+def _make_entry(name: str, data: bytes, fallback: str) -> Member:
     magic, _game, encoding = _known_header(data)
     if magic:
-        return Entry(name, data, encoding, magic)
-    return Entry(name, data, _entry_encoding(data, fallback), "")
+        return Member(name, data, encoding, magic)
+    return Member(name, data, _entry_encoding(data, fallback), "")
 
 
 # --- game detection ------------------------------------------------------------------
@@ -379,7 +380,7 @@ def _guess_game(data: bytes, encoding: str) -> str:
     return "unknown"
 
 
-def _game_of_entries(entries: list[Entry], sav: SavHeader | None) -> str:
+def _game_of_entries(entries: list[Member], sav: SavHeader | None) -> str:
     for item in entries:
         if item.header.startswith("EU4") or item.name == "game.eu4":
             return "eu4"
@@ -404,16 +405,16 @@ def _game_of_entries(entries: list[Entry], sav: SavHeader | None) -> str:
 
 def _zip_entries(
     data: bytes, start: int, budget: int, max_ratio: int, fallback: str
-) -> list[Entry]:
+) -> list[Member]:
     members = read_zip(data, start, budget, max_ratio)
     if not members:
         raise KernelError("zip archive has no members", start)
     return [_make_entry(name, blob, fallback) for name, blob, _offset in members]
 
 
-def _open_zip(data: bytes, max_decompressed: int, max_ratio: int) -> Container:
+def _open_zip(data: bytes, max_decompressed: int, max_ratio: int) -> Archive:
     entries = _zip_entries(data, 0, max_decompressed, max_ratio, "text")
-    return Container(_game_of_entries(entries, None), "zip", entries, None)
+    return Archive(_game_of_entries(entries, None), "zip", entries, None)
 
 
 # --- SAV envelope ----------------------------------------------------------------------
@@ -449,11 +450,18 @@ def _parse_sav_header(data: bytes) -> SavHeader:
         )
     metadata = data[header_length : header_length + metadata_length]
     return SavHeader(
-        raw, version, format_code, checksum, metadata_length, extra, header_length, metadata
+        raw=raw,
+        version=version,
+        format_code=format_code,
+        checksum=checksum,
+        metadata_length=metadata_length,
+        extra=extra,
+        header_length=header_length,
+        metadata=metadata,
     )
 
 
-def _open_sav(data: bytes, max_decompressed: int, max_ratio: int) -> Container:
+def _open_sav(data: bytes, max_decompressed: int, max_ratio: int) -> Archive:
     sav = _parse_sav_header(data)
     body = sav.header_length
     zip_at = body + sav.metadata_length
@@ -466,11 +474,11 @@ def _open_sav(data: bytes, max_decompressed: int, max_ratio: int) -> Container:
     if data.startswith(ZIP_LOCAL_MAGIC, zip_at):
         budget = max_decompressed - len(sav.metadata)
         members = _zip_entries(data, zip_at, budget, max_ratio, fallback)
-        entries: list[Entry] = []
+        entries: list[Member] = []
         if sav.metadata_length > 0 and not any(item.name == "meta" for item in members):
             entries.append(_make_entry("meta", sav.metadata, fallback))
         entries.extend(members)
-        return Container(_game_of_entries(entries, sav), "sav-zip", entries, sav)
+        return Archive(_game_of_entries(entries, sav), "sav-zip", entries, sav)
     if sav.compressed and find_eocd(data, zip_at) >= 0:
         raise KernelError(
             f"SAV header announces a zip after {sav.metadata_length} bytes of metadata, but the "
@@ -499,7 +507,7 @@ def _open_sav(data: bytes, max_decompressed: int, max_ratio: int) -> Container:
     gamestate = _make_entry("gamestate", document, fallback)
     entries = []
     if sav.metadata_length > 0:
-        entries.append(Entry("meta", sav.metadata, gamestate.encoding, ""))
+        entries.append(Member("meta", sav.metadata, gamestate.encoding, ""))
     entries.append(gamestate)
     kind = "sav-binary" if gamestate.encoding == "binary" else "sav-text"
-    return Container(_game_of_entries(entries, sav), kind, entries, sav)
+    return Archive(_game_of_entries(entries, sav), kind, entries, sav)

@@ -1,7 +1,7 @@
 """The analysis payload as stored and rendered: one encoding for the server and the browser.
 
 The server stores ``payload_json(analysis)`` in the ``analysis`` jsonb column and renders
-what that decodes to; the browser (app.local_analysis, under Pyodide) renders
+what that decodes to; the browser (app.local.worker, under Pyodide) renders
 ``payload(analysis)``, the same JSON decoded, so both see identical plain data. Imports
 msgspec and the standard library only (the browser bundle carries this module).
 """

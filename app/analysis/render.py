@@ -37,7 +37,7 @@ from urllib.parse import urlencode
 
 import jinja2
 
-TEMPLATES: Final = Path(__file__).resolve().parent.parent / "templates"
+TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
 # The browser bundle's partials, compiled to Python modules by scripts/build_wasm.py with
 # ``compiled_partials`` (and byte-compiled): Jinja then skips parsing and compiling them in

@@ -2,8 +2,8 @@
 
 Under Pyodide the worker imports this module from the Wasm bundle (scripts/build_wasm.py)
 and calls ``analyze`` then ``render``: the same kernel analysis the server's upload runs
-(``kernel.eu4.analyze``), the same payload encoding (``app.analysis_payload``) and the same
-partials (``app.analysis_render``). It imports nothing else of the app, so the bundle
+(``kernel.eu4.analyze``), the same payload encoding (``app.analysis.payload``) and the same
+partials (``app.analysis.render``). It imports nothing else of the app, so the bundle
 carries only those modules, the kernel, msgspec, Jinja2 and MarkupSafe.
 
 Results are plain dicts (Pyodide hands them to JavaScript as objects); a rejected file is
@@ -21,16 +21,14 @@ from typing import Any, Final
 import msgspec
 
 import kernel
-from app.analysis_payload import payload
-from app.analysis_render import analysis_view, chart_csv, render_analysis
+from app.analysis.errors import refusal
+from app.analysis.payload import payload
+from app.analysis.render import analysis_view, chart_csv, render_analysis
 from kernel.eu4 import analyze as analyze_eu4
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
 # (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).
 LOCAL_VIEW: Final = {"base": "", "htmx": False, "csv": "#csv"}
-# Said after the kernel's reason when a binary save meets a site without a token table:
-# by the browser here and by the server's upload (app.saves.parsing).
-NO_TABLE: Final = "; this site has no EU4 token table (its operator sets TOKENS_DIR)"
 
 _current: dict[str, Any] = {}
 
@@ -45,17 +43,13 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     try:
         table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
         analysis = analyze_eu4(data, tokens=table)
-    except kernel.TokensNeeded as exc:
-        return {"ok": False, "needs_tokens": tokens is None, "message": exc.reason + NO_TABLE}
-    except kernel.KernelError as exc:
-        return {"ok": False, "needs_tokens": False, "message": str(exc)}
-    except RecursionError:
-        return {"ok": False, "needs_tokens": False, "message": "the file nests too deeply to read"}
-    except MemoryError:
+    except (kernel.KernelError, RecursionError, MemoryError) as exc:
+        refused = refusal(exc)
+        assert refused is not None
         return {
             "ok": False,
-            "needs_tokens": False,
-            "message": "the browser ran out of memory reading this file",
+            "needs_tokens": refused.tokens_needed and tokens is None,
+            "message": str(refused),
         }
     enabled = gc.isenabled()
     gc.disable()  # the payload is hundreds of thousands of acyclic containers

@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 
-from kernel._container import (
+from kernel._archive import (
     DEFAULT_MAX_RATIO,
-    Container,
+    Archive,
     content_hash,
-    open_container,
+    open_archive,
 )
 from kernel._errors import KernelError
 
@@ -161,7 +161,7 @@ def read_corpus(rel: str) -> bytes:
 def rejected(data: bytes, **kwargs: int) -> KernelError:
     start = time.perf_counter()
     with pytest.raises(KernelError) as info:
-        open_container(data, **kwargs)
+        open_archive(data, **kwargs)
     elapsed = time.perf_counter() - start
     assert elapsed < FAST, f"took {elapsed:.2f}s to reject"
     assert str(info.value)
@@ -281,7 +281,7 @@ def test_corpus_file_identified(rel: str) -> None:
         rejected(data)
         return
     game, kind, entries = expected
-    container = open_container(data)
+    container = open_archive(data)
     assert container.game == game
     assert container.kind == kind
     assert [(e.name, e.encoding, e.header) for e in container.entries] == entries
@@ -301,7 +301,7 @@ def test_expected_files_exist(rel: str) -> None:
 @pytest.mark.parametrize("rel", sorted(SAV_HEADERS))
 def test_corpus_sav_header(rel: str) -> None:
     data = read_corpus(rel)
-    container = open_container(data)
+    container = open_archive(data)
     header = container.sav_header
     assert header is not None
     version, code, fmt, checksum, length = SAV_HEADERS[rel]
@@ -318,7 +318,7 @@ def test_corpus_sav_header(rel: str) -> None:
 
 def test_eu4_zip_entry_contents() -> None:
     data = read_corpus("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")
-    container = open_container(data)
+    container = open_archive(data)
     meta = container.meta()
     assert meta is not None and meta.data.startswith(b"EU4txt\ndate=2087.7.1")
     assert container.gamestate().name == "gamestate"
@@ -327,14 +327,14 @@ def test_eu4_zip_entry_contents() -> None:
 
 
 def test_eu4_old_layout_gamestate_is_game_eu4() -> None:
-    container = open_container(read_corpus("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4"))
+    container = open_archive(read_corpus("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4"))
     assert container.gamestate().name == "game.eu4"
     assert container.gamestate().data.startswith(b"EU4bin")
 
 
 def test_plain_file_is_its_own_gamestate() -> None:
     data = read_corpus("hoi4/lokisharp_GER_1936.1.1.12_v1.14.4_trimmed.hoi4")
-    container = open_container(data)
+    container = open_archive(data)
     assert container.gamestate().data == data  # BOM and header line kept
     assert container.meta() is None
 
@@ -354,7 +354,7 @@ def test_content_hash_survives_rezip(rel: str, level: int, method: int) -> None:
     data = read_corpus(rel)
     again = rezip(data, level=level, method=method, reverse=True)
     assert again != data
-    first, second = open_container(data), open_container(again)
+    first, second = open_archive(data), open_archive(again)
     assert [e.name for e in first.entries] != [e.name for e in second.entries]
     assert content_hash(first) == content_hash(second)
 
@@ -363,21 +363,21 @@ def test_content_hash_changes_with_content() -> None:
     data = read_corpus("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")
     source = zipfile.ZipFile(io.BytesIO(data))
     members = {info.filename: source.read(info.filename) for info in source.infolist()}
-    base = content_hash(open_container(data))
+    base = content_hash(open_archive(data))
     changed = dict(members)
     changed["meta"] = changed["meta"].replace(b"date=2087.7.1", b"date=2087.7.2")
     renamed = dict(members)
     renamed["ai2"] = renamed.pop("ai")
     for variant in (changed, renamed):
         built = build_zip([deflated(name, blob) for name, blob in variant.items()])
-        assert content_hash(open_container(built)) != base
+        assert content_hash(open_archive(built)) != base
 
 
 def test_content_hash_frames_entries() -> None:
     # moving bytes from one entry to the next must change the hash
     one = build_zip([stored("a", b"EU4txt\nx=1"), stored("b", b"EU4txt\ny=2")])
     two = build_zip([stored("a", b"EU4txt\nx=1E"), stored("b", b"U4txt\ny=2")])
-    assert content_hash(open_container(one)) != content_hash(open_container(two))
+    assert content_hash(open_archive(one)) != content_hash(open_archive(two))
 
 
 def test_content_hash_of_sav_zip_survives_rezip() -> None:
@@ -385,7 +385,7 @@ def test_content_hash_of_sav_zip_survives_rezip() -> None:
     gamestate = read_corpus("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt")
     one = fragment + build_zip([deflated("gamestate", gamestate, 9)])
     two = fragment + build_zip([stored("gamestate", gamestate)])
-    first, second = open_container(one), open_container(two)
+    first, second = open_archive(one), open_archive(two)
     assert (first.game, first.kind) == ("ck3", "sav-zip")
     assert [(e.name, e.encoding) for e in first.entries] == [
         ("meta", "text"),
@@ -402,7 +402,7 @@ def test_sav02_eu5_text_header() -> None:
     meta = b'metadata={\n\tdate=1337.4.1\n\tplayer_country_name="Sweden"\n}\n'
     body = meta + b"locations={ }\n"
     line = b"SAV0200" + b"3fb9bd37" + b"%08x" % len(meta) + b"00000000\n"
-    container = open_container(line + body)
+    container = open_archive(line + body)
     header = container.sav_header
     assert header is not None
     assert (header.version, header.format, header.header_length) == ("02", "text", 32)
@@ -416,7 +416,7 @@ def test_sav02_eu5_text_header() -> None:
 def test_sav_header_with_crlf() -> None:
     meta = b"meta_data={\n\tgame_date=1836.1.1\n}\n"
     data = b"SAV0100" + b"78544999" + b"%08x" % len(meta) + b"\r\n" + meta
-    container = open_container(data)
+    container = open_archive(data)
     assert container.sav_header is not None and container.sav_header.header_length == 25
     assert (container.game, container.kind) == ("vic3", "sav-text")
 
@@ -424,7 +424,7 @@ def test_sav_header_with_crlf() -> None:
 def test_sav_split_zip_holds_meta() -> None:
     meta = b"meta_data={\n\tmeta_date=1066.9.15\n}\n"
     archive = build_zip([deflated("gamestate", meta + b"x=1\n"), deflated("meta", meta)])
-    container = open_container(b"SAV010480b859da00000000\n" + archive)
+    container = open_archive(b"SAV010480b859da00000000\n" + archive)
     assert container.kind == "sav-zip" and container.game == "ck3"
     assert [e.name for e in container.entries] == ["gamestate", "meta"]
     assert container.sav_header is not None and container.sav_header.format == "split-text"
@@ -437,7 +437,7 @@ def test_eu5_string_lookup_member() -> None:
             stored("string_lookup", b"\x00\x01\x00\x01\x00\x03\x00abc"),
         ]
     )
-    container = open_container(b"SAV0103daabb23800000000\n" + archive)
+    container = open_archive(b"SAV0103daabb23800000000\n" + archive)
     assert container.game == "eu5"
 
 
@@ -491,7 +491,7 @@ def test_zip_total_budget() -> None:
     assert len(text) > 1_000_000
     error = rejected(archive, max_decompressed=1_000_000)
     assert "limit" in error.message
-    assert open_container(archive, max_decompressed=len(text) + 1000).game == "unknown"
+    assert open_archive(archive, max_decompressed=len(text) + 1000).game == "unknown"
 
 
 def test_truncated_corpus_zip() -> None:
@@ -592,7 +592,7 @@ def test_member_past_end_of_file() -> None:
 
 
 def test_zip_without_gamestate() -> None:
-    container = open_container(build_zip([stored("a", b"x=1\n"), stored("b", b"y=2\n")]))
+    container = open_archive(build_zip([stored("a", b"x=1\n"), stored("b", b"y=2\n")]))
     with pytest.raises(KernelError):
         container.gamestate()
 
@@ -653,12 +653,12 @@ def test_plain_file_over_budget() -> None:
 
 def test_error_is_a_value_error() -> None:
     with pytest.raises(ValueError):
-        open_container(b"\x00\x01\x02")
+        open_archive(b"\x00\x01\x02")
 
 
 def test_nonpositive_limits_are_refused() -> None:
     with pytest.raises(ValueError):
-        open_container(b"EU4txt\na=b\n", max_decompressed=0)
+        open_archive(b"EU4txt\na=b\n", max_decompressed=0)
 
 
 # --- detection of headerless streams -------------------------------------------------------
@@ -681,17 +681,17 @@ def test_nonpositive_limits_are_refused() -> None:
     ],
 )
 def test_headerless_detection(data: bytes, game: str, kind: str) -> None:
-    container = open_container(data)
+    container = open_archive(data)
     assert (container.game, container.kind) == (game, kind)
 
 
 def test_stellaris_zip_detection_needs_no_names() -> None:
     meta = b'version="Orion v3.6.1"\nversion_control_revision=1\nname="Nexitron"\n'
-    container = open_container(build_zip([deflated("meta", meta), deflated("gamestate", meta)]))
+    container = open_archive(build_zip([deflated("meta", meta), deflated("gamestate", meta)]))
     assert (container.game, container.kind) == ("stellaris", "zip")
 
 
 def test_container_repr_is_short() -> None:
-    container = open_container(b"EU4txt\ndate=1444.11.11\n")
-    assert isinstance(container, Container)
+    container = open_archive(b"EU4txt\ndate=1444.11.11\n")
+    assert isinstance(container, Archive)
     assert "EU4txt" in repr(container) and len(repr(container)) < 200

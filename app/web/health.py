@@ -1,5 +1,5 @@
 """``GET /health``: can this instance serve? For load balancers, orchestrators and the
-image's HEALTHCHECK (``python -m app.health``).
+image's HEALTHCHECK (``python -m app.web.health``).
 
 It checks the two things every request depends on, at once and each within
 ``CHECK_TIMEOUT`` seconds: the database (``SELECT 1`` on a pooled connection) and the
@@ -119,7 +119,7 @@ async def health(storage: NamedDependency[Storage]) -> Response[HealthReport]:
     )
 
 
-# --- the probe: python -m app.health --------------------------------------------------
+# --- the probe: python -m app.web.health --------------------------------------------------
 
 
 def probe(settings: Settings, *, port: int | None = None, timeout: float = 10.0) -> int:
@@ -145,7 +145,7 @@ def probe(settings: Settings, *, port: int | None = None, timeout: float = 10.0)
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m app.health",
+        prog="python -m app.web.health",
         description="Ask the running app's /health (exit 0 when healthy, 1 otherwise).",
     )
     parser.add_argument("--port", type=int, default=None, help="default: PORT or 8000")

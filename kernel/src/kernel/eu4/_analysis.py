@@ -1,6 +1,6 @@
 """``analyze(data)``: the EU4 analysis payload of a save file.
 
-The container is opened once (``kernel._container.open_container``); the ``meta`` and
+The container is opened once (``kernel._archive.open_archive``); the ``meta`` and
 ``gamestate`` documents are parsed by ``_documents`` (the seam where the binary decoder
 plugs in); then the gamestate's top level is walked once, keeping only the sections the
 analysis reads. Every section is read through the Document API (``Container`` /
@@ -18,10 +18,8 @@ from typing import Final
 import msgspec
 
 from kernel import parse_text
+from kernel._archive import Archive, Member, content_hash, open_archive
 from kernel._binary import decode_binary
-from kernel._container import Container as FileContainer
-from kernel._container import Entry as FileEntry
-from kernel._container import content_hash, open_container
 from kernel._document import Document, from_binary
 from kernel._errors import OtherGame, TokensNeeded
 from kernel._scalars import Date
@@ -155,7 +153,7 @@ UNREAD: Final = frozenset(
 )
 
 
-def _parse(entry: FileEntry, table: TokenTable | None, skip: frozenset[str] = UNREAD) -> Document:
+def _parse(entry: Member, table: TokenTable | None, skip: frozenset[str] = UNREAD) -> Document:
     if entry.encoding == "binary":
         if table is None:
             raise TokensNeeded(
@@ -168,7 +166,7 @@ def _parse(entry: FileEntry, table: TokenTable | None, skip: frozenset[str] = UN
 
 
 def _documents(
-    container: FileContainer, tokens: object | None, skip: frozenset[str] = UNREAD
+    container: Archive, tokens: object | None, skip: frozenset[str] = UNREAD
 ) -> tuple[Document | None, Document]:
     """(meta, gamestate) documents of an opened EU4 save.
 
@@ -196,7 +194,7 @@ def analyze(
     save, ``TokensNeeded`` for a binary save without a token table. Trimmed saves and
     fragments give what they hold.
     """
-    container = open_container(data)
+    container = open_archive(data)
     if container.game != "eu4" and container.game != "unknown":
         raise OtherGame(f"not an EU4 save: this is a {container.game} file", container.game)
     meta_doc, game_doc = _documents(container, tokens)
@@ -221,7 +219,7 @@ def _missing(warnings: list[str], head: Fields, keys: tuple[str, ...]) -> None:
 
 
 def _analyze(
-    container: FileContainer,
+    container: Archive,
     meta_doc: Document | None,
     game_doc: Document,
     details_for: Sequence[str],
@@ -280,7 +278,14 @@ def _analyze(
     start_country = countries.get(start_tag) if start_tag is not None else None
 
     details = _details(
-        countries, provinces, head, v.second, player_tag, player_name, humans, details_for
+        countries,
+        provinces,
+        head,
+        minor=v.second,
+        player_tag=player_tag,
+        player_name=player_name,
+        humans=humans,
+        details_for=details_for,
     )
 
     pairs = players(meta)
@@ -316,15 +321,15 @@ def _analyze(
         if not cond.completed:
             eligible = False
     world = World(
-        player_tag if player_tag in countries or not humans else humans[0],
-        start_tag,
-        countries,
-        provinces,
-        dependencies,
-        v.second,
-        when,
-        start,
-        age,
+        tag=player_tag if player_tag in countries or not humans else humans[0],
+        starting_tag=start_tag,
+        countries=countries,
+        provinces=provinces,
+        dependencies=dependencies,
+        minor=v.second,
+        save_date=when,
+        start_date=start,
+        current_age=age,
     )
     add_world_state(
         world,
@@ -388,18 +393,18 @@ def _analyze(
             eligible=eligible, gate=gate_conditions, results=results, completed=completed
         ),
         leaderboard=leaderboard(
-            gate_conditions,
-            world.normal_start,
-            world.custom_nation,
-            v.first,
-            v.second,
-            days,
+            gate_conditions=gate_conditions,
+            normal_start=world.normal_start,
+            custom_nation=world.custom_nation,
+            major=v.first,
+            minor=v.second,
+            days=days,
         ),
         warnings=warnings,
     )
 
 
-def game_doc_encoding(container: FileContainer) -> str:
+def game_doc_encoding(container: Archive) -> str:
     return container.gamestate().encoding
 
 
@@ -425,6 +430,7 @@ def _details(
     countries: dict[str, CountryData],
     provinces: list[ProvinceRow],
     head: Fields,
+    *,
     minor: int,
     player_tag: str,
     player_name: str,
@@ -440,7 +446,12 @@ def _details(
     for tag in wanted:
         out.append(
             country_details(
-                countries[tag], provinces, map_area_data, minor, player_tag, player_name
+                country=countries[tag],
+                provinces=provinces,
+                map_area_data=map_area_data,
+                minor=minor,
+                player_tag=player_tag,
+                player_name=player_name,
             )
         )
     return out

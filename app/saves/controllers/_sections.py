@@ -1,0 +1,58 @@
+"""The save page's sections with URLs of their own: the countries, provinces and wars
+tables (sorted and paged, swapped in by htmx; the whole page without htmx), and each
+chart's CSV."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from litestar import Controller, Request, Response, get
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException
+from litestar.params import FromPath
+
+from app.analysis.render import CSV_CHARTS, chart_csv
+from app.saves import analysis_pages
+from app.saves.analysis_cache import AnalysisCache
+from app.saves.controllers._shared import SaveId, save_page
+
+
+class SaveSectionsController(Controller):
+    path = "/saves/{save_id:str}"
+    tags = ("pages",)
+    include_in_schema = False
+
+    @get("/{section:str}", name="save_section")
+    async def save_section(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: SaveId,
+        section: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them)."""
+        template = analysis_pages.SECTIONS.get(section)
+        if template is None:
+            raise NotFoundException(f"no section {section!r}")
+        return await save_page(request, save_id, analysis_cache, template)
+
+    @get("/csv/{chart:str}", name="save_csv")
+    async def save_csv(
+        self,
+        save_id: SaveId,
+        chart: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[str]:
+        """A chart's data as CSV: the ledgers (income, nation_size, score, inflation: one
+        column per country, one row per year) and the development distribution."""
+        if chart not in CSV_CHARTS:
+            raise NotFoundException(f"no chart {chart!r}")
+        found = await analysis_pages.payload(save_id, analysis_cache)
+        analysis = found[1] if found is not None else None
+        if analysis is None or not analysis_pages.is_eu4_analysis(analysis):
+            raise NotFoundException("no EU4 analysis for this save")
+        return Response(
+            chart_csv(analysis, chart),
+            media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": f'attachment; filename="{save_id}-{chart}.csv"'},
+        )

@@ -1,0 +1,78 @@
+"""What the saves controllers share: path parameters, the feed's paging, the owner check
+and the save page (whole, or one of its sections for htmx)."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Final
+
+from litestar import MediaType, Request, Response
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import PathParameter
+from litestar.response import Template
+
+from app.accounts.auth import can_edit, current_user, ensure_can_edit
+from app.saves import analysis_pages, services
+from app.saves.analysis_cache import AnalysisCache
+from app.saves.schemas import SaveSummary
+from app.settings import Settings
+from app.web.htmx import wants_fragment
+
+# Save ids are URL-safe tokens no longer than saves.id (services.new_save_id). Anything
+# else is a 400 here, not a query that PostgreSQL refuses (NUL in text) with a 500; the
+# OpenAPI document states the bound.
+SaveId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+
+SAVE_PAGE: Final = "saves/show.html.jinja2"
+
+
+async def page_of_saves(
+    settings: Settings, cursor: str | None, *, user_id: int | None = None, limit: int = 0
+) -> tuple[list[SaveSummary], str | None]:
+    """One page of the feed (a user's saves with ``user_id``); a bad cursor is a 400."""
+    try:
+        return await services.list_saves(
+            cursor=cursor, limit=limit or settings.limits.page_size, user_id=user_id
+        )
+    except services.BadCursor as exc:
+        raise ValidationException(str(exc)) from None
+
+
+async def check_editor(request: Request[Any, Any, Any], save_id: str) -> None:
+    """404 without the save; 403 unless the current user owns it or is an admin."""
+    owner = await services.owner_of(save_id)
+    if owner is None:
+        raise NotFoundException("save not found")
+    ensure_can_edit(current_user(request), owner)
+
+
+async def save_page(
+    request: Request[Any, Any, Any],
+    save_id: str,
+    cache: AnalysisCache,
+    section: str | None = None,
+    *,
+    edit_error: str | None = None,
+    status_code: int = 200,
+) -> Response[Any]:
+    """The save page; for ``section`` (a section's URL), that section alone to htmx swaps
+    (``wants_fragment`` decides) and the whole page, showing it, to everything else."""
+    save = await services.get_save(save_id, with_analysis=False)
+    if save is None:
+        raise NotFoundException("save not found")
+    view = analysis_pages.view_for(request, save_id)
+    headers = {"Vary": "HX-Request"}
+    if section is not None:
+        html = await analysis_pages.section_html(request, save_id, view, cache, section)
+        if html is None:
+            raise NotFoundException("no EU4 analysis for this save")
+        if wants_fragment(request):
+            return Response(html, media_type=MediaType.HTML, headers=headers)
+    user = current_user(request)
+    context = {
+        "save": save,
+        "analysis_html": await analysis_pages.section_html(request, save_id, view, cache),
+        "can_edit": can_edit(user, save.user_id),
+        "is_admin": user is not None and user.admin,
+        "edit_error": edit_error,
+    }
+    return Template(SAVE_PAGE, context=context, status_code=status_code, headers=headers)
