@@ -477,7 +477,7 @@ def main() -> None:
         0,
         args,
         copies,
-        lambda save_id: [Target("save page, cache off", f"/saves/{save_id}", 1.0)],
+        lambda save_id: [Target("save page", f"/saves/{save_id}", 1.0)],
         [args.cache_off_clients],
         args.cache_off_requests,
     )
