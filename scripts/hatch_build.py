@@ -5,7 +5,7 @@ and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``,
 ``vendor/`` (htmx, copied from node_modules by scripts/setup) and ``wasm/`` (the
 local-analysis bundle, scripts/build_wasm.py) are git-ignored. An editable install runs
 from the checkout and needs none of this; a built wheel (the Docker image,
-scripts/measure_footprint.py) carries all of it, so that an installed app finds
+scripts/bench/measure_footprint.py) carries all of it, so that an installed app finds
 ``site-packages/templates`` and ``site-packages/migrations`` the same way.
 
 The bundle is optional (without it the drop zone says local analysis is unavailable);

@@ -109,7 +109,8 @@ def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
 
 
 def noop(value: int) -> int:
-    """A job that does nothing: measures the pool's dispatch overhead (scripts/bench_app.py)."""
+    """A job that does nothing: measures the pool's dispatch overhead
+    (scripts/bench/bench_app.py)."""
     return value
 
 

@@ -8,31 +8,17 @@ context (own cookies and HTTP cache: a "cold" visitor)."""
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+# The launch of Chromium, written once for the tests and scripts/bench/bench_browser.py.
+from scripts.bench.harness import CHROMIUM as DEFAULT_CHROMIUM
+from scripts.bench.harness import launch_chromium
 
-def _helpers() -> Any:
-    """scripts/_apphelpers.py, where the launch of Chromium is written once for the tests
-    and scripts/bench_browser.py."""
-    import importlib.util
-
-    path = Path(__file__).resolve().parents[3] / "scripts" / "_apphelpers.py"
-    spec = importlib.util.spec_from_file_location("chronicle_apphelpers", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-_HELPERS = _helpers()
-CHROMIUM = Path(os.environ.get("CHRONICLE_CHROMIUM", _HELPERS.CHROMIUM))
-FLAGS = list(_HELPERS.CHROMIUM_FLAGS)
+CHROMIUM = Path(os.environ.get("CHRONICLE_CHROMIUM", DEFAULT_CHROMIUM))
 # A large save takes seconds in Pyodide (and tens of seconds for a 30 MB binary one on a
 # busy 2-core machine): a generous bound, never a timing assertion.
 ANALYSIS_TIMEOUT_MS = 240_000
@@ -48,9 +34,7 @@ def chromium() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), args=FLAGS, headless=True
-        )
+        browser = launch_chromium(playwright, executable=str(CHROMIUM))
         try:
             yield browser
         finally:

@@ -1,35 +1,60 @@
-"""What the web-app benchmarks share (scripts/bench_app.py, scripts/load_app.py,
-scripts/bench_browser.py): start the app as a subprocess on loopback, make a user with an
-API key, build distinct copies of a large save, upload them in background threads, launch
-Chromium the same way as the browser tests (tests/app/browser/conftest.py loads this
-module for that), and replace a marked section of docs/benchmarks.md. Standard library and
-httpx only."""
+"""What the benchmarks and measurements of scripts/bench/ share, written once.
+
+- the app: start it as a subprocess on loopback (:func:`start_app`), make a user with an
+  API key (:func:`api_key`), upload a save (:func:`upload`), build distinct copies of a
+  large save (:func:`variants`) and upload them in background threads (:class:`Uploaders`);
+- Chromium: Debian's chromium through Playwright, launched the same way by the browser
+  tests (tests/app/browser/conftest.py imports :data:`CHROMIUM` and
+  :data:`CHROMIUM_FLAGS`) and by bench_browser.py (:func:`launch_chromium`);
+- timing and statistics: :func:`best`, :func:`median`, :func:`percentile`, :func:`ms`,
+  :func:`best_of`;
+- running things: :func:`run_json` (a command that prints JSON), :func:`python_version`,
+  :func:`scratch_dir`;
+- docs/benchmarks.md: :func:`write_section` replaces the text between a section's
+  ``<!-- NAME:begin -->`` and ``<!-- NAME:end -->`` markers.
+
+The scripts run as files (``.venv/bin/python scripts/bench/bench_app.py``: their folder
+is then first on ``sys.path``, so they import this module as ``harness``); the tests
+import it from the repository root as ``scripts.bench.harness``. Standard library, plus
+httpx and Playwright where a function needs them.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import io
+import json
 import os
 import secrets
+import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zipfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPTS = ROOT / "scripts"
+BENCH = SCRIPTS / "bench"
+SAVES = ROOT.parent / "shared" / "corpus" / "saves"
+CORPUS = SAVES / "eu4"
 LARGE = CORPUS / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 SMALL = CORPUS / "jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt"
 DOC = ROOT / "docs" / "benchmarks.md"
+VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
 HOST = "127.0.0.1"
-# Debian's chromium as the browser tests and scripts/bench_browser.py launch it (Playwright,
-# no browser download). Without the background-network flags Chromium keeps trying to reach
+# Debian's chromium as the browser tests and bench_browser.py launch it (Playwright, no
+# browser download). Without the background-network flags Chromium keeps trying to reach
 # Google's services, which this closed network refuses.
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = (
@@ -55,13 +80,106 @@ def free_port() -> int:
         return port
 
 
+# --- timing and statistics ------------------------------------------------------------
+
+
+def best(times: Iterable[float]) -> float:
+    """The fastest of several runs (what a benchmark of the same work repeated keeps)."""
+    return min(float(t) for t in times)
+
+
+def median(times: Iterable[float]) -> float:
+    return statistics.median(float(t) for t in times)
+
+
 def percentile(values: list[float], fraction: float) -> float:
+    """The value at ``fraction`` (0..1) of ``values`` sorted (nearest rank)."""
     ordered = sorted(values)
     index = min(len(ordered) - 1, max(0, round(fraction * (len(ordered) - 1))))
     return ordered[index]
 
 
-# --- the app --------------------------------------------------------------------------
+def ms(values: list[float], fraction: float) -> str:
+    """The percentile of ``values`` (seconds) in milliseconds, or "" if there are none."""
+    return f"{percentile(values, fraction) * 1000:,.1f}" if values else ""
+
+
+def best_of(times: list[float], unit: str = " s") -> str:
+    """``12.3 s``, or ``12.3 s (best of 3)`` when there were several runs."""
+    text = f"{best(times):.1f}{unit}"
+    return text if len(times) == 1 else f"{text} (best of {len(times)})"
+
+
+# --- running things --------------------------------------------------------------------
+
+
+def run_json(command: list[str]) -> dict[str, Any]:
+    """Run ``command`` in the repository root; the JSON object its last line prints."""
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        sys.exit(f"failed: {' '.join(command)}\n{done.stderr}")
+    result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
+
+
+def python_version(python: Path | str) -> str:
+    """``3.x.y`` of the interpreter at ``python``."""
+    return subprocess.run(
+        [str(python), "-c", "import sys; print(sys.version.split()[0])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+
+
+@contextlib.contextmanager
+def scratch_dir(prefix: str, keep: bool = False) -> Iterator[Path]:
+    """A new temporary directory, removed afterwards unless ``keep`` (then it is named)."""
+    work = Path(tempfile.mkdtemp(prefix=prefix))
+    try:
+        yield work
+    finally:
+        if keep:
+            log(f"kept {work}")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
+
+
+# --- docs/benchmarks.md -----------------------------------------------------------------
+
+
+def write_section(name: str, text: str, heading: str, intro: str = "", doc: Path = DOC) -> None:
+    """Replace what is between ``<!-- name:begin -->`` and ``<!-- name:end -->`` in
+    ``doc`` with ``text``. When the markers are not there yet, a new section is added at
+    the end: ``## heading``, ``intro`` (if any), then the markers around ``text``."""
+    begin, end = f"<!-- {name}:begin -->", f"<!-- {name}:end -->"
+    content = doc.read_text() if doc.exists() else "# Benchmarks\n"
+    if begin not in content or end not in content:
+        intro = f"{intro.strip()}\n\n" if intro.strip() else ""
+        content = content.rstrip("\n") + f"\n\n## {heading}\n\n{intro}{begin}\n{end}\n"
+    head, rest = content.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    doc.write_text(f"{head}{begin}\n{text}\n{end}{tail}")
+    log(f"wrote {doc.relative_to(ROOT) if doc.is_relative_to(ROOT) else doc}")
+
+
+# --- Chromium ----------------------------------------------------------------------------
+
+
+def launch_chromium(
+    playwright: Any, user_data_dir: Path | None = None, executable: str = CHROMIUM, **options: Any
+) -> Any:
+    """Debian's chromium, headless, with :data:`CHROMIUM_FLAGS`: a Browser, or with
+    ``user_data_dir`` a persistent BrowserContext (a browser profile on disk: HTTP cache
+    and V8's code cache). ``options`` go to Playwright (``base_url=``, ...)."""
+    chromium = playwright.chromium
+    common = {"executable_path": executable, "args": list(CHROMIUM_FLAGS), "headless": True}
+    if user_data_dir is None:
+        return chromium.launch(**common, **options)
+    return chromium.launch_persistent_context(str(user_data_dir), **common, **options)
+
+
+# --- the app -----------------------------------------------------------------------------
 
 
 @dataclass
@@ -70,6 +188,10 @@ class App:
     url: str
     env: dict[str, str]
     output: list[str] = field(default_factory=list)
+
+    @property
+    def port(self) -> int:
+        return int(self.url.rsplit(":", 1)[1])
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -159,6 +281,17 @@ def api_key(app: App) -> tuple[str, str]:
     return user_id, key
 
 
+def upload(app: App, auth: tuple[str, str], path: Path) -> str:
+    """Upload the save at ``path`` through the API; its save id (the stored one's if the
+    database had it already: a 409 names it)."""
+    with httpx.Client(base_url=app.url, timeout=600, auth=auth) as http:
+        response = http.post("/api/saves", files={"file": (path.name, path.read_bytes())})
+        if response.status_code != 409:
+            response.raise_for_status()
+        save_id: str = response.json()["save_id"]
+        return save_id
+
+
 def variants(path: Path, count: int) -> list[bytes]:
     """``count`` distinct copies of a zipped save: a comment line added to its meta entry
     (the content hash differs, the work of parsing does not)."""
@@ -182,6 +315,7 @@ class Uploaders:
     def __init__(self, url: str, auth: tuple[str, str], copies: list[bytes], clients: int):
         self.url = url
         self.auth = auth
+        self.clients = clients
         self.copies = list(copies)
         self.lock = threading.Lock()
         self.stop_event = threading.Event()
@@ -224,14 +358,3 @@ class Uploaders:
         self.stop_event.set()
         for thread in self.threads:
             thread.join()
-
-
-def write_section(begin: str, end: str, heading: str, text: str, doc: Path = DOC) -> None:
-    """Replace what is between the ``begin`` and ``end`` markers of ``doc`` with ``text``
-    (a new ``## heading`` section at the end when the markers are not there yet)."""
-    content = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    if begin not in content:
-        content = content.rstrip("\n") + f"\n\n## {heading}\n\n{begin}\n{end}\n"
-    head, rest = content.split(begin, 1)
-    _, tail = rest.split(end, 1)
-    doc.write_text(f"{head}{begin}\n{text}\n{end}{tail}")

@@ -12,7 +12,9 @@ prints the installed size: the total and the biggest distributions. Build tools 
 setuptools, wheel) are not installed and not counted; neither is the Debian base image.
 The interpreter's standard library is shown apart.
 
-    .venv/bin/python scripts/measure_footprint.py [--write] [--keep]
+    .venv/bin/python scripts/bench/measure_footprint.py [--write] [--keep]
+
+(Run it as a file, from anywhere: it imports scripts/bench/harness.py as ``harness``.)
 
 ``--write`` records the figures in docs/benchmarks.md between
 ``<!-- footprint:begin -->`` and ``<!-- footprint:end -->`` (the section is added at the
@@ -27,20 +29,17 @@ from __future__ import annotations
 import argparse
 import glob
 import os
-import re
-import shutil
 import subprocess
 import sys
 import sysconfig
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- footprint:begin -->", "<!-- footprint:end -->"
+from harness import ROOT, log, python_version, scratch_dir, write_section
+
+SECTION = "footprint"
 BUILD_TOOLS = frozenset({"pip", "setuptools", "wheel"})
 BUNDLE = ("app", "static", "wasm")  # where the installed app keeps the browser bundle
 MB = 1_000_000  # decimal megabytes, as docker reports image sizes
@@ -48,8 +47,7 @@ TOP = 12
 
 
 def run(*command: str | Path, **kwargs: object) -> None:
-    printable = " ".join(str(c) for c in command)
-    print(f"$ {printable}", file=sys.stderr, flush=True)
+    log("$ " + " ".join(str(c) for c in command))
     subprocess.run([str(c) for c in command], check=True, **kwargs)  # type: ignore[call-overload]
 
 
@@ -225,12 +223,6 @@ def measure(site: Path, python: Path) -> Footprint:
     static = size_of(tree(site / "app" / "static"))[0]
     pyodide = size_of(tree(site.joinpath(*BUNDLE)))[0]
     kernel = next(d for d in dists if d.name == "chronicle-kernel")
-    version = subprocess.run(
-        [str(python), "-c", "import sys; print(sys.version.split()[0])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
     return Footprint(
         total=total,
         files=files,
@@ -241,7 +233,7 @@ def measure(site: Path, python: Path) -> Footprint:
         pyodide=pyodide,
         interpreter=interpreter_size(),
         kernel_wheel=f"chronicle-kernel {kernel.version} (mypyc), {mb(kernel.size)}",
-        python=version,
+        python=python_version(python),
     )
 
 
@@ -314,21 +306,9 @@ def markdown(fp: Footprint) -> str:
     return "\n".join(rows)
 
 
-def write(fp: Footprint) -> None:
-    text = BENCHMARKS.read_text()
-    block = f"{BEGIN}\n{markdown(fp)}\n{END}"
-    if BEGIN in text and END in text:
-        text = re.sub(re.escape(BEGIN) + r".*?" + re.escape(END), lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + SECTION.format(block=block)
-    BENCHMARKS.write_text(text)
-    print(f"wrote {BENCHMARKS.relative_to(ROOT)}", file=sys.stderr)
-
-
-SECTION = """## Deployment footprint (`scripts/measure_footprint.py`)
-
-```sh
-./scripts/setup && .venv/bin/python scripts/measure_footprint.py --write
+HEADING = "Deployment footprint (`scripts/bench/measure_footprint.py`)"
+INTRO = """```sh
+./scripts/setup && .venv/bin/python scripts/bench/measure_footprint.py --write
 ```
 
 What the Docker image's runtime stage installs (`Dockerfile`; docker cannot run on this
@@ -338,8 +318,6 @@ wheel (non-editable: templates, migrations and static files inside), then the br
 bundle when it exists. Sizes are the installed files' apparent sizes in decimal MB, as
 `docker images` counts; build tools and the Debian base layer are not counted. The design
 was judged against pdx.tools' two images: 15 MB (a static Rust binary) and 500 MB (Next.js).
-
-{block}
 """
 
 
@@ -348,19 +326,13 @@ def main() -> int:
     parser.add_argument("--write", action="store_true", help="record in docs/benchmarks.md")
     parser.add_argument("--keep", action="store_true", help="keep the temporary directory")
     args = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="chronicle-footprint-"))
-    try:
+    with scratch_dir("chronicle-footprint-", keep=args.keep) as work:
         python, site = install(work)
         smoke(python, work)
         footprint = measure(site, python)
-    finally:
-        if args.keep:
-            print(f"kept {work}", file=sys.stderr)
-        else:
-            shutil.rmtree(work, ignore_errors=True)
     print(report(footprint))
     if args.write:
-        write(footprint)
+        write_section(SECTION, markdown(footprint), HEADING, INTRO)
     return 0
 
 

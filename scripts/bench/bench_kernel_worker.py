@@ -1,13 +1,13 @@
 """Time the kernel on one file, in whatever Python runs this (compiled, pure, Pyodide).
 
-    python scripts/bench_kernel_worker.py FILE REPEATS [OPERATION ...]
+    python scripts/bench/bench_kernel_worker.py FILE REPEATS [OPERATION ...]
 
 Operations: parse (text bytes -> document), json (text bytes -> JSON text), binary (an
 EU4 binary gamestate -> document, no token table), inflate (a zipped save -> its
 decompressed entries), Prints one JSON object:
 {"compiled": bool, "python": "3.x", "parse": [seconds per run], "json": [...]}.
-Used by scripts/bench_kernel.py; kept free of anything but the kernel and the stdlib so
-that it runs unchanged under Pyodide.
+Used by scripts/bench/bench_kernel.py. It does not import harness.py: kept free of
+anything but the kernel and the stdlib so that it runs unchanged under Pyodide.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """Benchmark the kernel against jomini (pdx.tools' Rust/Wasm parser), all in one run.
 
-    .venv/bin/python scripts/bench_kernel.py [--repeats N] [--quick] [--write]
+    .venv/bin/python scripts/bench/bench_kernel.py [--repeats N] [--quick] [--write]
+
+(Run it as a file, from anywhere: it imports scripts/bench/harness.py as ``harness``.)
 
 On the largest text gamestates of ../shared/corpus (EU4 17.5 MB, Stellaris 39 MB and
 60 MB) it times, best of N runs each:
@@ -16,27 +18,27 @@ On the largest text gamestates of ../shared/corpus (EU4 17.5 MB, Stellaris 39 MB
   shown apart (jomini's npm package has no binary parser to compare with).
 
 It prints seconds, MB/s and the ratio to jomini's time for the same operation (above
-1.0 we are faster). ``--write`` replaces the table in docs/benchmarks.md. This is a
-benchmark, not a test: it asserts nothing about time. Run ./scripts/setup first.
+1.0 we are faster). ``--write`` replaces the section between ``<!-- bench_kernel:begin -->``
+and ``<!-- bench_kernel:end -->`` in docs/benchmarks.md. This is a benchmark, not a test:
+it asserts nothing about time. Run ./scripts/setup first.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
 import sys
 import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "corpus" / "saves"
-WORKER = ROOT / "scripts" / "bench_kernel_worker.py"
-DOC = ROOT / "docs" / "benchmarks.md"
-BEGIN = "<!-- bench_kernel:begin -->"
-END = "<!-- bench_kernel:end -->"
+from harness import BENCH, SAVES, SCRIPTS, best, log, run_json, write_section
+
+WORKER = BENCH / "bench_kernel_worker.py"
+JOMINI = str(BENCH / "bench_jomini.mjs")
+PYODIDE_RUN = str(SCRIPTS / "pyodide_run.mjs")  # beside the build scripts: tests use it too
+SECTION = "bench_kernel"
 
 # EU4 binary (ironman-style) saves: (label, zip in the corpus, gamestate entry)
 BINARY_FILES = [
@@ -78,28 +80,15 @@ class Row:
     ratio: float | None
 
 
-def run_json(cmd: list[str]) -> dict[str, object]:
-    done = subprocess.run(cmd, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(cmd)}\n{done.stderr}")
-    result: dict[str, object] = json.loads(done.stdout.strip().splitlines()[-1])
-    return result
-
-
-def best(times: object) -> float:
-    assert isinstance(times, list)
-    return min(float(t) for t in times)
-
-
 def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: int) -> list[Row]:
     size = path.stat().st_size
     rows: list[Row] = []
-    jomini = run_json(["node", "scripts/bench_jomini.mjs", str(path), encoding, str(repeats)])
+    jomini = run_json(["node", JOMINI, str(path), encoding, str(repeats)])
     reference = {op: best(jomini[op]) for op in ("parse", "json")}
     for op in ("parse", "json"):
         rows.append(Row(label, "jomini (Rust→Wasm, Node)", op, reference[op], size, 1.0))
 
-    def add(runner: str, result: dict[str, object], ops: tuple[str, ...]) -> None:
+    def add(runner: str, result: dict[str, Any], ops: tuple[str, ...]) -> None:
         for op in ops:
             seconds = best(result[op])
             rows.append(Row(label, runner, op, seconds, size, reference[op] / seconds))
@@ -113,7 +102,7 @@ def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: i
     pyodide = run_json(
         [
             "node",
-            "scripts/pyodide_run.mjs",
+            PYODIDE_RUN,
             "--file",
             str(path),
             str(WORKER),
@@ -148,13 +137,13 @@ def measure_analyze(label: str, zipped: Path, gamestate: Path, repeats: int) -> 
     """The EU4 analysis of the whole save (inflate + parse + analysis), against jomini's
     parse -> JSON of its gamestate (what pdx.tools does before its own analysis)."""
     size = gamestate.stat().st_size
-    jomini = run_json(["node", "scripts/bench_jomini.mjs", str(gamestate), "windows1252", "3"])
+    jomini = run_json(["node", JOMINI, str(gamestate), "windows1252", "3"])
     reference = best(jomini["json"])
     rows = [Row(label, "jomini (Rust→Wasm, Node)", "json", reference, size, 1.0)]
     for runner, cmd, n in (
         ("kernel, mypyc (CPython 3.11)", [".venv/bin/python"], repeats),
         ("kernel, pure (CPython 3.11)", [".venv-pure/bin/python"], max(1, repeats // 3)),
-        ("kernel, pure (Pyodide 3.14, Node)", ["node", "scripts/pyodide_run.mjs"], 1),
+        ("kernel, pure (Pyodide 3.14, Node)", ["node", PYODIDE_RUN], 1),
     ):
         if cmd[0] == "node":
             args = [*cmd, "--file", str(zipped), str(WORKER), f"/data/{zipped.name}"]
@@ -188,15 +177,6 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def write_doc(text: str) -> None:
-    doc = DOC.read_text() if DOC.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in doc:
-        doc += f"\n{BEGIN}\n{END}\n"
-    head, rest = doc.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    DOC.write_text(f"{head}{BEGIN}\n{text}\n{END}{tail}")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -205,34 +185,33 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="only the EU4 file")
     parser.add_argument("--write", action="store_true", help="update docs/benchmarks.md")
     args = parser.parse_args()
-    if not CORPUS.is_dir():
-        sys.exit(f"corpus not found at {CORPUS}")
+    if not SAVES.is_dir():
+        sys.exit(f"corpus not found at {SAVES}")
     files = FILES[:1] if args.quick else FILES
     rows: list[Row] = []
     with tempfile.TemporaryDirectory() as tmp:
         for label, rel, entry, encoding in files:
             path = Path(tmp) / f"{Path(rel).stem}.{entry}"
-            with zipfile.ZipFile(CORPUS / rel) as zf:
+            with zipfile.ZipFile(SAVES / rel) as zf:
                 path.write_bytes(zf.read(entry))
-            print(f"measuring {label} …", file=sys.stderr, flush=True)
+            log(f"measuring {label} …")
             rows.extend(measure(label, path, encoding, args.repeats, max(1, args.repeats // 3)))
         label, rel, entry, _ = FILES[0]
         gamestate = Path(tmp) / f"{Path(rel).stem}.{entry}"
-        print(f"measuring the EU4 analysis of {label} …", file=sys.stderr, flush=True)
-        rows.extend(measure_analyze(label, CORPUS / rel, gamestate, args.repeats))
+        log(f"measuring the EU4 analysis of {label} …")
+        rows.extend(measure_analyze(label, SAVES / rel, gamestate, args.repeats))
         for label, rel, entry in BINARY_FILES[:1] if args.quick else BINARY_FILES:
             path = Path(tmp) / f"{Path(rel).stem}.{entry}"
-            with zipfile.ZipFile(CORPUS / rel) as zf:
+            with zipfile.ZipFile(SAVES / rel) as zf:
                 path.write_bytes(zf.read(entry))
-            print(f"measuring {label} …", file=sys.stderr, flush=True)
+            log(f"measuring {label} …")
             rows.extend(
-                measure_binary(label, CORPUS / rel, path, args.repeats, max(1, args.repeats // 3))
+                measure_binary(label, SAVES / rel, path, args.repeats, max(1, args.repeats // 3))
             )
     text = table(rows)
     print(text)
     if args.write:
-        write_doc(text)
-        print(f"wrote {DOC.relative_to(ROOT)}", file=sys.stderr)
+        write_section(SECTION, text, "Kernel: parsing and JSON (`scripts/bench/bench_kernel.py`)")
 
 
 if __name__ == "__main__":

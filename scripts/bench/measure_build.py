@@ -11,7 +11,9 @@
    warm: the figure then leaves out download time; the output says how big they were), or
    emptied for the run with ``--cold``.
 
-    .venv/bin/python scripts/measure_build.py [--write] [--runs N] [--skip-setup] [--cold]
+    .venv/bin/python scripts/bench/measure_build.py [--write] [--runs N] [--skip-setup] [--cold]
+
+(Run it as a file, from anywhere: it imports scripts/bench/harness.py as ``harness``.)
 
 ``--write`` records the figures in docs/benchmarks.md between ``<!-- build:begin -->`` and
 ``<!-- build:end -->`` (the section is added at the end the first time).
@@ -27,20 +29,14 @@ import re
 import shutil
 import subprocess
 import sys
-import tempfile
 import textwrap
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-BENCHMARKS = ROOT / "docs" / "benchmarks.md"
-BEGIN, END = "<!-- build:begin -->", "<!-- build:end -->"
-VENV_PYTHON = ROOT / ".venv" / "bin" / "python"
+from harness import ROOT, VENV_PYTHON, best_of, log, python_version, scratch_dir, write_section
 
-
-def log(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
+SECTION = "build"
 
 
 def clean_env(work: Path) -> dict[str, str]:
@@ -193,15 +189,11 @@ def summarize_steps(steps: list[tuple[str, float]]) -> list[tuple[str, float]]:
 def markdown(
     compiled: list[float], pure: list[float], setup: SetupRun | None, cpus: int, python: str
 ) -> str:
-    def timing(values: list[float]) -> str:
-        best = f"{min(values):.1f} s"
-        return best if len(values) == 1 else f"{best} (best of {len(values)})"
-
     rows = [
         "| build | wall time |",
         "|---|---:|",
-        f"| compiled kernel wheel (mypyc, `-O3`; sdist → wheel, clean) | {timing(compiled)} |",
-        f"| pure kernel wheel (sdist → wheel, clean) | {timing(pure)} |",
+        f"| compiled kernel wheel (mypyc, `-O3`; sdist → wheel, clean) | {best_of(compiled)} |",
+        f"| pure kernel wheel (sdist → wheel, clean) | {best_of(pure)} |",
     ]
     if setup is not None:
         rows.append(
@@ -219,30 +211,15 @@ def markdown(
     return "\n".join(rows)
 
 
-SECTION = """## Build times (`scripts/measure_build.py`)
-
-```sh
-./scripts/setup && .venv/bin/python scripts/measure_build.py --write
+HEADING = "Build times (`scripts/bench/measure_build.py`)"
+INTRO = """```sh
+./scripts/setup && .venv/bin/python scripts/bench/measure_build.py --write
 ```
 
 Clean builds: the kernel wheels with the command `scripts/setup` uses (no mypy cache, no
 ccache, a fresh build directory), and the whole of `./scripts/setup` in a fresh clone with
 new virtual environments. Download caches are noted, not cleared (`--cold` clears them).
-
-{block}
 """
-
-
-def write(block_text: str) -> None:
-    text = BENCHMARKS.read_text()
-    block = f"{BEGIN}\n{block_text}\n{END}"
-    if BEGIN in text and END in text:
-        pattern = re.escape(BEGIN) + r".*?" + re.escape(END)
-        text = re.sub(pattern, lambda _: block, text, flags=re.S)
-    else:
-        text = text.rstrip("\n") + "\n\n" + SECTION.format(block=block)
-    BENCHMARKS.write_text(text)
-    log(f"wrote {BENCHMARKS.relative_to(ROOT)}")
 
 
 def main() -> int:
@@ -255,8 +232,7 @@ def main() -> int:
     args = parser.parse_args()
     if not VENV_PYTHON.is_file():
         raise SystemExit("run ./scripts/setup first (.venv holds the pinned build tools)")
-    work = Path(tempfile.mkdtemp(prefix="chronicle-build-"))
-    try:
+    with scratch_dir("chronicle-build-", keep=args.keep) as work:
         compiled, pure = [], []
         for run in range(args.runs):
             log(f"kernel wheels, clean build {run + 1}/{args.runs}")
@@ -265,21 +241,10 @@ def main() -> int:
             pure.append(build_kernel(work, compiled=False))
             log(f"  pure: {pure[-1]:.1f} s")
         setup = None if args.skip_setup else run_setup(work, args.cold)
-    finally:
-        if args.keep:
-            log(f"kept {work}")
-        else:
-            shutil.rmtree(work, ignore_errors=True)
-    python = subprocess.run(
-        [str(VENV_PYTHON), "-c", "import sys; print(sys.version.split()[0])"],
-        check=True,
-        capture_output=True,
-        text=True,
-    ).stdout.strip()
-    block = markdown(compiled, pure, setup, os.cpu_count() or 1, python)
+    block = markdown(compiled, pure, setup, os.cpu_count() or 1, python_version(VENV_PYTHON))
     print(block)
     if args.write:
-        write(block)
+        write_section(SECTION, block, HEADING, INTRO)
     return 0
 
 

@@ -3,7 +3,9 @@
 next to jomini (pdx.tools' parser, Rust → Wasm) parsing the same save in the same browser
 and in Node.
 
-    .venv/bin/python scripts/bench_browser.py [--rounds N] [--database-url URL] [--write]
+    .venv/bin/python scripts/bench/bench_browser.py [--rounds N] [--database-url URL] [--write]
+
+(Run it as a file, from anywhere: it imports scripts/bench/harness.py as ``harness``.)
 
 1. Starts the app (``python -m app serve --migrate``, embedded PostgreSQL unless
    ``--database-url``) on loopback, and Debian's chromium through Playwright.
@@ -25,7 +27,8 @@ and in Node.
    the worker's steps (runtime, read, parse, render).
 3. jomini in Chromium: ``parseText`` of the gamestate (the zip's 17.5 MB entry) on a page
    of the same origin (its ES build, Wasm inlined, served to the page by Playwright's
-   router; nothing of the app is involved) and jomini in Node (scripts/bench_jomini.mjs).
+   router; nothing of the app is involved) and jomini in Node
+   (scripts/bench/bench_jomini.mjs).
    jomini only parses: the analysis and the rendering have no counterpart in it.
 
 Prints a table; ``--write`` replaces the section between ``<!-- bench_browser:begin -->``
@@ -37,9 +40,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import platform
-import statistics
 import subprocess
 import tempfile
 import time
@@ -47,10 +48,20 @@ import zipfile
 from pathlib import Path
 from typing import Any
 
-from _apphelpers import CHROMIUM, CHROMIUM_FLAGS, LARGE, ROOT, log, start_app, write_section
+from harness import (
+    BENCH,
+    CHROMIUM,
+    LARGE,
+    ROOT,
+    launch_chromium,
+    log,
+    median,
+    run_json,
+    start_app,
+    write_section,
+)
 
-FLAGS = list(CHROMIUM_FLAGS)
-BEGIN, END = "<!-- bench_browser:begin -->", "<!-- bench_browser:end -->"
+SECTION = "bench_browser"
 JOMINI_ES = ROOT / "node_modules" / "jomini" / "dist" / "es" / "index.js"
 STEPS = ("runtime", "read", "parse", "render")
 
@@ -129,25 +140,15 @@ def jomini_in_browser(context: Any, url: str, gamestate: bytes, repeats: int) ->
 
 
 def jomini_in_node(path: Path, repeats: int) -> list[float]:
-    done = subprocess.run(
-        [
-            "node",
-            str(ROOT / "scripts" / "bench_jomini.mjs"),
-            str(path),
-            "windows1252",
-            str(repeats),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
+    result = run_json(
+        ["node", str(BENCH / "bench_jomini.mjs"), str(path), "windows1252", str(repeats)]
     )
-    parse: list[float] = json.loads(done.stdout)["parse"]
+    parse: list[float] = result["parse"]
     return parse
 
 
-def median(rows: list[dict[str, float]], key: str) -> float:
-    return statistics.median(row[key] for row in rows)
+def median_of(rows: list[dict[str, float]], key: str) -> float:
+    return median(row[key] for row in rows)
 
 
 def report(
@@ -168,21 +169,19 @@ def report(
     ]
     for case, label in LABELS.items():
         rows = results[case]
-        cells = [f"{median(rows, key):.2f}" for key in ("total", *STEPS)]
+        cells = [f"{median_of(rows, key):.2f}" for key in ("total", *STEPS)]
         lines.append(f"| {label} | **{cells[0]}** | " + " | ".join(cells[1:]) + " |")
     lines += [
         "",
         "| jomini parse of the gamestate (no analysis, no rendering) | seconds |",
         "|---|---|",
-        f"| jomini in Chromium (same page origin, Wasm) | "
-        f"{statistics.median(jomini['browser']):.2f} |",
-        f"| jomini in Node 20 (scripts/bench_jomini.mjs) | "
-        f"{statistics.median(jomini['node']):.2f} |",
+        f"| jomini in Chromium (same page origin, Wasm) | {median(jomini['browser']):.2f} |",
+        f"| jomini in Node 20 (scripts/bench/bench_jomini.mjs) | {median(jomini['node']):.2f} |",
         "",
         "Ratios (ours / jomini in Chromium): hot drop → rendered "
-        f"{median(results['hot'], 'total') / statistics.median(jomini['browser']):.1f}x, "
+        f"{median_of(results['hot'], 'total') / median(jomini['browser']):.1f}x, "
         f"our parse + analyse step alone "
-        f"{median(results['hot'], 'parse') / statistics.median(jomini['browser']):.1f}x.",
+        f"{median_of(results['hot'], 'parse') / median(jomini['browser']):.1f}x.",
     ]
     return "\n".join(lines)
 
@@ -206,16 +205,10 @@ def main() -> None:
         app = start_app(Path(tmp) / "var", 1, args.database_url, 64)
         try:
             with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(
-                    executable_path=CHROMIUM, args=FLAGS, headless=True
-                )
+                browser = launch_chromium(playwright)
                 for round_no in range(args.rounds):
-                    profile = playwright.chromium.launch_persistent_context(
-                        str(Path(tmp) / f"profile-{round_no}"),
-                        executable_path=CHROMIUM,
-                        args=FLAGS,
-                        headless=True,
-                        base_url=app.url,
+                    profile = launch_chromium(
+                        playwright, Path(tmp) / f"profile-{round_no}", base_url=app.url
                     )
                     results["cold"].append(visit(profile, "/", 1)[0])
                     time.sleep(PAUSE)
@@ -247,8 +240,9 @@ def main() -> None:
     text = report(results, jomini, LARGE.stat().st_size, args.rounds)
     print(text)
     if args.write:
-        write_section(BEGIN, END, "Local analysis in the browser (scripts/bench_browser.py)", text)
-        log("docs/benchmarks.md updated")
+        write_section(
+            SECTION, text, "Local analysis in the browser (`scripts/bench/bench_browser.py`)"
+        )
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Time the npm package jomini (Rust compiled to Wasm: pdx.tools' parser) on one file.
-//   node scripts/bench_jomini.mjs FILE ENCODING REPEATS
+//   node scripts/bench/bench_jomini.mjs FILE ENCODING REPEATS
 // Prints {"parse": [seconds…], "json": [seconds…]}: "parse" is parseText with a query
 // that reads one value (the document is built, nothing is converted), "json" is
 // parseText(…, q => q.json()) (bytes -> JSON text, duplicate keys grouped).

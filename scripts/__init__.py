@@ -1,0 +1,1 @@
+"""Scripts of the repository (setup, build, serve, test); not a library."""

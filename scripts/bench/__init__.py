@@ -1,0 +1,1 @@
+"""Benchmarks and measurements; harness.py is what they share."""
