@@ -15,11 +15,13 @@ TOO_DEEP: Final = "the file nests too deeply to read"
 NO_MEMORY: Final = "there was not enough memory to read this file"
 
 
-class Refusal:
+class Refusal(Exception):
     """A file the kernel refused: ``message`` for people, ``offset`` the byte where the
-    kernel stopped (-1: none), ``tokens_needed`` for a binary save read without a table."""
+    kernel stopped (-1: none), ``tokens_needed`` for a binary save read without a table.
+    Raised by the server's parser (it pickles: it crosses from the pool's processes)."""
 
-    def __init__(self, message: str, offset: int = -1, *, tokens_needed: bool = False) -> None:
+    def __init__(self, message: str, offset: int = -1, tokens_needed: bool = False) -> None:
+        super().__init__(message, offset, tokens_needed)
         self.message = message
         self.offset = offset
         self.tokens_needed = tokens_needed
@@ -34,7 +36,7 @@ def refusal(exc: BaseException) -> Refusal | None:
     """What to tell people about ``exc`` raised while reading a save; None for an error
     that is not about the file (a bug: let it propagate)."""
     if isinstance(exc, kernel.TokensNeeded):
-        return Refusal(exc.reason + NO_TABLE, tokens_needed=True)
+        return Refusal(exc.reason + NO_TABLE, -1, True)
     if isinstance(exc, kernel.KernelError):
         return Refusal(exc.message, exc.offset)
     if isinstance(exc, RecursionError):

@@ -27,7 +27,7 @@ from typing import Final
 import msgspec
 
 import kernel
-from app.analysis.errors import refusal
+from app.analysis.errors import Refusal, refusal
 from app.analysis.payload import payload_json
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
@@ -80,18 +80,8 @@ class ParsedSave(msgspec.Struct, frozen=True, kw_only=True):
     notes: tuple[str, ...] = ()  # why fields are missing, for people
 
 
-class SaveRejected(Exception):
-    """The kernel rejected the file; ``message`` is the kernel's, ``offset`` a byte offset."""
-
-    def __init__(self, message: str, offset: int = -1) -> None:
-        super().__init__(message, offset)
-        self.message = message
-        self.offset = offset
-
-    def __str__(self) -> str:
-        if self.offset >= 0:
-            return f"{self.message} at byte {self.offset}"
-        return self.message
+# What ``parse_save`` raises for a file the kernel rejects (message, byte offset).
+SaveRejected = Refusal
 
 
 def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
@@ -105,7 +95,7 @@ def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
         # an exception crossing processes must pickle with all its fields.
         refused = refusal(exc)
         assert refused is not None
-        raise SaveRejected(refused.message, refused.offset) from None
+        raise refused from None
 
 
 def noop(value: int) -> int:

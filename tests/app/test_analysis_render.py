@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from app import analysis_render as ar
+from app.analysis import render as ar
 from app.saves.analysis_cache import AnalysisCache
 
 MODULE = Path(ar.__file__)

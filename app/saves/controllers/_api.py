@@ -20,7 +20,7 @@ from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_30
 
 from app.accounts.auth import current_user, requires_user
 from app.saves import services
-from app.saves.controllers._shared import SaveId, check_editor, page_of_saves
+from app.saves.controllers._shared import SaveId, check_editor, page_of_saves, upload
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
     DuplicateSaveBody,
@@ -73,22 +73,10 @@ class SaveApiController(Controller):
         pool: NamedDependency[KernelPool],
         settings: NamedDependency[Settings],
     ) -> Response[SaveCreated | DuplicateSaveBody]:
-        user = current_user(request)
-        assert user is not None
         try:
-            save_id = await services.upload_save(
-                upload=data.file,
-                filename=data.filename,
-                aar=data.aar,
-                user=user,
-                storage=storage,
-                pool=pool,
-                settings=settings,
-            )
+            save_id = await upload(request, data, storage, pool, settings)
         except services.UploadError as exc:
             return _upload_error(exc)
-        finally:
-            await data.file.close()
         return Response(SaveCreated(save_id=save_id), status_code=HTTP_201_CREATED)
 
     @get("/", summary="Recent saves, newest first")

@@ -12,7 +12,7 @@ from litestar.params import FromQuery, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Template
 
-from app.accounts.auth import current_user, requires_user
+from app.accounts.auth import requires_user
 from app.saves import services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import (
@@ -21,6 +21,7 @@ from app.saves.controllers._shared import (
     check_editor,
     page_of_saves,
     save_page,
+    upload,
 )
 from app.saves.pool import KernelPool
 from app.saves.schemas import EditForm, UploadForm
@@ -80,18 +81,8 @@ class SavePagesController(Controller):
         pool: NamedDependency[KernelPool],
         settings: NamedDependency[Settings],
     ) -> Response[Any]:
-        user = current_user(request)
-        assert user is not None
         try:
-            save_id = await services.upload_save(
-                upload=data.file,
-                filename=data.filename,
-                aar=data.aar,
-                user=user,
-                storage=storage,
-                pool=pool,
-                settings=settings,
-            )
+            save_id = await upload(request, data, storage, pool, settings)
         except services.UploadError as exc:
             context: dict[str, Any] = {
                 "upload_error": exc.message,
@@ -108,8 +99,6 @@ class SavePagesController(Controller):
                 context,
                 status_code=exc.status,
             )
-        finally:
-            await data.file.close()
         flash(request, "Uploaded.", category="info")
         return redirect(request, f"/saves/{save_id}")
 

@@ -13,8 +13,10 @@ from litestar.response import Template
 from app.accounts.auth import can_edit, current_user, ensure_can_edit
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
-from app.saves.schemas import SaveSummary
+from app.saves.pool import KernelPool
+from app.saves.schemas import SaveSummary, UploadForm
 from app.settings import Settings
+from app.storage import Storage
 from app.web.htmx import wants_fragment
 
 # Save ids are URL-safe tokens no longer than saves.id (services.new_save_id). Anything
@@ -35,6 +37,31 @@ async def page_of_saves(
         )
     except services.BadCursor as exc:
         raise ValidationException(str(exc)) from None
+
+
+async def upload(
+    request: Request[Any, Any, Any],
+    data: UploadForm,
+    storage: Storage,
+    pool: KernelPool,
+    settings: Settings,
+) -> str:
+    """Store the uploaded save of the current user (the API and the form alike); its id.
+    Raises services.UploadError; the file part is closed either way."""
+    user = current_user(request)
+    assert user is not None  # the handlers' requires_user guard
+    try:
+        return await services.upload_save(
+            upload=data.file,
+            filename=data.filename,
+            aar=data.aar,
+            user=user,
+            storage=storage,
+            pool=pool,
+            settings=settings,
+        )
+    finally:
+        await data.file.close()
 
 
 async def check_editor(request: Request[Any, Any, Any], save_id: str) -> None:
