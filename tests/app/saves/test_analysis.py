@@ -1,7 +1,7 @@
 """Uploads analysed by ``kernel.eu4.analyze``: binary saves with the server's token table,
 pdx.tools' columns filled from the analysis, reprocess (command and admin button) and
 disqualification. This module's app has a TOKENS_DIR (the corpus pair's tokens plus the
-tokens of the crafted binary saves, tests/app/eu4bin.py ``TokenDir``)."""
+tokens of the crafted binary saves, support.saves ``TokenDir``)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support import saves as crafted
 
 import kernel
 
@@ -20,9 +21,9 @@ PAIR = CORPUS / "saves" / "eu4" / "binary-pair"
 
 
 @pytest.fixture(scope="module")
-def tokens(tmp_path_factory, eu4bin):
-    tokens = eu4bin.TokenDir(tmp_path_factory.mktemp("tokens"), PAIR / "tokens.txt")
-    tokens.binary(eu4bin.text_save(seed=1))  # the usual names, before the app starts
+def tokens(tmp_path_factory):
+    tokens = crafted.TokenDir(tmp_path_factory.mktemp("tokens"), PAIR / "tokens.txt")
+    tokens.binary(crafted.text_save(seed=1))  # the usual names, before the app starts
     return tokens
 
 
@@ -37,24 +38,18 @@ def app_server(make_settings, serve_app, tokens):
 
 
 @pytest.fixture
-def text_save(eu4bin):
-    return eu4bin.text_save
+def text_save():
+    return crafted.text_save
 
 
 @pytest.fixture
-def owner(new_browser, unique):
-    client = new_browser()
-    client.register(unique("analyst"))
-    return client
+def owner(new_user):
+    return new_user("analyst")
 
 
 @pytest.fixture
-def admin(new_browser, unique, sql):
-    client = new_browser()
-    name = unique("admin")
-    client.register(name)
-    sql("UPDATE users SET admin = true WHERE username = $1", name)
-    return client
+def admin(new_user):
+    return new_user("admin", admin=True)
 
 
 def test_binary_save_is_read_with_the_token_table(owner):
