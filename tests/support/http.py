@@ -60,7 +60,7 @@ def serve(settings: Settings, prepare: Callable[[Any], None] | None = None) -> I
         sock.close()
 
 
-def basic(user_id: int, api_key: str) -> dict[str, str]:
+def basic(user_id: int | str, api_key: str) -> dict[str, str]:
     """The ``Authorization`` header of HTTP Basic with an API key."""
     token = base64.b64encode(f"{user_id}:{api_key}".encode()).decode()
     return {"Authorization": f"Basic {token}"}

@@ -345,3 +345,8 @@ def build_zip(members: list[Member], *, count: int | None = None, cd_shift: int 
     n = len(members) if count is None else count
     eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), len(out) + cd_shift, 0)
     return bytes(out + central + eocd)
+
+
+def good_zip() -> bytes:
+    """A small valid zipped EU4 save (meta and gamestate)."""
+    return build_zip([member("meta", EU4_META), member("gamestate", EU4_STATE)])

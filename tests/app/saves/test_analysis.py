@@ -8,16 +8,13 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support import ROOT as REPO
 from support import saves as crafted
+from support.corpus import PAIR, save_file
 
 import kernel
-
-REPO = Path(__file__).resolve().parents[3]
-CORPUS = REPO.parent / "shared" / "corpus"
-PAIR = CORPUS / "saves" / "eu4" / "binary-pair"
 
 
 @pytest.fixture(scope="module")
@@ -53,9 +50,7 @@ def admin(new_user):
 
 
 def test_binary_save_is_read_with_the_token_table(owner):
-    path = PAIR / "meta.bin"
-    if not path.is_file():
-        pytest.skip("binary pair not in the corpus")
+    path = save_file("eu4/binary-pair/meta.bin")
     response = owner.upload(path, name="meta.bin")
     assert response.status_code == 201, response.text
     detail = owner.get(f"/api/saves/{response.json()['save_id']}").json()
@@ -116,9 +111,7 @@ def test_multiplayer_names_and_nul_characters(text_save, owner):
 
 
 def test_other_games_keep_their_metadata(owner):
-    path = CORPUS / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
-    if not path.is_file():
-        pytest.skip("ck3 header not in the corpus")
+    path = save_file("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt")
     response = owner.upload(path)
     assert response.status_code == 201, response.text
     detail = owner.get(f"/api/saves/{response.json()['save_id']}").json()
