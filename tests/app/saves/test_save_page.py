@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from support import saves as crafted
+from support.corpus import save_file
 from support.html import parse_html as tree
 
 from app.analysis_render import render_analysis
@@ -61,8 +62,7 @@ def corpus_ids(app_server, eu4_corpus, browser_class):
 
 @pytest.fixture
 def modded(corpus_ids):
-    if MODDED not in corpus_ids:
-        pytest.skip("modded save not in the corpus")
+    save_file(f"eu4/{MODDED}")  # skips when the corpus lacks it
     return corpus_ids[MODDED]
 
 

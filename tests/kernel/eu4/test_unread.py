@@ -11,6 +11,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from support import ROOT
+from support.corpus import eu4_save_files
 
 import kernel
 from kernel._container import open_container
@@ -20,14 +22,11 @@ analysis = importlib.import_module(
     "kernel.eu4.analyze"
 )  # the module (kernel.eu4 exports the function)
 # The sources (the compiled wheel need not carry them).
-EU4_PACKAGE = Path(__file__).resolve().parents[3] / "kernel" / "src" / "kernel" / "eu4"
+EU4_PACKAGE = ROOT / "kernel" / "src" / "kernel" / "eu4"
 
 
 def _corpus_saves() -> list[object]:
-    folder = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "saves" / "eu4"
-    if not folder.is_dir():
-        return []
-    return [pytest.param(p, id=p.name) for p in sorted(folder.iterdir()) if p.is_file()]
+    return [pytest.param(p, id=p.name) for p in eu4_save_files()]
 
 
 @pytest.mark.parametrize("path", _corpus_saves())
