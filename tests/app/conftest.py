@@ -225,6 +225,12 @@ def new_user(
 
 
 @pytest.fixture
+def admin(new_user: Callable[..., Browser]) -> Browser:
+    """A Browser of ``app_server`` signed in as a new admin."""
+    return new_user("admin", admin=True)
+
+
+@pytest.fixture
 def unique() -> Callable[[str], str]:
     """A unique username with a prefix."""
     return lambda prefix: f"{prefix}{secrets.token_hex(4)}"

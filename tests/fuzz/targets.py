@@ -504,6 +504,16 @@ def _members(path: Path) -> list[tuple[str, bytes]]:
         return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
+def _corpus_blobs() -> Iterator[tuple[Path, bytes]]:
+    """(file, content) of every corpus file, and of every member of the zipped ones."""
+    for path in corpus_files():
+        if zipfile.is_zipfile(path):
+            for _name, blob in _members(path):
+                yield path, blob
+        else:
+            yield path, path.read_bytes()
+
+
 HAND_TEXT: Final = (
     b"",
     b"a=1",
@@ -535,14 +545,9 @@ def text_seeds() -> list[bytes]:
     seeds = list(HAND_TEXT)
     data_dir = ROOT / "tests" / "kernel" / "data" / "text"
     seeds.extend(p.read_bytes()[: MAX_LEN["text"]] for p in sorted(data_dir.glob("*.txt")))
-    for path in corpus_files():
-        if zipfile.is_zipfile(path):
-            blobs = [blob for _name, blob in _members(path)]
-        else:
-            blobs = [path.read_bytes()]
-        for blob in blobs:
-            if _is_text(blob):
-                seeds.extend(_slices(blob, 2048, 3))
+    for _path, blob in _corpus_blobs():
+        if _is_text(blob):
+            seeds.extend(_slices(blob, 2048, 3))
     return _unique(seeds)
 
 
@@ -632,27 +637,22 @@ def binary_seeds() -> list[bytes]:
         ),
     ]
     text_docs: list[bytes] = list(HAND_TEXT)
-    for path in corpus_files():
-        if zipfile.is_zipfile(path):
-            blobs = [blob for _name, blob in _members(path)]
-        else:
-            blobs = [path.read_bytes()]
-        for blob in blobs:
-            if _is_text(blob):
-                text_docs.extend(_slices(blob, 2048, 2))
-                continue
-            body = blob[6:] if blob.startswith(b"EU4bin") else blob
-            head = blob[: len(blob) - len(body)]
-            game = "eu4" if head else ("ck3" if "ck3" in path.name else "unknown")
-            if blob.startswith(b"SAV0"):
-                end = blob.find(b"\n")
-                body = blob[end + 1 :]
-                head = b""
-                game = "imperator" if "imperator" in path.name else "ck3"
-            for size in (1024, 6144):
-                cut = _binary_cut(body, size)
-                for table in (False, True):
-                    seeds.append(binary_input(game, table, head + cut))
+    for path, blob in _corpus_blobs():
+        if _is_text(blob):
+            text_docs.extend(_slices(blob, 2048, 2))
+            continue
+        body = blob[6:] if blob.startswith(b"EU4bin") else blob
+        head = blob[: len(blob) - len(body)]
+        game = "eu4" if head else ("ck3" if "ck3" in path.name else "unknown")
+        if blob.startswith(b"SAV0"):
+            end = blob.find(b"\n")
+            body = blob[end + 1 :]
+            head = b""
+            game = "imperator" if "imperator" in path.name else "ck3"
+        for size in (1024, 6144):
+            cut = _binary_cut(body, size)
+            for table in (False, True):
+                seeds.append(binary_input(game, table, head + cut))
     for text in text_docs:
         try:
             doc = kernel.parse_text(text)

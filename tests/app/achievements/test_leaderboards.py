@@ -46,11 +46,6 @@ def player(new_user):
     return new_user("runner")
 
 
-@pytest.fixture
-def admin(new_user):
-    return new_user("admin", admin=True)
-
-
 def upload(client, tokens, **fields) -> str:
     response = client.upload(tokens.binary(crafted.text_save(**fields)), name="run.eu4")
     assert response.status_code == 201, response.text

@@ -44,11 +44,6 @@ def owner(new_user):
     return new_user("analyst")
 
 
-@pytest.fixture
-def admin(new_user):
-    return new_user("admin", admin=True)
-
-
 def test_binary_save_is_read_with_the_token_table(owner):
     path = save_file("eu4/binary-pair/meta.bin")
     response = owner.upload(path, name="meta.bin")
