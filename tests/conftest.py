@@ -1,15 +1,14 @@
 """Fixtures shared by every suite: the repository root, the real-file corpus, and the
 npm package ``jomini`` (the reference parser) driven through ``scripts/jomini_json.mjs``.
 
-Test modules are imported with ``--import-mode=importlib``, so they cannot import this
-file; everything here is offered as a fixture.
+Helpers that test modules import live in tests/support/ (``from support.corpus import
+corpus_file``); a conftest.py only offers fixtures.
 """
 
 from __future__ import annotations
 
 import base64
 import json
-import os
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -17,8 +16,8 @@ from pathlib import Path
 from typing import IO
 
 import pytest
-
-ROOT = Path(__file__).resolve().parent.parent
+from support import ROOT
+from support.corpus import corpus_dir
 
 # JSON decoded for comparison: objects become ("object", ((key, value), ...)) so that key
 # order and duplicate keys ("preserve" mode) count, arrays ("array", (...)), and booleans
@@ -56,16 +55,9 @@ def repo_root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def corpus(repo_root: Path) -> Path:
-    """``../shared/corpus`` beside the repository (or $CHRONICLE_CORPUS); skips when absent.
-
-    The files are real saves and game files collected for testing (see its SOURCES.md);
-    they are read in place and never copied into the project.
-    """
-    path = Path(os.environ.get("CHRONICLE_CORPUS", repo_root.parent / "shared" / "corpus"))
-    if not path.is_dir():
-        pytest.skip(f"corpus not found at {path} (set CHRONICLE_CORPUS or add ../shared/corpus)")
-    return path
+def corpus() -> Path:
+    """The corpus folder (``support.corpus.CORPUS``); skips when absent."""
+    return corpus_dir()
 
 
 class JominiError(Exception):

@@ -13,16 +13,15 @@ starts an app for the duration of a ``with`` block; ``app_server`` is the defaul
 from __future__ import annotations
 
 import asyncio
-import base64
 import concurrent.futures
 import os
 import secrets
 import socket
-import threading
+import subprocess
+import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -30,10 +29,11 @@ import asyncpg
 import httpx
 import msgspec
 import pytest
-import uvicorn
+from support import ROOT, corpus
+from support.http import Browser, Server, serve
+from support.saves import fresh_save
 
 from app import db
-from app.asgi import create_app
 from app.settings import (
     DatabaseSettings,
     KernelSettings,
@@ -45,30 +45,6 @@ from app.settings import (
 )
 
 MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-
-
-def _load_helper(name: str) -> Any:
-    """A helper module beside this file (test modules are imported with importlib mode,
-    so they get helpers as fixtures)."""
-    import importlib.util
-
-    spec = importlib.util.spec_from_file_location(
-        f"chronicle_test_{name}", Path(__file__).with_name(f"{name}.py")
-    )
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-EU4BIN = _load_helper("eu4bin")
-
-
-@pytest.fixture(scope="session")
-def eu4bin() -> Any:
-    """tests/app/eu4bin.py: crafted EU4 saves, as text and as binary with a token table."""
-    return EU4BIN
 
 
 def run(coro: Any) -> Any:
@@ -108,9 +84,9 @@ def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         server.cleanup()
 
 
-@pytest.fixture(scope="session")
-def database_url(pg_admin_url: str) -> Iterator[str]:
-    """A fresh database with every migration applied; dropped after the session."""
+@contextmanager
+def _fresh_database(pg_admin_url: str) -> Iterator[str]:
+    """A new database with every migration applied, dropped on exit."""
     name = f"chronicle_test_{secrets.token_hex(4)}"
     run(db.create_database(pg_admin_url, name))
     url = db.with_database(pg_admin_url, name)
@@ -120,6 +96,13 @@ def database_url(pg_admin_url: str) -> Iterator[str]:
         yield url
     finally:
         run(db.drop_database(pg_admin_url, name))
+
+
+@pytest.fixture(scope="session")
+def database_url(pg_admin_url: str) -> Iterator[str]:
+    """A fresh database with every migration applied; dropped after the session."""
+    with _fresh_database(pg_admin_url) as url:
+        yield url
 
 
 def _query(url: str) -> Callable[..., list[dict[str, Any]]]:
@@ -148,15 +131,8 @@ def own_database(pg_admin_url: str) -> Iterator[str]:
     """A migrated database for one module, dropped after it: for modules that need a
     clean slate whatever the others left in the session's database (serve an app on it
     with ``make_settings(database=DatabaseSettings(url=own_database))``)."""
-    name = f"chronicle_test_{secrets.token_hex(4)}"
-    run(db.create_database(pg_admin_url, name))
-    url = db.with_database(pg_admin_url, name)
-    try:
-        db.use_database(Settings(database=DatabaseSettings(url=url)))
-        run(db.migrate())
+    with _fresh_database(pg_admin_url) as url:
         yield url
-    finally:
-        run(db.drop_database(pg_admin_url, name))
 
 
 @pytest.fixture(scope="module")
@@ -187,50 +163,12 @@ def make_settings(
     return build
 
 
-@dataclass
-class Server:
-    url: str
-    app: Any
-    settings: Settings
-
-
-@contextmanager
-def serve(settings: Settings, prepare: Callable[[Any], None] | None = None) -> Iterator[Server]:
-    """Run ``create_app(settings)`` with uvicorn on a free loopback port, in a thread."""
-    app = create_app(settings)
-    if prepare is not None:
-        prepare(app)
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(app, log_level="warning", lifespan="on", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    try:
-        deadline = time.monotonic() + 60
-        while not server.started:
-            if not thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("the app did not start (see the log above)")
-            time.sleep(0.05)
-        yield Server(url=f"http://127.0.0.1:{port}", app=app, settings=settings)
-    finally:
-        server.should_exit = True
-        thread.join(timeout=60)
-        sock.close()
-
-
 @pytest.fixture(scope="session")
 def static_site_dir() -> Path:
     """dist/ as scripts/test builds it with scripts/build_static.py (built here if missing)."""
-    import subprocess
-    import sys
-
-    root = Path(__file__).resolve().parents[2]
-    folder = root / "dist"
+    folder = ROOT / "dist"
     if not (folder / "index.html").is_file():
-        subprocess.run([sys.executable, str(root / "scripts" / "build_static.py")], check=True)
+        subprocess.run([sys.executable, str(ROOT / "scripts" / "build_static.py")], check=True)
     return folder
 
 
@@ -252,77 +190,6 @@ def app_server(make_settings: Callable[..., Settings]) -> Iterator[Server]:
         yield server
 
 
-@dataclass
-class Browser:
-    """An HTTP client that keeps cookies and sends the CSRF token like htmx does."""
-
-    base: str
-    client: httpx.Client = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.client = httpx.Client(base_url=self.base, follow_redirects=False, timeout=120)
-
-    def close(self) -> None:
-        self.client.close()
-
-    @property
-    def csrf(self) -> str:
-        token = self.client.cookies.get("chronicle_csrf")
-        if token is None:
-            self.client.get("/login")
-            token = self.client.cookies.get("chronicle_csrf")
-        assert token, "no CSRF cookie"
-        return token
-
-    def get(self, path: str, **kwargs: Any) -> httpx.Response:
-        return self.client.get(path, **kwargs)
-
-    def post(self, path: str, *, csrf: bool = True, **kwargs: Any) -> httpx.Response:
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if csrf:
-            headers.setdefault("x-csrftoken", self.csrf)
-        return self.client.post(path, headers=headers, **kwargs)
-
-    def request(
-        self, method: str, path: str, *, csrf: bool = True, **kwargs: Any
-    ) -> httpx.Response:
-        headers = dict(kwargs.pop("headers", {}) or {})
-        if csrf:
-            headers.setdefault("x-csrftoken", self.csrf)
-        return self.client.request(method, path, headers=headers, **kwargs)
-
-    def register(self, username: str, password: str = "correct horse battery") -> httpx.Response:
-        response = self.post(
-            "/register",
-            data={"username": username, "password": password, "password_again": password},
-        )
-        assert response.status_code == 303, response.text
-        return response
-
-    def login(self, username: str, password: str = "correct horse battery") -> httpx.Response:
-        return self.post("/login", data={"username": username, "password": password})
-
-    def logout(self) -> httpx.Response:
-        return self.post("/logout")
-
-    def api_key(self) -> tuple[int, str]:
-        response = self.post("/api/key")
-        assert response.status_code == 201, response.text
-        body = response.json()
-        return body["user_id"], body["api_key"]
-
-    def upload(
-        self, content: bytes | Path, name: str = "save.eu4", **fields: str
-    ) -> httpx.Response:
-        data = content.read_bytes() if isinstance(content, Path) else content
-        return self.post("/api/saves", files={"file": (name, data)}, data=fields)
-
-
-def basic(user_id: int, api_key: str) -> dict[str, str]:
-    token = base64.b64encode(f"{user_id}:{api_key}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
 @pytest.fixture
 def browser(app_server: Server) -> Iterator[Browser]:
     client = Browser(app_server.url)
@@ -331,17 +198,36 @@ def browser(app_server: Server) -> Iterator[Browser]:
 
 
 @pytest.fixture
-def new_browser(app_server: Server) -> Iterator[Callable[[], Browser]]:
-    made: list[Browser] = []
+def new_browser(client_for: Callable[[str], Browser], app_server: Server) -> Callable[[], Browser]:
+    """``new_browser()``: one more Browser of ``app_server``, closed after the test."""
+    return lambda: client_for(app_server.url)
 
-    def make() -> Browser:
-        client = Browser(app_server.url)
-        made.append(client)
+
+@pytest.fixture
+def new_user(
+    new_browser: Callable[[], Browser],
+    unique: Callable[[str], str],
+    sql: Callable[..., list[dict[str, Any]]],
+) -> Callable[..., Browser]:
+    """``new_user(prefix)``: a Browser of ``app_server`` signed in as a new user (named
+    ``prefix`` + random hex); with ``admin=True`` the user is an admin (set in the
+    session's database)."""
+
+    def make(prefix: str, *, admin: bool = False) -> Browser:
+        client = new_browser()
+        name = unique(prefix)
+        client.register(name)
+        if admin:
+            sql("UPDATE users SET admin = true WHERE username = $1", name)
         return client
 
-    yield make
-    for client in made:
-        client.close()
+    return make
+
+
+@pytest.fixture
+def admin(new_user: Callable[..., Browser]) -> Browser:
+    """A Browser of ``app_server`` signed in as a new admin."""
+    return new_user("admin", admin=True)
 
 
 @pytest.fixture
@@ -350,39 +236,22 @@ def unique() -> Callable[[str], str]:
     return lambda prefix: f"{prefix}{secrets.token_hex(4)}"
 
 
-def _eu4_corpus() -> list[Path]:
-    folder = CORPUS / "saves" / "eu4"
-    if not folder.is_dir():
-        pytest.skip(f"corpus not found at {folder}")
-    return sorted(p for p in folder.iterdir() if p.is_file())
-
-
 @pytest.fixture
 def eu4_saves() -> list[Path]:
-    """Every EU4 save file of ../shared/corpus/saves/eu4 (skips when the corpus is absent)."""
-    return _eu4_corpus()
+    """Every EU4 save file of the corpus's saves/eu4 (skips when the corpus is absent)."""
+    return corpus.eu4_saves()
 
 
 @pytest.fixture(scope="module")
 def eu4_corpus() -> list[Path]:
     """``eu4_saves`` for module-scoped fixtures."""
-    return _eu4_corpus()
+    return corpus.eu4_saves()
 
 
 @pytest.fixture(scope="session")
 def browser_class() -> type[Browser]:
     """The Browser class, for module-scoped fixtures that need their own client."""
     return Browser
-
-
-def fresh_save(tag: str = "") -> bytes:
-    """A small valid EU4 text save whose content is unique (so it is never a duplicate)."""
-    marker = tag or secrets.token_hex(8)
-    return (
-        b'EU4txt\ndate=1450.3.1\nplayer="FRA"\ndisplayed_country_name="France"\n'
-        b'savegame_version={\n\tfirst=1\n\tsecond=37\n\tthird=2\n\tforth=0\n\tname="x"\n}\n'
-        b'campaign_id="' + marker.encode() + b'"\n'
-    )
 
 
 @pytest.fixture
@@ -416,9 +285,6 @@ def client_for() -> Iterator[Callable[[str], Browser]]:
 def s3_endpoint() -> Iterator[str]:
     """A local S3-compatible server (moto's server mode) on a free loopback port, for the
     storage and health tests; each test makes its own buckets."""
-    import subprocess
-    import sys
-
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]

@@ -17,20 +17,21 @@ import jinja2
 import markupsafe
 import msgspec
 import pytest
+from support import ROOT
+from support import saves as crafted
+from support.corpus import EU4
 
 from app.analysis.render import TEMPLATES, render_analysis
 from kernel.eu4 import analyze
 
 pytestmark = pytest.mark.pyodide
 
-ROOT = Path(__file__).resolve().parents[2]
 RUNNER = ROOT / "scripts" / "pyodide_run.mjs"
-CORPUS = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
 
 SCRIPT = """
 import hashlib, importlib.util, json, sys, sysconfig
 from pathlib import Path
-spec = importlib.util.spec_from_file_location("analysis_render", "/data/analysis_render.py")
+spec = importlib.util.spec_from_file_location("analysis_render", "/data/render.py")
 ar = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(ar)
 templates = Path(sysconfig.get_paths()["purelib"]) / "chronicle_templates"
@@ -52,19 +53,19 @@ def _wheel(path: Path, sources: list[tuple[Path, str]]) -> Path:
     return path
 
 
-def test_the_browser_renders_the_same_html(tmp_path, eu4bin):
+def test_the_browser_renders_the_same_html(tmp_path):
     node = shutil.which("node")
     if node is None or not (ROOT / "node_modules" / "pyodide").is_dir():
         pytest.skip("node and node_modules/pyodide are needed (scripts/setup)")
     payloads = {
         "crafted.json": analyze(
-            eu4bin.text_save(
+            crafted.text_save(
                 name="<script>alert(1)</script>",
                 extra='income_statistics={ ledger_data={ name="ITA" data={ 1445=12 1446=24 } } }',
             )
         )
     }
-    tiny = CORPUS / "morgotth_tiny_save_1687_trimmed.eu4"
+    tiny = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
     if tiny.is_file():
         payloads["tiny.json"] = analyze(tiny.read_bytes())
     files = []
@@ -90,7 +91,7 @@ def test_the_browser_renders_the_same_html(tmp_path, eu4bin):
     command = [node, str(RUNNER)]
     for wheel in wheels:
         command += ["--wheel", str(wheel)]
-    for file in [ROOT / "app" / "analysis_render.py", tmp_path / "cases.json", *files]:
+    for file in [ROOT / "app" / "analysis" / "render.py", tmp_path / "cases.json", *files]:
         command += ["--file", str(file)]
     command.append(str(tmp_path / "run.py"))
     done = subprocess.run(

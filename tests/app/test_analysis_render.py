@@ -151,13 +151,11 @@ def test_compiled_partials_render_what_the_sources_render(tmp_path):
     several views, they give the HTML that the template sources give."""
     import jinja2
     import msgspec
+    from support.corpus import save_file
 
     from kernel.eu4 import analyze
 
-    corpus = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "saves" / "eu4"
-    save = corpus / "morgotth_tiny_save_1687_trimmed.eu4"
-    if not save.is_file():
-        pytest.skip(f"{save.name} is not in the corpus")
+    save = save_file("eu4/morgotth_tiny_save_1687_trimmed.eu4")
     payload = msgspec.to_builtins(analyze(save.read_bytes()))
     modules = ar.compiled_partials(tmp_path)
     partials = sorted(p.name for p in (ar.TEMPLATES / "analysis").glob("*.jinja2"))

@@ -19,7 +19,6 @@ The tests below the schemathesis ones pin the inputs that made the app answer 50
 
 from __future__ import annotations
 
-import base64
 import secrets
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ import hypothesis
 import pytest
 import schemathesis
 from hypothesis import strategies as st
+from support.http import basic
 
 # Generated cases per operation and generation mode (positive, negative); schemathesis adds
 # its coverage cases (boundary values, missing and wrong-typed parameters) to these.
@@ -225,11 +225,6 @@ def test_the_document_describes_the_api(app_server: Any) -> None:
 # --- regressions: inputs that answered 500 ---------------------------------------------
 
 
-def _basic(user: str, key: str = "k") -> dict[str, str]:
-    token = base64.b64encode(f"{user}:{key}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
 @pytest.mark.parametrize(
     ("method", "path", "expected"),
     [
@@ -264,7 +259,7 @@ def test_ids_the_database_cannot_hold(
 )
 def test_basic_auth_odd_user_ids_are_401(app_server: Any, user_part: str) -> None:
     """An id past int4 reached asyncpg and "²" (isdigit, but not int()) raised: both 500."""
-    response = httpx.get(app_server.url + "/api/saves", headers=_basic(user_part), timeout=60)
+    response = httpx.get(app_server.url + "/api/saves", headers=basic(user_part, "k"), timeout=60)
     assert response.status_code == 401, response.text
 
 
@@ -272,7 +267,7 @@ def test_basic_auth_odd_user_ids_are_401(app_server: Any, user_part: str) -> Non
 @hypothesis.given(user=st.text(max_size=24), key=st.text(max_size=24))
 def test_basic_auth_never_500(app_server: Any, user: str, key: str) -> None:
     """Any HTTP Basic credentials that are not a user's id and key: 401, never 5xx."""
-    response = httpx.get(app_server.url + "/api/saves", headers=_basic(user, key), timeout=60)
+    response = httpx.get(app_server.url + "/api/saves", headers=basic(user, key), timeout=60)
     assert response.status_code == 401, (user, key, response.text)
 
 

@@ -11,6 +11,7 @@ import sys
 import time
 
 import httpx
+from support.storage import StorageWrapper
 
 from app import db
 from app.settings import DatabaseSettings, LimitSettings, SecuritySettings, StorageSettings
@@ -89,30 +90,8 @@ def test_storage_failure_is_503(make_settings, serve_app, tmp_path):
         assert get_health(server.url).json() == OK  # recovers without a restart
 
 
-class HangingStorage:
+class HangingStorage(StorageWrapper):
     """The app's storage, except that ``check`` never answers."""
-
-    def __init__(self, inner):
-        self.inner = inner
-        self.description = inner.description
-
-    async def start(self):
-        await self.inner.start()
-
-    async def close(self):
-        await self.inner.close()
-
-    async def put(self, key, source):
-        await self.inner.put(key, source)
-
-    async def open(self, key):
-        return await self.inner.open(key)
-
-    async def delete(self, key):
-        await self.inner.delete(key)
-
-    async def keys(self):
-        return await self.inner.keys()
 
     async def check(self):
         await asyncio.sleep(3600)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from support import saves as crafted
 
 from app.analysis.errors import NO_TABLE
 from app.analysis.payload import payload
@@ -42,8 +43,8 @@ def test_bundled_modules_import_only_what_the_bundle_has(module):
     assert third_party <= allowed, third_party - allowed
 
 
-def test_analyze_render_and_csv_match_the_server(eu4bin):
-    data = eu4bin.text_save(
+def test_analyze_render_and_csv_match_the_server():
+    data = crafted.text_save(
         name="<b>Bold</b>",
         extra='income_statistics={ ledger_data={ name="ITA" data={ 1445=12 1446=24 } } }',
     )
@@ -62,15 +63,15 @@ def test_analyze_render_and_csv_match_the_server(eu4bin):
     assert local_analysis.csv("nonsense") is None
 
 
-def test_rejections_are_results_with_the_kernels_message(eu4bin, tmp_path):
+def test_rejections_are_results_with_the_kernels_message(tmp_path):
     broken = local_analysis.analyze(b'EU4txt\ndate=1444.11.11\nplayer="unterminated')
     assert broken["ok"] is False and broken["needs_tokens"] is False
     assert broken["message"].startswith("unterminated quoted string at byte")
     with pytest.raises(RuntimeError, match="no analysis yet"):
         local_analysis.render()  # a failed analysis leaves none behind
 
-    tokens = eu4bin.TokenDir(tmp_path, None)
-    binary = tokens.binary(eu4bin.text_save(seed=3))
+    tokens = crafted.TokenDir(tmp_path, None)
+    binary = tokens.binary(crafted.text_save(seed=3))
     first = local_analysis.analyze(binary)
     assert first["ok"] is False and first["needs_tokens"] is True
     assert first["message"].endswith(NO_TABLE)

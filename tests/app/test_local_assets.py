@@ -11,22 +11,24 @@ import subprocess
 import sys
 from pathlib import Path
 
-from app.local import assets
+from support import ROOT
+from support.html import parse_html
 
-ROOT = Path(__file__).resolve().parents[2]
+from app.local import assets
 
 
 def test_the_drop_zone_points_at_the_bundle(browser):
     page = browser.get("/local").text
-    manifest = re.search(r'data-manifest="([^"]+)"', page)
-    worker = re.search(r'data-worker="([^"]+)"', page)
+    parsed = parse_html(page)
+    manifest = list(parsed.attribute_values("data-manifest"))
+    worker = list(parsed.attribute_values("data-worker"))
     assert manifest and worker, "the bundle is built by scripts/setup"
-    url = manifest.group(1)
+    url = manifest[0]
     assert re.fullmatch(r"/static/wasm/manifest\.json\?v=[0-9a-f]{16}", url)
     body = browser.get(url)
     assert body.status_code == 200
     assert url.endswith(hashlib.sha256(body.content).hexdigest()[:16])
-    script = browser.get(worker.group(1))
+    script = browser.get(worker[0])
     assert script.status_code == 200
     assert script.headers["content-type"].startswith("text/javascript")
     # The home page has the same drop zone; without a token table, no data-tokens.

@@ -49,9 +49,16 @@ def test_bad_values_name_the_variable():
         load_settings({"MAX_UPLOAD_BYTES": "lots"})
 
 
-def test_the_function_is_pure():
+def test_the_function_is_pure(monkeypatch):
+    # It reads the mapping it is given, not the process environment, and leaves it alone.
+    # (Comparing two calls on equal mappings, as this test did, would pass for a function
+    # that read os.environ as well.)
+    monkeypatch.setenv("PORT", "4321")
     environ = {"PORT": "1234"}
-    assert load_settings(environ) == load_settings(dict(environ))
+    settings = load_settings(environ)
+    assert settings.web.port == 1234
+    assert settings == load_settings(dict(environ))
+    assert load_settings({}).web.port == Settings().web.port
     assert environ == {"PORT": "1234"}
 
 

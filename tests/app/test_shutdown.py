@@ -18,9 +18,8 @@ from pathlib import Path
 import httpx
 import psutil
 import pytest
-
-MiB = 1024 * 1024
-BOUNDARY = "chronicle-shutdown-test"
+from support.http import BOUNDARY, padded_upload
+from support.saves import MiB
 
 
 def free_port():
@@ -114,14 +113,8 @@ class SlowUpload(threading.Thread):
     def __init__(self, url, auth, save: bytes, size: int, first: int = 4) -> None:
         super().__init__(daemon=True)
         self.url, self.auth = url, auth
-        padding = (b"# " + b"x" * 1021 + b"\n") * ((size - len(save)) // 1024)
-        head = (
-            f"--{BOUNDARY}\r\n"
-            'Content-Disposition: form-data; name="file"; filename="big.eu4"\r\n'
-            "Content-Type: application/octet-stream\r\n\r\n"
-        ).encode()
-        self.body = head + save + padding + f"\r\n--{BOUNDARY}--\r\n".encode()
-        self.file_size = len(save) + len(padding)
+        body, closing, self.file_size = padded_upload(save, size, "big.eu4")
+        self.body = body + closing
         self.first = first * MiB
         self.started = threading.Event()
         self.go = threading.Event()

@@ -20,7 +20,8 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+# targets.py beside this file, and the helpers it imports from tests/support/.
+sys.path[:0] = [str(Path(__file__).resolve().parent), str(Path(__file__).resolve().parents[1])]
 
 # targets.TARGETS, spelled out: importing targets here would import the kernel before
 # atheris can instrument it.

@@ -40,29 +40,44 @@ import json
 import os
 import random
 import re
-import struct
 import zipfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Final
 
 import msgspec
+from support import ROOT
+from support.corpus import corpus_files
+from support.saves import (
+    CLOSE_BLOCK,
+    EQ,
+    OPEN_BLOCK,
+    boolean,
+    date,
+    f32_raw,
+    f64_raw,
+    i32,
+    i64,
+    quoted,
+    rgb,
+    token,
+    u32,
+    u64,
+    unquoted,
+)
 
 import kernel
 from kernel import KernelError
 from kernel._archive import DEFAULT_MAX_RATIO, KINDS, content_hash, open_archive
 from kernel._archive import GAMES as CONTAINER_GAMES
-from kernel._binary import date_to_binary, decode_binary
+from kernel._binary import decode_binary
 from kernel._document import Container, Document, from_binary
 from kernel._melt import MELT_RULES, melt_documents
-from kernel._scalars import Date
 from kernel._tape import CLOSE, HEADER, KEY, KEY_ID, OP, OPEN, QUOTED, RUN, SCALAR
 from kernel._tokens import TokenTable
 
 HERE: Final = Path(__file__).resolve().parent
-REPO: Final = HERE.parents[1]
-CORPUS: Final = Path(os.environ.get("CHRONICLE_CORPUS", REPO.parent / "shared" / "corpus"))
-REGRESSIONS: Final = REPO / "tests" / "kernel" / "data" / "regressions"
+REGRESSIONS: Final = ROOT / "tests" / "kernel" / "data" / "regressions"
 
 # Games a binary input can select (byte 0, bits 0-2).
 GAMES: Final = ("eu4", "hoi4", "ck3", "imperator", "vic3", "eu5", "stellaris", "unknown")
@@ -451,12 +466,6 @@ TARGETS: Final[dict[str, Callable[[bytes], None]]] = {
 # --- seeds --------------------------------------------------------------------------------
 
 
-def _corpus_files() -> list[Path]:
-    if not CORPUS.is_dir():
-        return []
-    return sorted(p for p in CORPUS.rglob("*") if p.is_file() and not p.name.startswith("."))
-
-
 def _line_cut(data: bytes, size: int) -> bytes:
     """The first ``size`` bytes, ending at a line break when there is one."""
     if len(data) <= size:
@@ -495,6 +504,16 @@ def _members(path: Path) -> list[tuple[str, bytes]]:
         return [(info.filename, archive.read(info)) for info in archive.infolist()]
 
 
+def _corpus_blobs() -> Iterator[tuple[Path, bytes]]:
+    """(file, content) of every corpus file, and of every member of the zipped ones."""
+    for path in corpus_files():
+        if zipfile.is_zipfile(path):
+            for _name, blob in _members(path):
+                yield path, blob
+        else:
+            yield path, path.read_bytes()
+
+
 HAND_TEXT: Final = (
     b"",
     b"a=1",
@@ -524,16 +543,11 @@ HAND_TEXT: Final = (
 
 def text_seeds() -> list[bytes]:
     seeds = list(HAND_TEXT)
-    data_dir = REPO / "tests" / "kernel" / "data" / "text"
+    data_dir = ROOT / "tests" / "kernel" / "data" / "text"
     seeds.extend(p.read_bytes()[: MAX_LEN["text"]] for p in sorted(data_dir.glob("*.txt")))
-    for path in _corpus_files():
-        if zipfile.is_zipfile(path):
-            blobs = [blob for _name, blob in _members(path)]
-        else:
-            blobs = [path.read_bytes()]
-        for blob in blobs:
-            if _is_text(blob):
-                seeds.extend(_slices(blob, 2048, 3))
+    for _path, blob in _corpus_blobs():
+        if _is_text(blob):
+            seeds.extend(_slices(blob, 2048, 3))
     return _unique(seeds)
 
 
@@ -544,25 +558,24 @@ def encode_binary(doc: Document, names: dict[str, int], eu4: bool = True) -> byt
     src = tape.src
     out = bytearray()
 
-    def string(raw: bytes, quoted: bool) -> None:
+    def string(raw: bytes, is_quoted: bool) -> None:
         raw = raw[:0xFFFF]
-        out.extend(struct.pack("<HH", 0x000F if quoted else 0x0017, len(raw)))
-        out.extend(raw)
+        out.extend(quoted(raw) if is_quoted else unquoted(raw))
 
     def scalar(raw: bytes, as_key: bool) -> None:
         name = raw.decode("latin-1")
         if name in names:
-            out.extend(struct.pack("<H", names[name]))
+            out.extend(token(names[name]))
         elif raw in (b"yes", b"no") and not as_key:
-            out.extend(struct.pack("<HB", 0x000E, raw == b"yes"))
+            out.extend(boolean(raw == b"yes"))
         elif re.fullmatch(rb"-?[0-9]{1,9}", raw):
-            out.extend(struct.pack("<Hi", 0x000C, int(raw)))
+            out.extend(i32(int(raw)))
         elif re.fullmatch(rb"-?[0-9]{1,6}\.[0-9]{1,3}", raw) and eu4:
-            out.extend(struct.pack("<Hi", 0x000D, round(float(raw) * 1000)))
+            out.extend(f32_raw(round(float(raw) * 1000)))
         elif m := re.fullmatch(rb"([0-9]{1,4})\.([0-9]{1,2})\.([0-9]{1,2})", raw):
             year, month, day = (int(g) for g in m.groups())
             if 1 <= month <= 12 and 1 <= day <= 28:
-                out.extend(struct.pack("<Hi", 0x000C, date_to_binary(Date(year, month, day))))
+                out.extend(date(year, month, day))
             else:
                 string(raw, False)
         else:
@@ -572,15 +585,15 @@ def encode_binary(doc: Document, names: dict[str, int], eu4: bool = True) -> byt
         kind = t & 15
         s, e = t >> 32, (t >> 32) + ((t >> 8) & 0xFFFFFF)
         if kind == OPEN:
-            out.extend(b"\x03\x00")
+            out.extend(OPEN_BLOCK)
         elif kind == CLOSE:
-            out.extend(b"\x04\x00")
+            out.extend(CLOSE_BLOCK)
         elif kind == KEY:
             if (t >> 4) & 15:
                 string(src[s:e], True)
             else:
                 scalar(src[s:e], True)
-            out.extend(b"\x01\x00")
+            out.extend(EQ)
         elif kind in (SCALAR, HEADER):
             scalar(src[s:e], False)
         elif kind == QUOTED:
@@ -603,48 +616,43 @@ def binary_seeds() -> list[bytes]:
             "eu4",
             True,
             b"EU4bin"
-            + struct.pack("<HHH", SYNTHETIC_BASE + 5, 1, 3)
-            + struct.pack("<HHHIHIHIH", 0x0243, 3, 0x14, 1, 0x14, 2, 0x14, 3, 4)
-            + struct.pack("<Hi", 0x000C, 56_000_000)
-            + struct.pack("<Hi", 0x000D, -1500)
-            + struct.pack("<Hq", 0x0167, 1 << 20)
-            + struct.pack("<HQ", 0x029C, 1 << 63)
-            + struct.pack("<Hq", 0x0317, -(1 << 62))
-            + struct.pack("<HI", 0x0014, 7)
-            + struct.pack("<HB", 0x000E, 1)
-            + struct.pack("<HH", 0x000F, 1)
-            + b"q"
-            + struct.pack("<HH", 0x0017, 1)
-            + b"u"
-            + b"\x04\x00",
+            + token(SYNTHETIC_BASE + 5)
+            + EQ
+            + OPEN_BLOCK
+            + rgb(1, 2, 3)
+            + i32(56_000_000)
+            + f32_raw(-1500)
+            + f64_raw(1 << 20)
+            + u64(1 << 63)
+            + i64(-(1 << 62))
+            + u32(7)
+            + boolean(True)
+            + quoted(b"q")
+            + unquoted(b"u")
+            + CLOSE_BLOCK,
         ),
-        binary_input("hoi4", True, b"HOI4bin" + struct.pack("<HHHi", 0x2000, 1, 0x0C, 1 << 30)),
+        binary_input("hoi4", True, b"HOI4bin" + token(0x2000) + EQ + i32(1 << 30)),
         binary_input(
             "ck3", True, b"\x00\x00\x01\x00\x03\x00\x8f\x05\x01\x00\x0c\x00\x05\x00\x00\x00\x04\x00"
         ),
     ]
     text_docs: list[bytes] = list(HAND_TEXT)
-    for path in _corpus_files():
-        if zipfile.is_zipfile(path):
-            blobs = [blob for _name, blob in _members(path)]
-        else:
-            blobs = [path.read_bytes()]
-        for blob in blobs:
-            if _is_text(blob):
-                text_docs.extend(_slices(blob, 2048, 2))
-                continue
-            body = blob[6:] if blob.startswith(b"EU4bin") else blob
-            head = blob[: len(blob) - len(body)]
-            game = "eu4" if head else ("ck3" if "ck3" in path.name else "unknown")
-            if blob.startswith(b"SAV0"):
-                end = blob.find(b"\n")
-                body = blob[end + 1 :]
-                head = b""
-                game = "imperator" if "imperator" in path.name else "ck3"
-            for size in (1024, 6144):
-                cut = _binary_cut(body, size)
-                for table in (False, True):
-                    seeds.append(binary_input(game, table, head + cut))
+    for path, blob in _corpus_blobs():
+        if _is_text(blob):
+            text_docs.extend(_slices(blob, 2048, 2))
+            continue
+        body = blob[6:] if blob.startswith(b"EU4bin") else blob
+        head = blob[: len(blob) - len(body)]
+        game = "eu4" if head else ("ck3" if "ck3" in path.name else "unknown")
+        if blob.startswith(b"SAV0"):
+            end = blob.find(b"\n")
+            body = blob[end + 1 :]
+            head = b""
+            game = "imperator" if "imperator" in path.name else "ck3"
+        for size in (1024, 6144):
+            cut = _binary_cut(body, size)
+            for table in (False, True):
+                seeds.append(binary_input(game, table, head + cut))
     for text in text_docs:
         try:
             doc = kernel.parse_text(text)
@@ -724,10 +732,10 @@ def container_seeds() -> list[bytes]:
         _sav(4, b"", _zip([("gamestate", b"metadata={ date=1337.1.1 }\n")]), "02"),
         _sav(1, b"\x00\x00\x01\x00\x0c\x00\x01\x00\x00\x00", b""),
         b"SAV0103" + b"f" * 16 + b"\n",
-        b"EU4bin" + struct.pack("<HHHi", 0x2000, 1, 0x0C, 5),
+        b"EU4bin" + token(0x2000) + EQ + i32(5),
         b"HOI4txt\ndate=1936.1.1.12\n",
     ]
-    for path in _corpus_files():
+    for path in corpus_files():
         if zipfile.is_zipfile(path):
             members = [(name, _cut(blob, 4000)) for name, blob in _members(path)]
             seeds.append(_zip(members))
@@ -746,7 +754,7 @@ def analyze_seeds() -> list[bytes]:
         meta + b"countries={ ENG={ treasury=100.000 human=yes } FRA={ } }\n",
         meta + b'active_war={ name="W" attackers={ ENG } defenders={ FRA } }\n',
     ]
-    for path in _corpus_files():
+    for path in corpus_files():
         if "/eu4/" not in str(path) or "/saves/" not in str(path):
             continue
         if zipfile.is_zipfile(path):

@@ -8,9 +8,11 @@ import struct
 import time
 import zipfile
 import zlib
-from pathlib import Path
 
 import pytest
+from support.corpus import SAVES, corpus_dir, save_file
+from support.corpus import corpus_files as all_corpus_files
+from support.saves import Member, MiB, build_zip, member, stored, zeros_deflated
 
 from kernel._archive import (
     DEFAULT_MAX_RATIO,
@@ -19,9 +21,6 @@ from kernel._archive import (
     open_archive,
 )
 from kernel._errors import KernelError
-
-CORPUS = Path(__file__).resolve().parents[2] / ".." / "shared" / "corpus"
-SAVES = CORPUS / "saves"
 
 # relative path -> (game, kind, [(entry name, encoding, header)]); None = must be rejected
 EXPECTED: dict[str, tuple[str, str, list[tuple[str, str, str]]] | None] = {
@@ -146,16 +145,11 @@ FAST = 1.0  # seconds: every hostile input must be rejected quicker than this
 
 
 def corpus_files() -> list[str]:
-    if not SAVES.is_dir():
-        return []
-    return sorted(str(p.relative_to(SAVES)) for p in SAVES.rglob("*") if p.is_file())
+    return [str(p.relative_to(SAVES)) for p in all_corpus_files("saves")]
 
 
 def read_corpus(rel: str) -> bytes:
-    path = SAVES / rel
-    if not path.is_file():
-        pytest.skip(f"corpus file {rel} not present")
-    return path.read_bytes()
+    return save_file(rel).read_bytes()
 
 
 def rejected(data: bytes, **kwargs: int) -> KernelError:
@@ -168,89 +162,11 @@ def rejected(data: bytes, **kwargs: int) -> KernelError:
     return info.value
 
 
-# --- zip building (raw, so that the tests can make archives lie) --------------------------
-
-
-class Member:
-    def __init__(
-        self,
-        name: str,
-        payload: bytes,
-        method: int,
-        crc: int,
-        usize: int,
-        *,
-        flags: int = 0,
-    ) -> None:
-        self.name = name
-        self.payload = payload
-        self.method = method
-        self.crc = crc
-        self.usize = usize
-        self.flags = flags
-        # what the central directory / local header say (tests overwrite them to lie)
-        self.cd = (crc, len(payload), usize)
-        self.local = (crc, len(payload), usize)
-        self.local_method = method
+# --- zip building: support.saves (raw, so that the tests can make archives lie) -----------
 
 
 def deflated(name: str, data: bytes, level: int = 6) -> Member:
-    comp = zlib.compressobj(level, zlib.DEFLATED, -15)
-    payload = comp.compress(data) + comp.flush()
-    return Member(name, payload, 8, zlib.crc32(data), len(data))
-
-
-def stored(name: str, data: bytes) -> Member:
-    return Member(name, data, 0, zlib.crc32(data), len(data))
-
-
-def build_zip(members: list[Member], *, declared_count: int = -1) -> bytes:
-    out = bytearray()
-    central = bytearray()
-    for m in members:
-        name = m.name.encode()
-        offset = len(out)
-        crc, csize, usize = m.local
-        out += struct.pack(
-            "<4sHHHHHIIIHH",
-            b"PK\x03\x04",
-            20,
-            m.flags,
-            m.local_method,
-            0,
-            0x21,
-            crc,
-            csize,
-            usize,
-            len(name),
-            0,
-        )
-        out += name + m.payload
-        crc, csize, usize = m.cd
-        central += struct.pack(
-            "<4sHHHHHHIIIHHHHHII",
-            b"PK\x01\x02",
-            20,
-            20,
-            m.flags,
-            m.method,
-            0,
-            0x21,
-            crc,
-            csize,
-            usize,
-            len(name),
-            0,
-            0,
-            0,
-            0,
-            0,
-            offset,
-        )
-        central += name
-    count = len(members) if declared_count < 0 else declared_count
-    eocd = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, count, count, len(central), len(out), 0)
-    return bytes(out + central + eocd)
+    return member(name, data, level=level)
 
 
 def rezip(data: bytes, *, level: int, method: int, reverse: bool) -> bytes:
@@ -273,7 +189,7 @@ def rezip(data: bytes, *, level: int, method: int, reverse: bool) -> bytes:
 @pytest.mark.parametrize("rel", corpus_files() or ["<corpus absent>"])
 def test_corpus_file_identified(rel: str) -> None:
     if rel == "<corpus absent>":
-        pytest.skip("corpus not present")
+        corpus_dir("saves")  # skips, saying where the corpus was looked for
     assert rel in EXPECTED, f"new corpus file {rel}: add its expectation"
     data = read_corpus(rel)
     expected = EXPECTED[rel]
@@ -293,9 +209,12 @@ def test_corpus_file_identified(rel: str) -> None:
         assert container.sav_header is None
 
 
-@pytest.mark.parametrize("rel", sorted(EXPECTED))
-def test_expected_files_exist(rel: str) -> None:
-    read_corpus(rel)  # skips when the corpus is absent; fails nothing otherwise
+def test_every_expectation_names_a_corpus_file() -> None:
+    # The other direction of test_corpus_file_identified: a file of EXPECTED that the
+    # corpus lacks (renamed, lost) fails here instead of skipping its tests.
+    corpus_dir("saves")
+    missing = sorted(set(EXPECTED) - set(corpus_files()))
+    assert not missing, f"expected but not in the corpus: {missing}"
 
 
 @pytest.mark.parametrize("rel", sorted(SAV_HEADERS))
@@ -447,19 +366,16 @@ def test_eu5_string_lookup_member() -> None:
 @pytest.fixture(scope="module")
 def zeros_600mb() -> tuple[bytes, int, int]:
     """A raw deflate stream of 600 MiB of zeros (built from one repeated flushed block)."""
-    block = b"\0" * (1 << 20)
-    comp = zlib.compressobj(9, zlib.DEFLATED, -15)
-    segment = comp.compress(block) + comp.flush(zlib.Z_FULL_FLUSH)
-    tail = comp.flush()
+    block = bytes(MiB)
     crc = 0
     for _ in range(600):
         crc = zlib.crc32(block, crc)
-    return segment * 600 + tail, crc, 600 << 20
+    return zeros_deflated(600), crc, 600 * MiB
 
 
 def test_zip_bomb_with_honest_sizes(zeros_600mb: tuple[bytes, int, int]) -> None:
     payload, crc, size = zeros_600mb
-    bomb = build_zip([Member("gamestate", payload, 8, crc, size)])
+    bomb = build_zip([Member("gamestate", payload, crc=crc, size=size)])
     error = rejected(bomb)
     assert "ratio" in error.message
     error = rejected(bomb, max_ratio=2000, max_decompressed=1_000_000)
@@ -471,7 +387,7 @@ def test_zip_bomb_with_honest_sizes(zeros_600mb: tuple[bytes, int, int]) -> None
 def test_zip_bomb_declaring_small_size(zeros_600mb: tuple[bytes, int, int]) -> None:
     # the directory claims 1 MB; the stream would inflate to 600 MiB
     payload, crc, _size = zeros_600mb
-    bomb = build_zip([Member("gamestate", payload, 8, crc, 1_000_000)])
+    bomb = build_zip([Member("gamestate", payload, crc=crc, size=1_000_000)])
     error = rejected(bomb, max_decompressed=1_000_000)
     assert "CRC" in error.message or "size" in error.message
 
@@ -480,7 +396,7 @@ def test_zip_bomb_declaring_size_under_the_ratio(zeros_600mb: tuple[bytes, int, 
     # declares DEFAULT_MAX_RATIO - 1 times its compressed size: stopped at that size
     payload, crc, _size = zeros_600mb
     declared = len(payload) * (DEFAULT_MAX_RATIO - 1)
-    bomb = build_zip([Member("gamestate", payload, 8, crc, declared)])
+    bomb = build_zip([Member("gamestate", payload, crc=crc, size=declared)])
     rejected(bomb)
 
 
@@ -508,7 +424,7 @@ def test_truncated_sav_zip() -> None:
 
 def test_local_header_lies_about_sizes() -> None:
     member = deflated("gamestate", b"EU4txt\n" + b"a=b\n" * 10_000)
-    member.local = (member.crc, member.local[1], 100)
+    member.local_size = 100
     error = rejected(build_zip([member]))
     assert "local header" in error.message
 
@@ -516,7 +432,7 @@ def test_local_header_lies_about_sizes() -> None:
 def test_directory_lies_about_size() -> None:
     # central directory and local header agree on a size that is too small
     member = deflated("gamestate", b"EU4txt\n" + b"a=b\n" * 10_000)
-    member.cd = member.local = (member.crc, len(member.payload), 1000)
+    member.size = 1000
     error = rejected(build_zip([member]))
     assert "CRC" in error.message or "size" in error.message
 
@@ -524,7 +440,7 @@ def test_directory_lies_about_size() -> None:
 def test_directory_claims_more_than_the_stream_holds() -> None:
     data = b"EU4txt\n" + b"a=b\n" * 10_000
     member = deflated("gamestate", data)
-    member.cd = member.local = (member.crc, len(member.payload), len(data) + 500)
+    member.size = len(data) + 500
     error = rejected(build_zip([member]))
     assert "truncated" in error.message or "CRC" in error.message
 
@@ -544,7 +460,7 @@ def test_corrupt_deflate_stream() -> None:
 
 def test_unsupported_compression() -> None:
     member = stored("gamestate", b"EU4txt\na=b\n")
-    member.method = member.local_method = 93  # zstd
+    member.method = 93  # zstd (the local header says the same)
     error = rejected(build_zip([member]))
     assert "unsupported compression" in error.message
 
@@ -564,7 +480,7 @@ def test_too_many_members() -> None:
 
 def test_more_members_than_declared() -> None:
     members = [stored(f"m{i}", b"a=b\n") for i in range(100)]
-    error = rejected(build_zip(members, declared_count=2))
+    error = rejected(build_zip(members, count=2))
     assert "members" in error.message
 
 
@@ -586,8 +502,7 @@ def test_empty_zip() -> None:
 
 def test_member_past_end_of_file() -> None:
     member = stored("gamestate", b"EU4txt\na=b\n")
-    member.cd = (member.crc, 10_000_000, 10_000_000)
-    member.local = member.cd
+    member.csize = member.size = 10_000_000  # the local header says the same
     rejected(build_zip([member]))
 
 

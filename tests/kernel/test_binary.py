@@ -3,12 +3,30 @@
 from __future__ import annotations
 
 import random
-import struct
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from support.corpus import SAVES, save_file
+from support.saves import CLOSE_BLOCK as CLOSE_B
+from support.saves import (
+    EQ,
+    boolean,
+    f32_ieee,
+    f32_raw,
+    f64_raw,
+    i32,
+    i64,
+    quoted,
+    rgb,
+    u16,
+    u32,
+    u64,
+    unquoted,
+)
+from support.saves import OPEN_BLOCK as OPEN_B
+from support.saves import token as tok
 
 import kernel
 from kernel import KernelError
@@ -42,80 +60,11 @@ from kernel._tokens import (
     unknown_name,
 )
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-SAVES = CORPUS / "saves"
 PAIR = SAVES / "eu4" / "binary-pair"
 
 
-def corpus(rel: str) -> Path:
-    path = SAVES / rel
-    if not path.is_file():
-        pytest.skip(f"corpus file {rel} not present")
-    return path
-
-
 def pair_tokens() -> TokenTable:
-    return load_tokens(corpus("eu4/binary-pair/tokens.txt"))
-
-
-# --- building binary streams ------------------------------------------------------------
-
-
-def u16(v: int) -> bytes:
-    return struct.pack("<H", v)
-
-
-EQ = u16(0x0001)
-OPEN_B = u16(0x0003)
-CLOSE_B = u16(0x0004)
-
-
-def tok(v: int) -> bytes:
-    return u16(v)
-
-
-def i32(v: int) -> bytes:
-    return u16(0x000C) + struct.pack("<i", v)
-
-
-def u32(v: int) -> bytes:
-    return u16(0x0014) + struct.pack("<I", v)
-
-
-def f32_raw(v: int) -> bytes:
-    return u16(0x000D) + struct.pack("<i", v)
-
-
-def f32_ieee(v: float) -> bytes:
-    return u16(0x000D) + struct.pack("<f", v)
-
-
-def f64_raw(v: int) -> bytes:
-    return u16(0x0167) + struct.pack("<q", v)
-
-
-def u64(v: int) -> bytes:
-    return u16(0x029C) + struct.pack("<Q", v)
-
-
-def i64(v: int) -> bytes:
-    return u16(0x0317) + struct.pack("<q", v)
-
-
-def boolean(v: bool) -> bytes:
-    return u16(0x000E) + bytes([1 if v else 0])
-
-
-def quoted(text: bytes) -> bytes:
-    return u16(0x000F) + u16(len(text)) + text
-
-
-def unquoted(text: bytes) -> bytes:
-    return u16(0x0017) + u16(len(text)) + text
-
-
-def rgb(*values: int) -> bytes:
-    return u16(0x0243) + OPEN_B + b"".join(u32(v) for v in values) + CLOSE_B
+    return load_tokens(save_file("eu4/binary-pair/tokens.txt"))
 
 
 TABLE = TokenTable.from_mapping(
@@ -286,7 +235,10 @@ def rejected(data: bytes) -> KernelError:
         (tok(0x2000) + EQ + i32(1) + tok(0x2001), "key without '=' and value"),
         (tok(0x2000) + EQ + i32(1) + b"\x01", "a token id"),
         (tok(0x2002) + EQ + u16(0x0243) + u32(1), "malformed rgb"),
-        (tok(0x2002) + EQ + u16(0x0243) + OPEN_B + u32(1) + u32(2) + CLOSE_B, "malformed rgb"),
+        (
+            tok(0x2002) + EQ + u16(0x0243) + OPEN_B + u32(1) + u32(2) + CLOSE_B,
+            "malformed rgb",
+        ),
         (tok(0x2002) + EQ + u16(0x0243) + OPEN_B + u32(1) + i32(2), "malformed rgb"),
         (tok(0x2002) + EQ + u16(0x0243) + OPEN_B + u32(1), "cut short"),
     ],
@@ -296,7 +248,7 @@ def test_rejected_streams(data: bytes, message: str) -> None:
 
 
 def test_every_truncation_of_the_pair_is_rejected_or_a_whole_entry() -> None:
-    data = corpus("eu4/binary-pair/meta.bin").read_bytes()
+    data = save_file("eu4/binary-pair/meta.bin").read_bytes()
     full = decode_binary(data, "eu4")
     tape = full.tape
     boundaries = {len(data)}
@@ -464,7 +416,7 @@ def test_hoi4_dates_have_hours() -> None:
 
 
 def test_pair_meta_values() -> None:
-    data = corpus("eu4/binary-pair/meta.bin").read_bytes()
+    data = save_file("eu4/binary-pair/meta.bin").read_bytes()
     doc = decode_binary(data, "eu4", pair_tokens())
     assert doc.unknown == []
     tape = doc.tape
@@ -500,7 +452,7 @@ AIBANZAI = {
 def test_aibanzai_meta_without_tokens(rel: str) -> None:
     """No token table for these saves: structure and values decode, names are unknown."""
     entry, ids, date, name = AIBANZAI[rel]
-    data = zipfile.ZipFile(corpus(rel)).read(entry)
+    data = zipfile.ZipFile(save_file(rel)).read(entry)
     doc = decode_binary(data, "eu4")
     assert doc.unknown_count == ids
     assert doc.key_name(0) == "__unknown_0x284d"  # date
@@ -524,7 +476,7 @@ def test_aibanzai_gamestates_decode(rel: str) -> None:
     entry, count, ids = GAMESTATES[rel]
     if not kernel.COMPILED and "HUN" not in rel:
         pytest.skip("large file: decoded in the compiled run (time)")
-    data = zipfile.ZipFile(corpus(rel)).read(entry)
+    data = zipfile.ZipFile(save_file(rel)).read(entry)
     doc = decode_binary(data, "eu4", pair_tokens())
     assert len(doc.tape.tokens) == count
     assert doc.unknown_count == ids
@@ -536,6 +488,6 @@ def test_binary_corpus_files_decode() -> None:
         ("eu4/jomini_eu4_meta_1597.1.15_v1.29.4.bin", 6),
         ("ck3/jomini_ck3_header_1066.9.15_v1.0.3.bin", 0),
     ):
-        data = corpus(rel).read_bytes()
+        data = save_file(rel).read_bytes()
         doc = decode_binary(data, "eu4" if rel.startswith("eu4") else "ck3")
         assert doc.start == start and doc.complete and len(doc.tape.tokens) > 50

@@ -2,25 +2,20 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.corpus import save_file
 
 from kernel import Date, KernelError
 from kernel._binary import decode_binary
 from kernel._document import from_binary
 from kernel._tokens import load_tokens
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-PAIR = CORPUS / "saves" / "eu4" / "binary-pair"
-
 
 @pytest.fixture(scope="module")
 def meta() -> object:
-    if not PAIR.is_dir():
-        pytest.skip("corpus not present")
-    tokens = load_tokens(str(PAIR / "tokens.txt"))
-    return from_binary(decode_binary((PAIR / "meta.bin").read_bytes(), "eu4", tokens))
+    tokens = load_tokens(str(save_file("eu4/binary-pair/tokens.txt")))
+    data = save_file("eu4/binary-pair/meta.bin").read_bytes()
+    return from_binary(decode_binary(data, "eu4", tokens))
 
 
 def test_values_read_as_in_the_melted_text(meta: object) -> None:

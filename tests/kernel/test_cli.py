@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.corpus import save_file
 
 
 def run(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -63,13 +64,8 @@ def test_help_documents_every_command() -> None:
     assert b"Traceback" not in done.stderr + sub.stderr
 
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-
-
 def test_analyze_prints_the_payload() -> None:
-    save = CORPUS / "saves" / "eu4" / "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
-    if not save.exists():
-        pytest.skip("corpus not present")
+    save = save_file("eu4/pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4")
     done = run("analyze", str(save))
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)["info"]

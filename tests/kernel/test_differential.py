@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.corpus import CORPUS, corpus_dir
 
 import kernel
 
@@ -36,10 +37,6 @@ DATA = Path(__file__).parent / "data" / "text"
 # other formats that happen to sit in game folders.
 SCRIPT_SUFFIXES = {".txt", ".mod", ".eu4", ".hoi4", ".melted", ".v3", ".ck3", ".sav"}
 BIG = 8_000_000  # bytes: larger files run in group mode, compiled build only (time)
-
-
-def _corpus_root() -> Path:
-    return Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def _is_text(data: bytes) -> bool:
@@ -52,8 +49,8 @@ def _is_text(data: bytes) -> bool:
 
 
 def _cases() -> Iterator[Any]:
-    root = _corpus_root()
-    if root.is_dir():
+    root = CORPUS
+    if CORPUS.is_dir():
         for path in sorted(root.rglob("*")):
             if not path.is_file() or path.suffix not in SCRIPT_SUFFIXES | {""}:
                 continue
@@ -183,8 +180,7 @@ def test_json_matches_jomini(case: tuple[str, Path, str], mode: str, jomini: Any
 
 def test_cases_cover_the_corpus() -> None:
     """The corpus walk finds the files it should (a broken walk would pass vacuously)."""
-    if not _corpus_root().is_dir():
-        pytest.skip("corpus not present")
+    corpus_dir()
     ids = [p.id for p in _cases()]
     assert any("osallek_modded" in i and i.endswith(":gamestate") for i in ids)
     assert any("stellaris" in i and i.endswith(":gamestate") for i in ids)

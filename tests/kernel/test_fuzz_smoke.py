@@ -15,9 +15,9 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from fuzz import targets
 
 import kernel
 
@@ -27,20 +27,6 @@ FUZZ_DIR = Path(__file__).resolve().parents[1] / "fuzz"
 HANG_SECONDS = 20.0
 # Mutants per target: about two seconds each in the pure build.
 MUTANTS = {"text": 500, "binary": 400, "container": 3000, "info": 800, "analyze": 800}
-
-
-def _load_targets() -> ModuleType:
-    # Test modules are imported with --import-mode=importlib: load tests/fuzz/targets.py
-    # by path (its own imports are the kernel's and the standard library's).
-    spec = importlib.util.spec_from_file_location("fuzz_targets", FUZZ_DIR / "targets.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-targets = _load_targets()
 
 
 def _run(target: str, data: bytes, where: str) -> None:

@@ -21,6 +21,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from support.corpus import save_file
+from support.saves import (
+    EU4_STATE,
+    Member,
+    build_zip,
+    deflate_raw,
+    good_zip,
+    member,
+    zeros_deflated,
+)
 
 COMMANDS = ("info", "json", "melt", "analyze")
 # A hang guard, not a speed test: each of these ends in well under a second or two.
@@ -33,7 +43,6 @@ _NO_TOKENS = re.compile(
 )
 # The environment minus a token directory (binary saves here carry their own --tokens).
 _ENV = {k: v for k, v in os.environ.items() if k != "CHRONICLE_TOKENS_DIR"}
-_CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 def cli(*args: str, stdin: bytes = b"") -> subprocess.CompletedProcess[bytes]:
@@ -74,82 +83,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> Path:
     path = tmp_path / name
     path.write_bytes(data)
     return path
-
-
-# --- zips built by hand (sizes and offsets are ours to lie about) ----------------------------
-
-
-def deflate_raw(data: bytes) -> bytes:
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def zeros_deflated(mib: int) -> bytes:
-    """A raw deflate stream of ``mib`` MiB of zeros, ~1 KB per MiB, built in milliseconds:
-    one fully flushed block (no reference to earlier data) repeated, then an empty final
-    block."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = c.compress(bytes(1 << 20)) + c.flush(zlib.Z_FULL_FLUSH)
-    return block * mib + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-
-
-class Member:
-    def __init__(
-        self,
-        name: str,
-        payload: bytes,
-        *,
-        method: int = 8,
-        size: int,
-        crc: int = 0,
-        flags: int = 0,
-        local_size: int = -1,
-        local_csize: int = -1,
-        header_offset: int = -1,
-    ) -> None:
-        self.name = name.encode()
-        self.payload = payload
-        self.method = method
-        self.size = size  # declared uncompressed size
-        self.crc = crc
-        self.flags = flags
-        self.local_size = size if local_size < 0 else local_size
-        self.local_csize = len(payload) if local_csize < 0 else local_csize
-        self.header_offset = header_offset  # what the central directory says (-1: the truth)
-
-
-def member(name: str, data: bytes, method: int = 8) -> Member:
-    payload = deflate_raw(data) if method == 8 else data
-    return Member(name, payload, method=method, size=len(data), crc=zlib.crc32(data))
-
-
-def build_zip(members: list[Member], *, count: int = -1, cd_shift: int = 0) -> bytes:
-    out = bytearray()
-    central = bytearray()
-    for m in members:
-        offset = len(out)
-        out += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, m.flags, m.method, 0, 0x21, m.crc,
-            m.local_csize, m.local_size, len(m.name), 0,
-        )  # fmt: skip
-        out += m.name + m.payload
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, m.flags, m.method, 0, 0x21, m.crc,
-            len(m.payload), m.size, len(m.name), 0, 0, 0, 0, 0,
-            offset if m.header_offset < 0 else m.header_offset,
-        )  # fmt: skip
-        central += m.name
-    n = len(members) if count < 0 else count
-    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), len(out) + cd_shift, 0)
-    return bytes(out + central + eocd)
-
-
-EU4_META = b'EU4txt\ndate=1444.11.11\nplayer="ENG"\nsavegame_version={ first=1 second=29 }\n'
-EU4_STATE = EU4_META + b"countries={ ENG={ treasury=100.000 } }\n"
-
-
-def good_zip() -> bytes:
-    return build_zip([member("meta", EU4_META), member("gamestate", EU4_STATE)])
 
 
 # --- the hostile files ---------------------------------------------------------------------
@@ -282,9 +215,7 @@ def test_truncated_zips(tmp_path: Path) -> None:
 
 
 def test_truncated_corpus_zip(tmp_path: Path) -> None:
-    path = _CORPUS / "saves" / "eu4" / "aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
-    if not path.exists():
-        pytest.skip("corpus not present")
+    path = save_file("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4")
     data = path.read_bytes()
     for cut in (100_000, len(data) - 100):
         results = run_all(write(tmp_path, f"cut{cut}.eu4", data[:cut]))

@@ -10,22 +10,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from support.corpus import SAVES, corpus_dir, corpus_files, save_file
 
 import kernel
 from kernel import KernelError
 from kernel._binary import BinaryDocument
 from kernel._tokens import load_tokens
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-SAVES = CORPUS / "saves"
-TOKENS = SAVES / "eu4" / "binary-pair" / "tokens.txt"
-
-
-def corpus(rel: str) -> Path:
-    path = SAVES / rel
-    if not path.is_file():
-        pytest.skip(f"corpus file {rel} not present")
-    return path
+TOKENS = "eu4/binary-pair/tokens.txt"
 
 
 BINARY = {"encoding": "binary", "tokens_needed": True, "date": None, "version": None}
@@ -181,15 +173,14 @@ def check(info: dict[str, object], expected: dict[str, object]) -> None:
 
 
 def test_every_corpus_file_is_listed() -> None:
-    if not SAVES.is_dir():
-        pytest.skip("corpus not present")
-    present = {str(p.relative_to(SAVES)) for p in SAVES.rglob("*") if p.is_file()}
+    corpus_dir("saves")
+    present = {str(p.relative_to(SAVES)) for p in corpus_files("saves")}
     assert present == set(EXPECTED)
 
 
 @pytest.mark.parametrize("rel", sorted(EXPECTED))
 def test_info(rel: str) -> None:
-    data = corpus(rel).read_bytes()
+    data = save_file(rel).read_bytes()
     expected = EXPECTED[rel]
     if expected is None:
         with pytest.raises(KernelError):
@@ -200,7 +191,7 @@ def test_info(rel: str) -> None:
 
 @pytest.mark.parametrize("rel", sorted(WITH_PAIR_TOKENS))
 def test_info_with_tokens(rel: str) -> None:
-    save = kernel.open_save(corpus(rel).read_bytes(), tokens=load_tokens(corpus(str(TOKENS))))
+    save = kernel.open_save(save_file(rel).read_bytes(), tokens=load_tokens(save_file(TOKENS)))
     info = save.info()
     check(info, {"tokens_needed": False, "encoding": "binary", **WITH_PAIR_TOKENS[rel]})
     assert isinstance(info["unknown_tokens"], int)
@@ -208,8 +199,8 @@ def test_info_with_tokens(rel: str) -> None:
 
 
 def test_save_documents() -> None:
-    tokens = load_tokens(corpus(str(TOKENS)))
-    save = kernel.open_save(corpus("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4").read_bytes())
+    tokens = load_tokens(save_file(TOKENS))
+    save = kernel.open_save(save_file("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4").read_bytes())
     assert save.game == "eu4" and save.kind == "zip" and save.encoding == "binary"
     assert save.tokens_needed
     meta = save.meta()
@@ -218,7 +209,9 @@ def test_save_documents() -> None:
     meta = save.meta() or save.gamestate()
     assert isinstance(meta, BinaryDocument) and meta.key_name(0) == "date"
     assert save.gamestate() is meta  # cached
-    text = kernel.open_save(corpus("eu4/jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt").read_bytes())
+    text = kernel.open_save(
+        save_file("eu4/jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt").read_bytes()
+    )
     doc = text.gamestate()
     assert isinstance(doc, kernel.Document)
     player = doc.root().get("player")
@@ -229,8 +222,8 @@ def test_save_documents() -> None:
 
 
 def test_truncated_binary_gives_partial_info() -> None:
-    data = corpus("eu4/binary-pair/meta.bin").read_bytes()[:300]
-    info = kernel.open_save(data, tokens=load_tokens(corpus(str(TOKENS)))).info()
+    data = save_file("eu4/binary-pair/meta.bin").read_bytes()[:300]
+    info = kernel.open_save(data, tokens=load_tokens(save_file(TOKENS))).info()
     assert info["game"] == "eu4" and info["date"] is None
     problems = info["problems"]
     assert isinstance(problems, list) and "cut short" in problems[0]
@@ -257,7 +250,7 @@ def one_error_line(done: subprocess.CompletedProcess[bytes]) -> str:
 
 
 def test_cli_info_binary_without_tokens() -> None:
-    done = run("info", str(corpus("eu4/binary-pair/meta.bin")))
+    done = run("info", str(save_file("eu4/binary-pair/meta.bin")))
     assert done.returncode == 0, done.stderr
     info = json.loads(done.stdout)
     assert info["tokens_needed"] is True and info["token_file"].endswith("eu4.txt")
@@ -265,18 +258,18 @@ def test_cli_info_binary_without_tokens() -> None:
 
 
 def test_cli_info_with_tokens(tmp_path: Path) -> None:
-    meta = str(corpus("eu4/binary-pair/meta.bin"))
-    done = run("info", meta, "--tokens", str(corpus(str(TOKENS))))
+    meta = str(save_file("eu4/binary-pair/meta.bin"))
+    done = run("info", meta, "--tokens", str(save_file(TOKENS)))
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout)["player"] == "RAG"
     # the token directory: $CHRONICLE_TOKENS_DIR/eu4.txt
-    shutil.copyfile(corpus(str(TOKENS)), tmp_path / "eu4.txt")
+    shutil.copyfile(save_file(TOKENS), tmp_path / "eu4.txt")
     done = run("info", meta, env={"CHRONICLE_TOKENS_DIR": str(tmp_path)})
     assert done.returncode == 0 and json.loads(done.stdout)["date"] == "1597.1.15"
 
 
 def test_cli_needs_tokens_for_melt_and_json(tmp_path: Path) -> None:
-    meta = str(corpus("eu4/binary-pair/meta.bin"))
+    meta = str(save_file("eu4/binary-pair/meta.bin"))
     for command in ("melt", "json"):
         line = one_error_line(run(command, meta))
         assert "token table" in line and "eu4.txt" in line
@@ -285,21 +278,24 @@ def test_cli_needs_tokens_for_melt_and_json(tmp_path: Path) -> None:
 
 
 def test_cli_json_through_containers() -> None:
-    tokens = str(corpus(str(TOKENS)))
-    done = run("json", str(corpus("eu4/binary-pair/meta.bin")), "--tokens", tokens)
+    tokens = str(save_file(TOKENS))
+    done = run("json", str(save_file("eu4/binary-pair/meta.bin")), "--tokens", tokens)
     assert done.returncode == 0, done.stderr
-    melted = run("json", str(corpus("eu4/binary-pair/meta.bin.melted")))
+    melted = run("json", str(save_file("eu4/binary-pair/meta.bin.melted")))
     binary = json.loads(done.stdout)
     assert binary["is_ironman"] is True  # json keeps every field
     binary.pop("is_ironman")
     assert binary == json.loads(melted.stdout)
     done = run(
-        "json", str(corpus("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")), "--entry", "meta"
+        "json",
+        str(save_file("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")),
+        "--entry",
+        "meta",
     )
     assert done.returncode == 0 and json.loads(done.stdout)["player"] == "JBB"
     done = run(
         "json",
-        str(corpus("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4")),
+        str(save_file("eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4")),
         "--entry",
         "meta",
         "--tokens",
@@ -307,22 +303,22 @@ def test_cli_json_through_containers() -> None:
     )
     assert done.returncode == 0 and json.loads(done.stdout)["date"] == "1444.11.11"
     line = one_error_line(
-        run("json", str(corpus("eu4/binary-pair/meta.bin.melted")), "--entry", "ai")
+        run("json", str(save_file("eu4/binary-pair/meta.bin.melted")), "--entry", "ai")
     )
     assert "no entry named 'ai'" in line  # fmt: skip
 
 
 def test_cli_rejected_input(tmp_path: Path) -> None:
     cut = tmp_path / "cut.eu4"
-    cut.write_bytes(corpus("eu4/binary-pair/meta.bin").read_bytes()[:301])
-    line = one_error_line(run("melt", str(cut), "--tokens", str(corpus(str(TOKENS)))))
+    cut.write_bytes(save_file("eu4/binary-pair/meta.bin").read_bytes()[:301])
+    line = one_error_line(run("melt", str(cut), "--tokens", str(save_file(TOKENS))))
     assert "cut short" in line and line.endswith(" at byte 300")  # the cut token
-    line = one_error_line(run("info", str(corpus(str(TOKENS)))))
+    line = one_error_line(run("info", str(save_file(TOKENS))))
     assert "unrecognised file" in line and line.endswith("at byte 0")
     bad = tmp_path / "bad_tokens.txt"
     bad.write_text("0x284d date\nnot a token line\n")
     line = one_error_line(
-        run("info", str(corpus("eu4/binary-pair/meta.bin")), "--tokens", str(bad))
+        run("info", str(save_file("eu4/binary-pair/meta.bin")), "--tokens", str(bad))
     )
     assert "line 2" in line  # fmt: skip
     line = one_error_line(run("info", str(tmp_path / "missing.eu4")))

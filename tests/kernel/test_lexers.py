@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from support.corpus import corpus_files
 
 import kernel
 from kernel import KernelError, _text
 from kernel.eu4._analysis import UNREAD
 
 DATA = Path(__file__).parent / "data" / "text"
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
 
 
 # Keys the skip tests leave out (parse_text(skip=...)): short ones, so that random token
@@ -36,12 +36,8 @@ def _same(data: bytes, skip: frozenset[str] = frozenset()) -> None:
 
 
 def _corpus_texts() -> list[object]:
-    if not CORPUS.is_dir():
-        return []
     out: list[object] = []
-    for path in sorted(CORPUS.rglob("*")):
-        if not path.is_file() or path.name.startswith("."):
-            continue
+    for path in corpus_files():
         if zipfile.is_zipfile(path):
             out.extend(
                 pytest.param(path, name, id=f"{path.name}:{name}")

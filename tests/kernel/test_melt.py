@@ -11,6 +11,14 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from support.corpus import save_file
+from support.saves import CLOSE_BLOCK as CLOSE_B
+from support.saves import EQ, boolean, i32, u16
+from support.saves import OPEN_BLOCK as OPEN_B
+from support.saves import f32_raw as f32
+from support.saves import f64_raw as f64
+from support.saves import quoted as q
+from support.saves import unquoted as uq
 
 import kernel
 from kernel import KernelError
@@ -19,55 +27,12 @@ from kernel._melt import melt, melt_report
 from kernel._tape import BINARY, CLOSE, HEADER, KEY, KEY_ID, OPEN, QUOTED, RUN, SCALAR, Tape
 from kernel._tokens import TokenTable, load_tokens
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus"
-SAVES = CORPUS / "saves"
-
-
-def corpus(rel: str) -> Path:
-    path = SAVES / rel
-    if not path.is_file():
-        pytest.skip(f"corpus file {rel} not present")
-    return path
+IMPERATOR_BINARY = "imperator/rakaly_imperator_header_450.10.1_v1.5.3_SAV0103_binary_fragment.bin"
+IMPERATOR_MELTED = "imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt"
 
 
 def pair_tokens() -> TokenTable:
-    return load_tokens(corpus("eu4/binary-pair/tokens.txt"))
-
-
-# --- building binary streams ------------------------------------------------------------
-
-
-def u16(v: int) -> bytes:
-    return struct.pack("<H", v)
-
-
-EQ = u16(0x0001)
-OPEN_B = u16(0x0003)
-CLOSE_B = u16(0x0004)
-
-
-def i32(v: int) -> bytes:
-    return u16(0x000C) + struct.pack("<i", v)
-
-
-def f32(v: int) -> bytes:
-    return u16(0x000D) + struct.pack("<i", v)
-
-
-def f64(v: int) -> bytes:
-    return u16(0x0167) + struct.pack("<q", v)
-
-
-def yes() -> bytes:
-    return u16(0x000E) + b"\x01"
-
-
-def q(text: bytes) -> bytes:
-    return u16(0x000F) + u16(len(text)) + text
-
-
-def uq(text: bytes) -> bytes:
-    return u16(0x0017) + u16(len(text)) + text
+    return load_tokens(save_file("eu4/binary-pair/tokens.txt"))
 
 
 NAMES = [
@@ -96,15 +61,15 @@ def body(doc: bytes, game: str = "eu4") -> str:
 
 
 def test_pair_melts_byte_for_byte() -> None:
-    data = corpus("eu4/binary-pair/meta.bin").read_bytes()
-    expected = corpus("eu4/binary-pair/meta.bin.melted").read_bytes()
+    data = save_file("eu4/binary-pair/meta.bin").read_bytes()
+    expected = save_file("eu4/binary-pair/meta.bin.melted").read_bytes()
     report = melt_report(data, pair_tokens())
     assert report.data == expected
     assert report.unknown == [] and report.game == "eu4"
     assert b"is_ironman" not in report.data  # dropped, although the binary has it
     assert b"is_ironman=yes" in melt(data, pair_tokens(), verbatim=True)
     # the jomini copy of the same file melts the same
-    assert melt(corpus("eu4/jomini_eu4_meta_1597.1.15_v1.29.4.bin").read_bytes(), pair_tokens())
+    assert melt(save_file("eu4/jomini_eu4_meta_1597.1.15_v1.29.4.bin").read_bytes(), pair_tokens())
     assert kernel.melt(data, pair_tokens()) == expected
 
 
@@ -112,14 +77,14 @@ def test_pair_melt_cli(tmp_path: Path) -> None:
     out = tmp_path / "meta.txt"
     done = subprocess.run(
         [
-            sys.executable, "-m", "kernel", "melt", str(corpus("eu4/binary-pair/meta.bin")),
-            "--tokens", str(corpus("eu4/binary-pair/tokens.txt")), "-o", str(out),
+            sys.executable, "-m", "kernel", "melt", str(save_file("eu4/binary-pair/meta.bin")),
+            "--tokens", str(save_file("eu4/binary-pair/tokens.txt")), "-o", str(out),
         ],
         capture_output=True,
         timeout=120,
     )  # fmt: skip
     assert done.returncode == 0, done.stderr
-    assert out.read_bytes() == corpus("eu4/binary-pair/meta.bin.melted").read_bytes()
+    assert out.read_bytes() == save_file("eu4/binary-pair/meta.bin.melted").read_bytes()
 
 
 # --- formatting and EU4 rules on small streams --------------------------------------------------
@@ -155,7 +120,7 @@ def test_stray_brackets_and_tags() -> None:
 def test_ironman_dropped_and_checksum_last() -> None:
     doc = (
         k("checksum") + q(b"abc")
-        + k("is_ironman") + yes()
+        + k("is_ironman") + boolean(True)
         + k("countries") + OPEN_B + k("is_ironman") + OPEN_B + i32(1) + CLOSE_B
         + k("player") + q(b"ENG") + CLOSE_B
         + k("speed") + i32(1)
@@ -231,7 +196,7 @@ def zipped(*members: tuple[str, bytes]) -> bytes:
 
 
 def test_zip_melts_to_one_save_in_the_games_order() -> None:
-    meta = b"EU4bin" + k("date") + i32(56456976) + k("is_ironman") + yes() + k("checksum")
+    meta = b"EU4bin" + k("date") + i32(56456976) + k("is_ironman") + boolean(True) + k("checksum")
     meta += q(b"meta_sum")
     state = b"EU4bin" + k("players_countries") + OPEN_B + q(b"Ann") + q(b"ENG") + CLOSE_B
     state += k("speed") + i32(2) + k("checksum") + q(b"state_sum")
@@ -248,14 +213,16 @@ def test_zip_melts_to_one_save_in_the_games_order() -> None:
 
 
 def test_text_saves_pass_through() -> None:
-    text = corpus("eu4/pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4").read_bytes()
+    text = save_file("eu4/pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4").read_bytes()
     assert melt(text, None) == text
-    sav = corpus("imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt").read_bytes()
+    sav = save_file(
+        "imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt"
+    ).read_bytes()
     assert melt(sav, None) == sav
 
 
 def test_text_zip_joins_its_entries() -> None:
-    path = corpus("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")
+    path = save_file("eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")
     archive = zipfile.ZipFile(path)
     out = melt(path.read_bytes(), None)
     assert out.startswith(b"EU4txt\ndate=2087.7.1\n")
@@ -267,7 +234,7 @@ def test_text_zip_joins_its_entries() -> None:
 
 
 def test_stellaris_zip_melts_to_its_gamestate() -> None:
-    path = corpus("stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav")
+    path = save_file("stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav")
     assert melt(path.read_bytes(), None) == zipfile.ZipFile(path).read("gamestate")
 
 
@@ -284,7 +251,7 @@ AIBANZAI_META = {
 @pytest.mark.parametrize("rel", sorted(AIBANZAI_META))
 def test_aibanzai_meta_melts(rel: str) -> None:
     unknown, head = AIBANZAI_META[rel]
-    meta = zipfile.ZipFile(corpus(rel)).read("meta")
+    meta = zipfile.ZipFile(save_file(rel)).read("meta")
     report = melt_report(meta, pair_tokens())
     assert report.data.startswith(head)
     assert report.unknown_count == unknown
@@ -296,7 +263,7 @@ def test_aibanzai_meta_melts(rel: str) -> None:
 def test_aibanzai_saves_melt_whole(rel: str) -> None:
     if not kernel.COMPILED:
         pytest.skip("large file: melted in the compiled run (time)")
-    report = melt_report(corpus(rel).read_bytes(), pair_tokens())
+    report = melt_report(save_file(rel).read_bytes(), pair_tokens())
     assert report.data.startswith(AIBANZAI_META[rel][1])
     assert report.data.count(b"\nchecksum=") == 1
     assert report.unknown_count > 500  # the gamestate's names are not in the pair's table
@@ -348,8 +315,10 @@ def _json(text: bytes) -> object:
 
 
 def test_imperator_melt_matches_its_melted_twin() -> None:
-    binary = corpus("imperator/rakaly_imperator_header_450.10.1_v1.5.3_SAV0103_binary_fragment.bin")
-    text = corpus("imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt")
+    binary = save_file(
+        "imperator/rakaly_imperator_header_450.10.1_v1.5.3_SAV0103_binary_fragment.bin"
+    )
+    text = save_file("imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt")
     data = binary.read_bytes()
     table = derive_tokens(data[24:], "imperator", text.read_bytes())
     assert len(table) == 15
@@ -363,8 +332,8 @@ def test_imperator_melt_matches_its_melted_twin() -> None:
 
 def test_ck3_melt_matches_its_text_twin() -> None:
     """Same CK3 header, binary and text (a few days apart: portraits and real date differ)."""
-    binary = corpus("ck3/jomini_ck3_header_1066.9.15_v1.0.3.bin").read_bytes()
-    text = corpus("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt").read_bytes()
+    binary = save_file("ck3/jomini_ck3_header_1066.9.15_v1.0.3.bin").read_bytes()
+    text = save_file("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt").read_bytes()
     table = derive_tokens(binary, "ck3", text)
     assert len(table) == 35
     doc = decode_binary(binary, "ck3", table, start=0)

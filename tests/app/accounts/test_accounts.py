@@ -4,39 +4,9 @@ import base64
 import os
 import subprocess
 import sys
-from html.parser import HTMLParser
 
-
-def basic(user_id, api_key):
-    token = base64.b64encode(f"{user_id}:{api_key}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
-
-
-class _Texts(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids = {}
-        self._stack = []
-
-    def handle_starttag(self, tag, attrs):
-        self._stack.append(dict(attrs).get("id"))
-        if self._stack[-1]:
-            self.ids.setdefault(self._stack[-1], "")
-
-    def handle_endtag(self, tag):
-        if self._stack:
-            self._stack.pop()
-
-    def handle_data(self, data):
-        for element_id in self._stack:
-            if element_id:
-                self.ids[element_id] += data
-
-
-def texts_by_id(html):
-    parser = _Texts()
-    parser.feed(html)
-    return {k: v.strip() for k, v in parser.ids.items()}
+from support.html import parse_html
+from support.http import basic
 
 
 def test_register_logs_in(browser, unique):
@@ -147,7 +117,7 @@ def test_api_key_from_the_account_page(browser, new_browser, unique, sql):
     created = browser.post("/account/api-key", headers={"HX-Request": "true"})
     assert created.status_code == 200
     assert created.headers["cache-control"] == "no-store"
-    key = texts_by_id(created.text)["new-api-key"]
+    key = parse_html(created.text).text("new-api-key")
     user_id = sql("SELECT id FROM users WHERE username = $1", name)[0]["id"]
     (digest,) = sql("SELECT api_key_digest FROM users WHERE id = $1", user_id)
     assert digest["api_key_digest"] and key not in digest["api_key_digest"]

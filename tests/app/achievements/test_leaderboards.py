@@ -1,13 +1,13 @@
 """Achievements index, per-achievement leaderboards (page and JSON) and user pages,
 through HTTP. Leaderboards need saves that pass the achievement gate: binary ironman saves,
-crafted here (tests/app/eu4bin.py) and read with this module's own token table. The
+crafted here (tests/support/saves.py) and read with this module's own token table. The
 database is shared with other modules, so boards are checked on this module's saves."""
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
+from support import saves as crafted
+from support.html import parse_html
 
 import kernel
 
@@ -19,59 +19,10 @@ def days(date: str) -> int:
     return kernel.Date(y, m, d).days() - START
 
 
-class Rows(HTMLParser):
-    """Rows (cell texts) of the table with ``table_id``, and every link."""
-
-    def __init__(self, table_id: str) -> None:
-        super().__init__()
-        self.table_id = table_id
-        self.rows: list[list[str]] = []
-        self.links: list[str] = []
-        self.ids: set[str] = set()
-        self.tags: set[str] = set()
-        self._in = 0
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        self.tags.add(tag)
-        if attributes.get("id"):
-            self.ids.add(attributes["id"])
-        if tag == "a" and attributes.get("href"):
-            self.links.append(attributes["href"])
-        if tag == "table" and attributes.get("id") == self.table_id:
-            self._in += 1
-        elif tag == "tr" and self._in:
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        elif tag == "tr" and self._row is not None:
-            self.rows.append(self._row)
-            self._row = None
-        elif tag == "table" and self._in:
-            self._in -= 1
-
-    def handle_data(self, data):
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def rows(html: str, table_id: str) -> Rows:
-    parser = Rows(table_id)
-    parser.feed(html)
-    return parser
-
-
 @pytest.fixture(scope="module")
-def tokens(tmp_path_factory, eu4bin):
-    tokens = eu4bin.TokenDir(tmp_path_factory.mktemp("tokens"))
-    tokens.binary(eu4bin.text_save(seed=1))
+def tokens(tmp_path_factory):
+    tokens = crafted.TokenDir(tmp_path_factory.mktemp("tokens"))
+    tokens.binary(crafted.text_save(seed=1))
     return tokens
 
 
@@ -91,23 +42,12 @@ def app_server(make_settings, serve_app, tokens):
 
 
 @pytest.fixture
-def player(new_browser, unique):
-    client = new_browser()
-    client.register(unique("runner"))
-    return client
+def player(new_user):
+    return new_user("runner")
 
 
-@pytest.fixture
-def admin(new_browser, unique, sql):
-    client = new_browser()
-    name = unique("admin")
-    client.register(name)
-    sql("UPDATE users SET admin = true WHERE username = $1", name)
-    return client
-
-
-def upload(client, tokens, eu4bin, **fields) -> str:
-    response = client.upload(tokens.binary(eu4bin.text_save(**fields)), name="run.eu4")
+def upload(client, tokens, **fields) -> str:
+    response = client.upload(tokens.binary(crafted.text_save(**fields)), name="run.eu4")
     assert response.status_code == 201, response.text
     return response.json()["save_id"]
 
@@ -116,26 +56,24 @@ def mine(board: dict, ids: set[str]) -> list[dict]:
     return [entry for entry in board["saves"] if entry["id"] in ids]
 
 
-def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, eu4bin, new_browser):
+def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, new_browser):
     other = new_browser()
     other.register(f"rival{kernel.__version__.replace('.', '')}{id(other) % 100000}")
     # Run A: two saves of one playthrough (same seed); the earlier one counts.
-    a_late = upload(player, tokens, eu4bin, seed=500, date="1500.1.1", minor=35)
-    a_early = upload(player, tokens, eu4bin, seed=500, date="1480.1.1", minor=35)
+    a_late = upload(player, tokens, seed=500, date="1500.1.1", minor=35)
+    a_early = upload(player, tokens, seed=500, date="1480.1.1", minor=35)
     # Run B: 1490 on the latest patch (weight 1.0): 16,476 weighted days, behind A's 1480
     # save on 1.35 (weight 1.2: 15,391) but ahead of A's 1500 save (24,151).
-    b = upload(other, tokens, eu4bin, seed=501, date="1490.1.1", minor=37)
+    b = upload(other, tokens, seed=501, date="1490.1.1", minor=37)
     # Run C: the same score as B, uploaded after it: ranked after B.
-    c = upload(player, tokens, eu4bin, seed=502, date="1490.1.1", minor=37)
+    c = upload(player, tokens, seed=502, date="1490.1.1", minor=37)
     # Run D: disqualified by an admin; run E: France (only Ruina Imperii, not Italy).
-    d = upload(player, tokens, eu4bin, seed=503, date="1450.1.1", minor=37)
-    e = upload(
-        player, tokens, eu4bin, seed=504, date="1460.1.1", minor=37, player="FRA", name="France"
-    )
+    d = upload(player, tokens, seed=503, date="1450.1.1", minor=37)
+    e = upload(player, tokens, seed=504, date="1460.1.1", minor=37, player="FRA", name="France")
     # Run F: an unsupported patch (1.28): achievements, but no weighted score.
-    f = upload(player, tokens, eu4bin, seed=505, date="1445.1.1", minor=28)
+    f = upload(player, tokens, seed=505, date="1445.1.1", minor=28)
     # Run G: the same run as text: never eligible.
-    text = player.upload(eu4bin.text_save(seed=506, date="1446.1.1", minor=37)).json()["save_id"]
+    text = player.upload(crafted.text_save(seed=506, date="1446.1.1", minor=37)).json()["save_id"]
     assert player.get(f"/api/saves/{f}").json()["achievements"] == [18, 47]
     assert player.get(f"/api/saves/{f}").json()["score_days"] is None
     assert admin.post(f"/saves/{d}/leaderboard", data={"qualified": "no"}).status_code == 303
@@ -180,13 +118,13 @@ def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, eu4b
     # The page shows the same board, with links to the saves and their uploaders.
     page = player.get("/achievements/18")
     assert page.status_code == 200
-    parsed = rows(page.text, "leaderboard")
-    linked = [href for href in parsed.links if href.startswith("/saves/")]
+    parsed = parse_html(page.text)
+    linked = [href for href in parsed.hrefs if href.startswith("/saves/")]
     ordered = [
         href.removeprefix("/saves/") for href in linked if href.removeprefix("/saves/") in ours
     ]
     assert ordered == [d, b, c, a_late]
-    body = parsed.rows[1:]
+    body = parsed.rows("leaderboard")[1:]
     assert [int(row[0]) for row in body] == list(range(1, len(body) + 1))
     assert any(row[1].startswith("rival") and row[6] == f"{days('1490.1.1'):,}" for row in body)
 
@@ -197,9 +135,10 @@ def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, eu4b
     assert by_id[18]["runs"] >= 4 and by_id[18]["best_score_days"] <= days("1450.1.1")
     page = player.get("/achievements")
     assert page.status_code == 200
-    index_rows = rows(page.text, "achievements").rows[1:]
+    index_page = parse_html(page.text)
+    index_rows = index_page.rows("achievements")[1:]
     assert len(index_rows) == len(index)
-    assert "/achievements/18" in rows(page.text, "achievements").links
+    assert "/achievements/18" in index_page.hrefs
 
 
 def test_unknown_achievements(player):
@@ -209,13 +148,13 @@ def test_unknown_achievements(player):
     assert player.get("/api/achievements/abc").status_code in (400, 404)
 
 
-def test_the_board_escapes_names(player, tokens, eu4bin, sql, new_browser, unique):
+def test_the_board_escapes_names(player, tokens, sql, new_browser, unique):
     evil = "<script>alert(1)</script>"
     client = new_browser()
     name = unique("esc")
     client.register(name)
     sql("UPDATE users SET display_name = $1 WHERE username = $2", evil, name)
-    save_id = upload(client, tokens, eu4bin, seed=600, date="1444.12.1", minor=37, name=evil)
+    save_id = upload(client, tokens, seed=600, date="1444.12.1", minor=37, name=evil)
     detail = client.get(f"/api/saves/{save_id}").json()
     assert detail["player_tag_name"] == evil and detail["user_name"] == evil
     for url in ("/achievements/18", f"/users/{detail['user_id']}", "/saves", f"/saves/{save_id}"):
@@ -225,18 +164,16 @@ def test_the_board_escapes_names(player, tokens, eu4bin, sql, new_browser, uniqu
         assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page.text, url
 
 
-def test_user_page_lists_their_saves(player, tokens, eu4bin, new_browser):
-    made = [
-        upload(player, tokens, eu4bin, seed=700 + i, date="1450.1.1", minor=37) for i in range(4)
-    ]
+def test_user_page_lists_their_saves(player, tokens, new_browser):
+    made = [upload(player, tokens, seed=700 + i, date="1450.1.1", minor=37) for i in range(4)]
     user_id = player.get(f"/api/saves/{made[0]}").json()["user_id"]
     page = player.get(f"/users/{user_id}")
     assert page.status_code == 200
-    parsed = rows(page.text, "")
-    shown = [href.removeprefix("/saves/") for href in parsed.links if href.startswith("/saves/")]
+    parsed = parse_html(page.text)
+    shown = [href.removeprefix("/saves/") for href in parsed.hrefs if href.startswith("/saves/")]
     assert shown[:3] == made[::-1][:3]  # newest first, 3 a page
     assert "user-name" in parsed.ids and "html" in parsed.tags
-    more = [href for href in parsed.links if href.startswith(f"/users/{user_id}?cursor=")]
+    more = [href for href in parsed.hrefs if href.startswith(f"/users/{user_id}?cursor=")]
     assert len(more) == 1
     # Without JavaScript: the next page; with htmx: the rows fragment.
     cursor = more[0].split("cursor=")[1]

@@ -11,27 +11,20 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
+from support import saves as crafted
+from support.corpus import EU4, SAVES, corpus_file, eu4_save_files
 
 from app.settings import DatabaseSettings, KernelSettings
 
-CORPUS = Path(__file__).resolve().parents[3].parent / "shared" / "corpus"
-EU4 = CORPUS / "saves" / "eu4"
 TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 BINARY_META = EU4 / "jomini_eu4_meta_1597.1.15_v1.29.4.bin"
-CK3 = CORPUS / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
+CK3 = SAVES / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
 PAIR_TOKENS = EU4 / "binary-pair" / "tokens.txt"
 ROOT = "[data-local-analysis]"
-
-
-def need(*paths: Path) -> None:
-    for path in paths:
-        if not path.is_file():
-            pytest.skip(f"{path.name} is not in the corpus")
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +72,7 @@ def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
     """Every request made while a save is dropped and analysed is a GET without a body for
     a file of the app's bundle (or the page's assets): none carries the file or anything
     read from it, and the server stores nothing."""
-    need(MODDED)
+    corpus_file(MODDED)
     data = MODDED.read_bytes()
     saves_before = own_sql("SELECT count(*) AS n FROM saves")[0]["n"]
     context = new_context(site.url)
@@ -119,7 +112,7 @@ def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
 
 def test_a_dropped_file_is_analysed(site, new_context, local):
     """A real drop event (a File in the DataTransfer, as dragging from the desktop)."""
-    need(TINY)
+    corpus_file(TINY)
     page = new_context(site.url).new_page()
     page.goto("/")
     assert local(page, TINY, drop=True) == "done"
@@ -133,19 +126,13 @@ def test_a_dropped_file_is_analysed(site, new_context, local):
 # --- the same HTML as the server ----------------------------------------------------------
 
 
-def eu4_files() -> list[Path]:
-    if not EU4.is_dir():
-        return []
-    return sorted(p for p in EU4.iterdir() if p.is_file())
-
-
 @pytest.fixture(scope="module")
 def uploaded(site: Any, browser_class: Any) -> Iterator[dict[str, str]]:
     """Every EU4 corpus save uploaded to the server (name -> save id)."""
     client = browser_class(site.url)
     client.register(f"corpus{secrets.token_hex(4)}")
     ids = {}
-    for path in eu4_files():
+    for path in eu4_save_files():
         response = client.upload(path, name=path.name)
         assert response.status_code == 201, (path.name, response.text)
         ids[path.name] = response.json()["save_id"]
@@ -153,7 +140,7 @@ def uploaded(site: Any, browser_class: Any) -> Iterator[dict[str, str]]:
     client.close()
 
 
-@pytest.mark.parametrize("path", eu4_files(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", eu4_save_files(), ids=lambda p: p.name)
 def test_the_browser_renders_the_servers_html(path, site, uploaded, new_context, local):
     """For each EU4 save of the corpus: the analysis the browser computes and renders
     (pure kernel under Pyodide, Jinja2 in Wasm) is the save page's analysis, byte for byte
@@ -189,13 +176,14 @@ def test_a_file_the_kernel_rejects_shows_its_message(site, new_context, local, t
     assert "at byte" in status and "Traceback" not in status
     assert page.locator("[data-result]").inner_html() == ""
 
-    need(CK3)
+    corpus_file(CK3)
     assert local(page, CK3) == "failed"
     assert "not an EU4 save: this is a ck3 file" in page.locator("[data-status]").inner_text()
 
 
 def test_a_binary_save_uses_the_sites_token_table(site, new_context, local):
-    need(BINARY_META, PAIR_TOKENS)
+    corpus_file(BINARY_META)
+    corpus_file(PAIR_TOKENS)
     context = new_context(site.url)
     page = context.new_page()
     page.goto("/local")
@@ -211,10 +199,10 @@ def test_a_binary_save_uses_the_sites_token_table(site, new_context, local):
 
 
 def test_share_uploads_the_file_and_opens_its_page(
-    site, member, new_context, local, own_sql, eu4bin, tmp_path
+    site, member, new_context, local, own_sql, tmp_path
 ):
     save = tmp_path / "shared.eu4"  # a save of its own: the corpus ones are uploaded above
-    save.write_bytes(eu4bin.text_save(seed=secrets.randbelow(1 << 30)))
+    save.write_bytes(crafted.text_save(seed=secrets.randbelow(1 << 30)))
     context = new_context(site.url)
     cookies = [
         {"name": name, "value": value, "url": site.url}

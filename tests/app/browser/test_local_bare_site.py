@@ -2,23 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
+from support.corpus import save_file
 
-import pytest
-
-EU4 = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "saves" / "eu4"
-BINARY_META = EU4 / "jomini_eu4_meta_1597.1.15_v1.29.4.bin"
+BINARY_META = "eu4/jomini_eu4_meta_1597.1.15_v1.29.4.bin"
 
 
 def test_without_a_token_table_a_binary_save_is_explained(app_server, new_context, local):
-    if not BINARY_META.is_file():
-        pytest.skip("binary meta not in the corpus")
+    binary_meta = save_file(BINARY_META)
     assert app_server.settings.kernel.tokens_dir is None
     page = new_context(app_server.url).new_page()
     page.goto("/local")
     assert page.locator("[data-local-analysis]").get_attribute("data-tokens") is None
     assert page.request.get("/local/tokens/eu4.txt").status == 404
-    assert local(page, BINARY_META) == "failed"
+    assert local(page, binary_meta) == "failed"
     status = page.locator("[data-status]").inner_text()
     assert "a token table is needed" in status and "TOKENS_DIR" in status
     assert page.locator("[data-result]").inner_html() == ""

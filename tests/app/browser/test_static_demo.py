@@ -4,21 +4,17 @@ analysed locally, with the bundle found through the page's relative links."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
-import pytest
+from support.corpus import save_file
 
-ROOT = Path(__file__).resolve().parents[3]
-EU4 = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
-TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
+TINY = "eu4/morgotth_tiny_save_1687_trimmed.eu4"
 DEMO = "/site/demo/morgotth_tiny_save_1687_trimmed/index.html"
 
 
 def test_a_demo_page_sorts_and_analyses_locally(static_site_server, new_context, local):
     site = static_site_server
-    if not TINY.is_file():
-        pytest.skip("the tiny save is not in the corpus")
+    save_file(TINY)
     context = new_context(site.url)
     requests: list[Any] = []
     context.on("request", lambda request: requests.append(request))

@@ -7,7 +7,6 @@ pool and the test session's PostgreSQL; nothing of ours is mocked.
 
 from __future__ import annotations
 
-import base64
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from typing import Any
 import httpx
 import psutil
 import pytest
+from support.http import basic
 
 # A hang guard for every request (never a speed assertion).
 TIMEOUT = 60.0
@@ -68,8 +68,7 @@ class ApiUser:
     @property
     def authorization(self) -> str:
         """The ``Authorization`` header's value."""
-        token = base64.b64encode(f"{self.user_id}:{self.key}".encode()).decode()
-        return f"Basic {token}"
+        return basic(self.user_id, self.key)["Authorization"]
 
     def client(self) -> httpx.Client:
         return httpx.Client(base_url=self.url, auth=self.auth, timeout=TIMEOUT)

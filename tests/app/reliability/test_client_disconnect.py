@@ -21,11 +21,11 @@ import warnings
 from urllib.parse import urlsplit
 
 import pytest
+from support.http import BOUNDARY, padded_upload
+from support.saves import MiB
 
 from app.core import AppCore
 
-MiB = 1024 * 1024
-BOUNDARY = "chronicle-disconnect-test"
 TIMEOUT = 60
 
 
@@ -49,18 +49,6 @@ def wait_for(condition, what: str) -> None:
     while not condition():
         assert time.monotonic() < deadline, what
         time.sleep(0.02)
-
-
-def multipart(save: bytes, size: int) -> tuple[bytes, bytes]:
-    """(everything up to the last byte of a ``size``-byte file part, the closing boundary):
-    a valid save padded with comment lines."""
-    padding = (b"# " + b"x" * 1021 + b"\n") * ((size - len(save)) // 1024)
-    head = (
-        f"--{BOUNDARY}\r\n"
-        'Content-Disposition: form-data; name="file"; filename="cut.eu4"\r\n'
-        "Content-Type: application/octet-stream\r\n\r\n"
-    ).encode()
-    return head + save + padding, f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
 def abandon_upload(server, user, body: bytes, closing: bytes, sent: int, caplog) -> set:
@@ -113,7 +101,7 @@ def test_client_gone_mid_upload_leaves_nothing(
     user = api_user(app_server)
     store = stored(app_server)
     rows, objects = save_count(), store.objects()
-    body, closing = multipart(make_save(), 4 * MiB)
+    body, closing, _size = padded_upload(make_save(), 4 * MiB, "cut.eu4")
 
     sent = len(body) // 2 if cut == "half-the-file" else len(body)
     # The partial file is released with the request, not left for the garbage collector.

@@ -14,84 +14,35 @@ from __future__ import annotations
 import html
 import random
 import secrets
-import struct
-import zlib
 from collections.abc import Iterator
 
 import pytest
+from support.corpus import save_file
+from support.saves import Member, MiB, build_zip, good_zip, zeros_deflated
 
 from app.settings import KernelSettings
 
-MiB = 1024 * 1024
 # What POST /saves (the upload form) accepts today: Litestar's default request body limit.
 FORM_BODY_LIMIT = 10_000_000
-CORPUS_ZIP = "aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
-
-
-# --- zips built by hand (sizes are ours to lie about) -------------------------------------
-
-
-def zeros_deflated(mib: int) -> bytes:
-    """A raw deflate stream of ``mib`` MiB of zeros (~1 KB per MiB), built in milliseconds."""
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    block = c.compress(bytes(MiB)) + c.flush(zlib.Z_FULL_FLUSH)
-    return block * mib + zlib.compressobj(9, zlib.DEFLATED, -15).flush()
-
-
-def deflated(data: bytes) -> bytes:
-    c = zlib.compressobj(9, zlib.DEFLATED, -15)
-    return c.compress(data) + c.flush()
-
-
-def build_zip(members: list[tuple[str, bytes, int, int]]) -> bytes:
-    """A zip of deflated members ``(name, raw deflate payload, declared size, crc)``."""
-    out = bytearray()
-    central = bytearray()
-    for name, payload, size, crc in members:
-        offset = len(out)
-        raw = name.encode()
-        out += struct.pack(
-            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(payload), size, len(raw), 0
-        )
-        out += raw + payload
-        central += struct.pack(
-            "<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 8, 0, 0x21, crc,
-            len(payload), size, len(raw), 0, 0, 0, 0, 0, offset,
-        )  # fmt: skip
-        central += raw
-    n = len(members)
-    eocd = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, n, n, len(central), len(out), 0)
-    return bytes(out + central + eocd)
-
-
-def member(name: str, data: bytes) -> tuple[str, bytes, int, int]:
-    return (name, deflated(data), len(data), zlib.crc32(data))
-
-
-EU4_META = b'EU4txt\ndate=1444.11.11\nplayer="ENG"\nsavegame_version={ first=1 second=29 }\n'
-
-
-def good_zip() -> bytes:
-    state = EU4_META + b"countries={ ENG={ treasury=100.000 } }\n"
-    return build_zip([member("meta", EU4_META), member("gamestate", state)])
+CORPUS_ZIP = "eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
 
 
 # name -> (the file, words the refusal names)
 HOSTILE = {
     # 4 GiB - 2 of zeros declared from 66 KB: refused from the zip directory, never inflated.
     "zip-bomb-ratio": (
-        lambda: build_zip([("gamestate", zeros_deflated(64), 0xFFFFFFFE, 0)]),
+        lambda: build_zip([Member("gamestate", zeros_deflated(64), size=0xFFFFFFFE)]),
         ("zip bomb",),
     ),
     # Declares 1000 bytes, inflates to 1 GiB: inflation stops at the declared size.
     "zip-bomb-lying-size": (
-        lambda: build_zip([("gamestate", zeros_deflated(1024), 1000, 0)]),
+        lambda: build_zip([Member("gamestate", zeros_deflated(1024), size=1000)]),
         ("CRC-32 mismatch",),
     ),
     # Four members of 150 MiB each (150:1, under the ratio cap): past the 512 MiB budget.
     "zip-over-512-mib": (
         lambda: build_zip(
-            [(f"m{i}", random.Random(i).randbytes(MiB), 150 * MiB, 0) for i in range(4)]
+            [Member(f"m{i}", random.Random(i).randbytes(MiB), size=150 * MiB) for i in range(4)]
         ),
         ("decompressed bytes", "limit"),
     ),
@@ -190,12 +141,8 @@ def test_hostile_upload_is_refused_and_leaves_nothing(
     serving(app_server.url)
 
 
-def test_truncated_corpus_zip_is_refused(
-    app_server, user, stored, save_count, readable, serving, eu4_corpus
-):
-    path = next((p for p in eu4_corpus if p.name == CORPUS_ZIP), None)
-    if path is None:
-        pytest.skip(f"{CORPUS_ZIP} is not in the corpus")
+def test_truncated_corpus_zip_is_refused(app_server, user, stored, save_count, readable, serving):
+    path = save_file(CORPUS_ZIP)
     data = path.read_bytes()[:1_000_000]  # a real zip cut short: no central directory
     store = stored(app_server)
     rows, objects = save_count(), store.objects()

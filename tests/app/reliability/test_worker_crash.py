@@ -11,7 +11,7 @@ import threading
 import time
 import zipfile
 
-import pytest
+from support.corpus import save_file
 
 from app.settings import KernelSettings
 
@@ -44,11 +44,9 @@ def spooled_sizes(spool) -> set[int]:
 
 
 def test_workers_killed_mid_parse(
-    make_settings, serve_app, api_user, workers, stored, save_count, readable, serving, eu4_corpus
+    make_settings, serve_app, api_user, workers, stored, save_count, readable, serving
 ):
-    path = next((p for p in eu4_corpus if p.name == BIG), None)
-    if path is None:
-        pytest.skip(f"{BIG} is not in the corpus")
+    path = save_file(f"eu4/{BIG}")
     data = unique_copy(path.read_bytes())
     with serve_app(make_settings(kernel=KernelSettings(workers=2))) as server:
         user = api_user(server)

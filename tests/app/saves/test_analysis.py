@@ -1,28 +1,26 @@
 """Uploads analysed by ``kernel.eu4.analyze``: binary saves with the server's token table,
 pdx.tools' columns filled from the analysis, reprocess (command and admin button) and
 disqualification. This module's app has a TOKENS_DIR (the corpus pair's tokens plus the
-tokens of the crafted binary saves, tests/app/eu4bin.py ``TokenDir``)."""
+tokens of the crafted binary saves, support.saves ``TokenDir``)."""
 
 from __future__ import annotations
 
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from support import ROOT as REPO
+from support import saves as crafted
+from support.corpus import PAIR, save_file
 
 import kernel
 
-REPO = Path(__file__).resolve().parents[3]
-CORPUS = REPO.parent / "shared" / "corpus"
-PAIR = CORPUS / "saves" / "eu4" / "binary-pair"
-
 
 @pytest.fixture(scope="module")
-def tokens(tmp_path_factory, eu4bin):
-    tokens = eu4bin.TokenDir(tmp_path_factory.mktemp("tokens"), PAIR / "tokens.txt")
-    tokens.binary(eu4bin.text_save(seed=1))  # the usual names, before the app starts
+def tokens(tmp_path_factory):
+    tokens = crafted.TokenDir(tmp_path_factory.mktemp("tokens"), PAIR / "tokens.txt")
+    tokens.binary(crafted.text_save(seed=1))  # the usual names, before the app starts
     return tokens
 
 
@@ -37,30 +35,17 @@ def app_server(make_settings, serve_app, tokens):
 
 
 @pytest.fixture
-def text_save(eu4bin):
-    return eu4bin.text_save
+def text_save():
+    return crafted.text_save
 
 
 @pytest.fixture
-def owner(new_browser, unique):
-    client = new_browser()
-    client.register(unique("analyst"))
-    return client
-
-
-@pytest.fixture
-def admin(new_browser, unique, sql):
-    client = new_browser()
-    name = unique("admin")
-    client.register(name)
-    sql("UPDATE users SET admin = true WHERE username = $1", name)
-    return client
+def owner(new_user):
+    return new_user("analyst")
 
 
 def test_binary_save_is_read_with_the_token_table(owner):
-    path = PAIR / "meta.bin"
-    if not path.is_file():
-        pytest.skip("binary pair not in the corpus")
+    path = save_file("eu4/binary-pair/meta.bin")
     response = owner.upload(path, name="meta.bin")
     assert response.status_code == 201, response.text
     detail = owner.get(f"/api/saves/{response.json()['save_id']}").json()
@@ -121,9 +106,7 @@ def test_multiplayer_names_and_nul_characters(text_save, owner):
 
 
 def test_other_games_keep_their_metadata(owner):
-    path = CORPUS / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
-    if not path.is_file():
-        pytest.skip("ck3 header not in the corpus")
+    path = save_file("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt")
     response = owner.upload(path)
     assert response.status_code == 201, response.text
     detail = owner.get(f"/api/saves/{response.json()['save_id']}").json()

@@ -3,37 +3,23 @@ test starts its app with ``serve_app``; nothing else runs an app meanwhile."""
 
 from pathlib import Path
 
+from support.storage import StorageWrapper
+
 from app.storage import StorageError
 
 
-class FailingStorage:
+class FailingStorage(StorageWrapper):
     """Wraps the app's real storage; ``put`` writes the object and then fails (the worst
     case: something landed in the store before the error)."""
 
     def __init__(self, inner):
-        self.inner = inner
-        self.description = "failing " + inner.description
+        super().__init__(inner, "failing " + inner.description)
         self.fail = True
-
-    async def start(self):
-        await self.inner.start()
-
-    async def close(self):
-        await self.inner.close()
 
     async def put(self, key, source: Path):
         await self.inner.put(key, source)
         if self.fail:
             raise StorageError("disk on fire")
-
-    async def open(self, key):
-        return await self.inner.open(key)
-
-    async def delete(self, key):
-        await self.inner.delete(key)
-
-    async def keys(self):
-        return await self.inner.keys()
 
 
 def objects(server):

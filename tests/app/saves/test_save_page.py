@@ -7,10 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
+from support import saves as crafted
+from support.corpus import save_file
+from support.html import parse_html as tree
 
 from app.analysis.render import render_analysis
 
@@ -31,78 +33,9 @@ SECTIONS = (
 EVIL = "<script>alert(1)</script>"
 
 
-class Tree(HTMLParser):
-    """Elements by id (their text), tables' rows (cell texts), links and tags seen."""
-
-    VOID = frozenset(("br", "img", "input", "meta", "link", "hr", "col", "source", "wbr"))
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.ids: dict[str, str] = {}
-        self.tags: list[str] = []
-        self.links: list[dict[str, str | None]] = []
-        self.roots: list[str] = []
-        self.rows: dict[str, list[list[str]]] = {}
-        self._stack: list[tuple[str, str | None]] = []
-        self._row: list[str] | None = None
-        self._cell: list[str] | None = None
-
-    def _section(self) -> str | None:
-        for tag, element_id in reversed(self._stack):
-            if tag == "section" and element_id:
-                return element_id
-        return None
-
-    def handle_starttag(self, tag, attrs):
-        attributes = dict(attrs)
-        self.tags.append(tag)
-        if not self._stack:
-            self.roots.append(tag)
-        if tag == "a":
-            self.links.append(attributes)
-        if tag in self.VOID:
-            return
-        element_id = attributes.get("id")
-        self._stack.append((tag, element_id))
-        if element_id:
-            self.ids.setdefault(element_id, "")
-        if tag == "tr" and self._section():
-            self._row = []
-        elif tag in ("td", "th") and self._row is not None:
-            self._cell = []
-
-    def handle_endtag(self, tag):
-        if tag in self.VOID:
-            return
-        if tag in ("td", "th") and self._cell is not None and self._row is not None:
-            self._row.append(" ".join("".join(self._cell).split()))
-            self._cell = None
-        if tag == "tr" and self._row is not None:
-            self.rows.setdefault(self._section() or "", []).append(self._row)
-            self._row = None
-        while self._stack:
-            if self._stack.pop()[0] == tag:
-                break
-
-    def handle_data(self, data):
-        for _, element_id in self._stack:
-            if element_id:
-                self.ids[element_id] += data
-        if self._cell is not None:
-            self._cell.append(data)
-
-
-def tree(html: str) -> Tree:
-    parsed = Tree()
-    parsed.feed(html)
-    return parsed
-
-
 @pytest.fixture
-def owner(new_browser, unique):
-    client = new_browser()
-    client.register(unique("viewer"))
-    return client
+def owner(new_user):
+    return new_user("viewer")
 
 
 @pytest.fixture(scope="module")
@@ -129,8 +62,7 @@ def corpus_ids(app_server, eu4_corpus, browser_class):
 
 @pytest.fixture
 def modded(corpus_ids):
-    if MODDED not in corpus_ids:
-        pytest.skip("modded save not in the corpus")
+    save_file(f"eu4/{MODDED}")  # skips when the corpus lacks it
     return corpus_ids[MODDED]
 
 
@@ -145,7 +77,7 @@ def test_the_page_shows_every_section(owner, modded):
     assert parsed.ids["version"].startswith("1.36.2.0")
     assert "Washington D.Z." in parsed.ids["mods"]
     assert parsed.ids["difficulty"] == "Normal" and parsed.ids["ironman"] == "no"
-    countries = parsed.rows["countries"]
+    countries = parsed.rows("countries")
     assert any(row[0].startswith("JBAB Garrison Remnant (JBB)") for row in countries)
     # Four ledger charts, each an SVG with lines, a data table and a CSV link.
     for chart in ("income", "nation_size", "score", "inflation"):
@@ -191,10 +123,10 @@ def test_countries_sort_with_links_and_as_a_fragment(owner, modded):
     hrefs = [link.get("href") for link in page.links]
     assert f"/saves/{modded}?csort=name&corder=asc#countries" in hrefs
     by_name = owner.get(f"/saves/{modded}?csort=name&corder=asc")
-    names = [row[0] for row in tree(by_name.text).rows["countries"][1:]]
+    names = [row[0] for row in tree(by_name.text).rows("countries")[1:]]
     assert names == sorted(names, key=str.casefold) and len(names) == 24
     # Descending by provinces.
-    by_size = tree(owner.get(f"/saves/{modded}?csort=provinces").text).rows["countries"][1:]
+    by_size = tree(owner.get(f"/saves/{modded}?csort=provinces").text).rows("countries")[1:]
     sizes = [int(row[2].replace(",", "")) for row in by_size]
     assert sizes == sorted(sizes, reverse=True)
     # The htmx fragment: only the section, the same rows.
@@ -208,7 +140,7 @@ def test_countries_sort_with_links_and_as_a_fragment(owner, modded):
     assert fragment.status_code == 200 and fragment.headers["vary"] == "HX-Request"
     parsed = tree(fragment.text)
     assert parsed.roots == ["section"] and "html" not in parsed.tags
-    assert [row[0] for row in parsed.rows["countries"][1:]] == names
+    assert [row[0] for row in parsed.rows("countries")[1:]] == names
     # Boosted navigation and plain requests to the fragment URL get the whole page.
     boosted = owner.get(link["hx-get"], headers={"HX-Request": "true", "HX-Boosted": "true"})
     assert "html" in tree(boosted.text).tags
@@ -216,21 +148,21 @@ def test_countries_sort_with_links_and_as_a_fragment(owner, modded):
     # Anything unknown falls back to the default order (no error).
     odd = owner.get(f"/saves/{modded}?csort=__class__&corder=sideways&ppage=abc&wpage=-3")
     assert odd.status_code == 200
-    assert tree(odd.text).rows["countries"][1][0].startswith("JBAB")
+    assert tree(odd.text).rows("countries")[1][0].startswith("JBAB")
 
 
 def test_provinces_and_wars_are_paged(owner, modded):
-    first = tree(owner.get(f"/saves/{modded}").text).rows["provinces"]
+    first = tree(owner.get(f"/saves/{modded}").text).rows("provinces")
     ids = [int(row[0]) for row in first[1:]]
     assert ids == list(range(1, 101))
     second = owner.get(f"/saves/{modded}/provinces?ppage=2", headers={"HX-Request": "true"})
     parsed = tree(second.text)
     assert parsed.roots == ["section"]
-    assert [int(row[0]) for row in parsed.rows["provinces"][1:]] == list(range(101, 201))
+    assert [int(row[0]) for row in parsed.rows("provinces")[1:]] == list(range(101, 201))
     assert "Page 2 of 50" in parsed.ids["provinces"]
     last = tree(owner.get(f"/saves/{modded}?ppage=9999").text)
     assert "Page 50 of 50" in last.ids["provinces"]
-    by_dev = tree(owner.get(f"/saves/{modded}?psort=development").text).rows["provinces"][1:]
+    by_dev = tree(owner.get(f"/saves/{modded}?psort=development").text).rows("provinces")[1:]
     devs = [float(row[6].replace(",", "")) for row in by_dev]
     assert devs == sorted(devs, reverse=True) and devs[0] == 24
     # Wars: 20 a page, active first; the next page through its link.
@@ -289,7 +221,7 @@ def test_every_corpus_save_renders(owner, corpus_ids):
         render_analysis(owner.get(f"/api/saves/{save_id}").json()["analysis"])
 
 
-def test_names_from_the_file_are_escaped(owner, eu4bin):
+def test_names_from_the_file_are_escaped(owner):
     countries = (
         f'ITA={{ human=yes was_player=yes name="{EVIL}" capital=1 num_of_cities=2 '
         f'history={{ 1444.11.11={{ monarch={{ id={{ id=1 type=48 }} name="{EVIL}" '
@@ -313,7 +245,7 @@ def test_names_from_the_file_are_escaped(owner, eu4bin):
         f'-3={{ name="Other" owner="AAA" controller="AAA" base_tax=1.000 '
         f"base_production=1.000 base_manpower=1.000 }}"
     )
-    data = eu4bin.text_save(
+    data = crafted.text_save(
         name=EVIL,
         countries=countries,
         provinces=provinces,
@@ -341,7 +273,7 @@ def test_names_from_the_file_are_escaped(owner, eu4bin):
     assert page.count(escaped) >= 8
     parsed = tree(page)
     assert EVIL in parsed.ids["player"]
-    assert any(EVIL in row[0] for row in parsed.rows["countries"])
+    assert any(EVIL in row[0] for row in parsed.rows("countries"))
     # CSV: a name a spreadsheet would run as a formula is defused.
     rows = list(csv.reader(io.StringIO(owner.get(f"/saves/{save_id}/csv/income").text)))
     assert rows[0] == ["year", "ITA", "'=SUM(A1)"]

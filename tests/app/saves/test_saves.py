@@ -1,56 +1,21 @@
 """Uploading, reading, editing, deleting and downloading saves through HTTP."""
 
 import hashlib
-from html.parser import HTMLParser
 
 import pytest
+from support.html import parse_html
 
 import kernel
 
 
-class _Texts(HTMLParser):
-    """Text content of elements by id, and whether the document is a full page."""
-
-    def __init__(self):
-        super().__init__()
-        self.ids = {}
-        self.tags = set()
-        self._stack = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.add(tag)
-        self._stack.append(dict(attrs).get("id"))
-        if self._stack[-1]:
-            self.ids.setdefault(self._stack[-1], "")
-
-    def handle_endtag(self, tag):
-        if self._stack:
-            self._stack.pop()
-
-    def handle_data(self, data):
-        for element_id in self._stack:
-            if element_id:
-                self.ids[element_id] += data
-
-
-def parse(html):
-    parser = _Texts()
-    parser.feed(html)
-    return parser
+@pytest.fixture
+def owner(new_user):
+    return new_user("owner")
 
 
 @pytest.fixture
-def owner(new_browser, unique):
-    client = new_browser()
-    client.register(unique("owner"))
-    return client
-
-
-@pytest.fixture
-def stranger(new_browser, unique):
-    client = new_browser()
-    client.register(unique("other"))
-    return client
+def stranger(new_user):
+    return new_user("other")
 
 
 def count(sql, table="saves"):
@@ -105,7 +70,7 @@ def test_upload_every_eu4_save_of_the_corpus(owner, eu4_saves, sql, app_server):
         # The save page shows what the kernel read.
         page = owner.get(f"/saves/{save_id}")
         assert page.status_code == 200
-        texts = parse(page.text).ids
+        texts = parse_html(page.text).ids
         if detail["player_tag"]:
             assert detail["player_tag"] in texts["player"]
         if detail["date"]:
@@ -320,7 +285,7 @@ def test_html_upload_with_htmx(owner, make_save):
     assert response.headers["hx-redirect"].startswith("/saves/")
     bad = owner.post("/saves", headers=hx, files={"file": ("h.eu4", b"\x00\x01 nonsense")})
     assert bad.status_code == 422
-    doc = parse(bad.text)
+    doc = parse_html(bad.text)
     assert "html" not in doc.tags  # a fragment: the form with its error
     assert 'id="upload-form"' in bad.text and 'class="error"' in bad.text
     boosted = owner.post(
@@ -329,7 +294,7 @@ def test_html_upload_with_htmx(owner, make_save):
         files={"file": ("h.eu4", b"\x00\x01 nonsense")},
     )
     assert boosted.status_code == 422
-    assert "html" in parse(boosted.text).tags  # boosted: the whole page
+    assert "html" in parse_html(boosted.text).tags  # boosted: the whole page
 
 
 def test_feed_pages_and_load_more_fragment(owner, make_save, app_server):
@@ -339,9 +304,9 @@ def test_feed_pages_and_load_more_fragment(owner, make_save, app_server):
     assert home.status_code == 200 and "Recent saves" in home.text
     feed = owner.get("/saves")
     assert feed.status_code == 200
-    assert "html" in parse(feed.text).tags
+    assert "html" in parse_html(feed.text).tags
     fragment = owner.get("/saves", headers={"HX-Request": "true"})
-    assert "html" not in parse(fragment.text).tags
+    assert "html" not in parse_html(fragment.text).tags
     assert "<tr>" in fragment.text
     assert fragment.headers["vary"] == "HX-Request"
 

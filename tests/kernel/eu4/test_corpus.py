@@ -3,9 +3,8 @@ with a clear message (no token table); other games are refused."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
+from support.corpus import PAIR, corpus_dir, corpus_files, save_file
 
 import kernel
 from kernel import KernelError, OtherGame, TokensNeeded, load_tokens
@@ -13,13 +12,12 @@ from kernel._archive import open_archive
 from kernel.eu4 import analyze
 from kernel.eu4._analysis import BINARY_MESSAGE
 
-
-def eu4_files(corpus: Path) -> list[Path]:
-    return sorted(p for p in (corpus / "saves" / "eu4").rglob("*") if p.is_file())
+HUN = "eu4/aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
 
 
-def test_every_eu4_file(corpus: Path) -> None:
-    files = eu4_files(corpus)
+def test_every_eu4_file() -> None:
+    corpus_dir("saves/eu4")
+    files = corpus_files("saves/eu4")
     assert files, "no EU4 files in the corpus"
     analyzed = 0
     for path in files:
@@ -42,11 +40,8 @@ def test_every_eu4_file(corpus: Path) -> None:
     assert analyzed >= 6
 
 
-def test_fragments_give_partial_results(corpus: Path) -> None:
-    folder = corpus / "saves" / "eu4"
-    headerless = folder / "morgotth_test_fragment.eu4"
-    if not headerless.exists():
-        pytest.skip("fragment not in the corpus")
+def test_fragments_give_partial_results() -> None:
+    headerless = save_file("eu4/morgotth_test_fragment.eu4")
     # starts "speed=0 ...": no date, no provinces, no countries; still a payload
     out = analyze(headerless.read_bytes())
     assert out.info.date == "1444-11-11" and out.info.player_tag == ""
@@ -54,19 +49,17 @@ def test_fragments_give_partial_results(corpus: Path) -> None:
     assert out.info.difficulty == "normal"  # setgameplayoptions={ 1 1 2 1 0 0 0 1 0 1 0 }
     assert out.info.tax_manpower == "unknown"  # only 11 options: no tax/manpower setting
     assert any("no date" in w for w in out.warnings)
-    cardinals = analyze((folder / "morgotth_cardinals_fragment_1580.eu4").read_bytes())
+    cardinals = analyze(save_file("eu4/morgotth_cardinals_fragment_1580.eu4").read_bytes())
     # date="1580.1.1" player="TUR" papacy={…} active_war={…}
     assert cardinals.info.date == "1580-01-01" and cardinals.info.player_tag == "TUR"
     assert len(cardinals.wars) == 1 and cardinals.wars[0].active
-    meta = analyze((folder / "jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt").read_bytes())
+    meta = analyze(save_file("eu4/jomini_eu4_meta_ENG_1444.11.11_v1.28.3.txt").read_bytes())
     assert meta.info.player_tag == "ENG" and meta.info.patch == "1.28.3.0"
     assert meta.info.days == 0
 
 
-def test_binary_save_needs_tokens(corpus: Path) -> None:
-    path = corpus / "saves" / "eu4" / "aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
-    if not path.exists():
-        pytest.skip("binary save not in the corpus")
+def test_binary_save_needs_tokens() -> None:
+    path = save_file(HUN)
     with pytest.raises(TokensNeeded) as info:
         analyze(path.read_bytes())
     assert isinstance(info.value, KernelError)  # one exception type for callers
@@ -77,11 +70,9 @@ def test_binary_save_needs_tokens(corpus: Path) -> None:
         analyze(path.read_bytes(), tokens=42)
 
 
-def test_binary_meta_reads_like_its_melted_text(corpus: Path) -> None:
+def test_binary_meta_reads_like_its_melted_text() -> None:
     # binary-pair: meta.bin (EU4bin), its melt (EU4txt) and the 26 tokens its fields use
-    pair = corpus / "saves" / "eu4" / "binary-pair"
-    if not pair.is_dir():
-        pytest.skip("binary pair not in the corpus")
+    pair = corpus_dir("saves/eu4/binary-pair")
     binary = analyze((pair / "meta.bin").read_bytes(), tokens=load_tokens(pair / "tokens.txt"))
     melted = analyze((pair / "meta.bin.melted").read_bytes())
     info = binary.info
@@ -103,25 +94,20 @@ def test_binary_meta_reads_like_its_melted_text(corpus: Path) -> None:
     assert binary.leaderboard.supported_patch and binary.leaderboard.factor == 1.8
 
 
-def test_binary_save_with_a_partial_token_table(corpus: Path) -> None:
+def test_binary_save_with_a_partial_token_table() -> None:
     if not kernel.COMPILED:
         pytest.skip("large file: decoded in the compiled run (time)")
-    folder = corpus / "saves" / "eu4"
-    path = folder / "aibanzai_test_HUN_1444_v1.22_zipbin.eu4"
-    if not path.exists():
-        pytest.skip("binary save not in the corpus")
+    path = save_file(HUN)
     # The pair's table names only meta fields: the meta reads, the gamestate sections stay
     # unnamed and give empty parts (never errors).
-    out = analyze(path.read_bytes(), tokens=folder / "binary-pair" / "tokens.txt")
+    out = analyze(path.read_bytes(), tokens=PAIR / "tokens.txt")
     assert out.info.date == "1444-11-11" and out.info.patch == "1.22.2.0"
     assert out.info.player_tag == "HUN" and out.info.ironman
     assert out.countries == [] and out.provinces == []
 
 
-def test_other_games_are_refused(corpus: Path) -> None:
-    path = corpus / "saves" / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
-    if not path.exists():
-        pytest.skip("CK3 file not in the corpus")
+def test_other_games_are_refused() -> None:
+    path = save_file("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt")
     with pytest.raises(OtherGame, match="not an EU4 save: this is a ck3 file") as info:
         analyze(path.read_bytes())
     assert info.value.game == "ck3" and isinstance(info.value, KernelError)

@@ -10,6 +10,8 @@ from pathlib import Path
 
 import msgspec
 import pytest
+from support import ROOT
+from support.corpus import eu4_save_files
 
 import kernel
 from kernel._archive import open_archive
@@ -17,14 +19,11 @@ from kernel.eu4 import _analysis as analysis
 from kernel.eu4._analysis import UNREAD
 
 # The sources (the compiled wheel need not carry them).
-EU4_PACKAGE = Path(__file__).resolve().parents[3] / "kernel" / "src" / "kernel" / "eu4"
+EU4_PACKAGE = ROOT / "kernel" / "src" / "kernel" / "eu4"
 
 
 def _corpus_saves() -> list[object]:
-    folder = Path(__file__).resolve().parents[3].parent / "shared" / "corpus" / "saves" / "eu4"
-    if not folder.is_dir():
-        return []
-    return [pytest.param(p, id=p.name) for p in sorted(folder.iterdir()) if p.is_file()]
+    return [pytest.param(p, id=p.name) for p in eu4_save_files()]
 
 
 @pytest.mark.parametrize("path", _corpus_saves())
