@@ -65,6 +65,11 @@ EXPECTED: dict[str, tuple[str, str, list[tuple[str, str, str]]] | None] = {
     # headerless fragment: no cheap rule names the game
     "eu4/morgotth_test_fragment.eu4": ("unknown", "text", [("", "text", "")]),
     "eu4/morgotth_tiny_save_1687_trimmed.eu4": ("eu4", "text", [("", "text", "EU4txt")]),
+    "eu4/atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4": (
+        "eu4",
+        "zip",
+        [("gamestate", "text", "EU4txt"), ("meta", "text", "EU4txt"), ("ai", "text", "EU4txt")],
+    ),
     "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4": (
         "eu4",
         "zip",

@@ -83,6 +83,12 @@ EXPECTED: dict[str, dict[str, object] | None] = {
         "date": "1687.1.1", "player": "TUR", "multiplayer": True, "ironman": False,
         "dlc_count": 13,
     },
+    "eu4/atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4": {
+        "game": "eu4", "container": "zip", "encoding": "text", "version": "1.37.5.0",
+        "date": "1444.11.11", "player": "KOR", "player_name": "Korea",
+        "players": [{"name": "Player", "tag": "KOR"}], "ironman": False,
+        "multiplayer": False, "mods": None, "dlc_count": 22,
+    },
     "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4": {
         "game": "eu4", "container": "zip", "encoding": "text", "version": "1.36.2.0",
         "date": "2087.7.1", "player": "JBB", "player_name": "JBAB Garrison Remnant",
