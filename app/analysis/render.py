@@ -37,7 +37,9 @@ from urllib.parse import urlencode
 
 import jinja2
 
-TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
+# <root>/app/analysis/render.py -> <root>/templates (``.parent`` thrice, not ``parents[2]``:
+# a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
+TEMPLATES: Final = Path(__file__).resolve().parent.parent.parent / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
 # The browser bundle's partials, compiled to Python modules by scripts/build_wasm.py with
 # ``compiled_partials`` (and byte-compiled): Jinja then skips parsing and compiling them in
