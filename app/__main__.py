@@ -12,6 +12,7 @@ import getpass
 import logging
 import os
 import signal
+import subprocess
 import sys
 import threading
 from collections.abc import Sequence
@@ -122,6 +123,20 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def cmd_gamedata(settings: Settings, args: argparse.Namespace) -> int:
+    """The kernel's own command (``python -m kernel gamedata …``) on the app's directory:
+    one import, one output format, its exit status."""
+    target = str(settings.gamedata_path)
+    if args.action == "import":
+        command = ["build", args.game_dir]
+        for mod in args.mod:
+            command += ["--mod", mod]
+        command += ["-o", target]
+    else:
+        command = ["list", target]
+    return subprocess.call([sys.executable, "-m", "kernel", "gamedata", *command])
+
+
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
     import uvicorn
 
@@ -205,6 +220,17 @@ def parser() -> argparse.ArgumentParser:
     again.add_argument(
         "--workers", type=int, default=0, help="parser processes (default KERNEL_WORKERS)"
     )
+
+    data = sub.add_parser(
+        "gamedata", help="import game data (names, geography, the map) into GAMEDATA_DIR"
+    )
+    actions = data.add_subparsers(dest="action", required=True)
+    imported = actions.add_parser("import", help="import a game install (and mods) as a bundle")
+    imported.add_argument("game_dir", metavar="GAME_DIR", help="the game's install folder")
+    imported.add_argument(
+        "--mod", action="append", default=[], metavar="MOD_DIR", help="a mod, in load order"
+    )
+    actions.add_parser("list", help="the bundles of GAMEDATA_DIR")
     return top
 
 
@@ -214,6 +240,7 @@ COMMANDS = {
     "createuser": cmd_createuser,
     "apikey": cmd_apikey,
     "reprocess": cmd_reprocess,
+    "gamedata": cmd_gamedata,
 }
 
 

@@ -35,6 +35,8 @@ from app.accounts.controllers import AccountController
 from app.accounts.users import UserApiController, UserPagesController
 from app.achievements.controllers import AchievementApiController, AchievementPagesController
 from app.admin import build_admin
+from app.gamedata.controllers import GameDataController
+from app.gamedata.services import GameData
 from app.local import assets
 from app.local.controllers import LocalPagesController
 from app.saves.analysis_cache import AnalysisCache
@@ -75,6 +77,8 @@ class AppCore(InitPluginProtocol):
         self.pool = KernelPool(settings.kernel.workers, settings.kernel.tokens_dir)
         # The save page's decoded analyses and rendered sections (app/saves/analysis_cache.py).
         self.analysis_cache = AnalysisCache(settings.web.analysis_cache_mb * 1024 * 1024)
+        # Game-data bundles: names joined to saves' keys when pages are made (app.gamedata).
+        self.gamedata = GameData(settings.gamedata_path)
         self.admin = build_admin(settings)  # built once; the mount below delegates to it
         self.inflight = InFlight()  # requests the lifespan shutdown waits for (app.shutdown)
 
@@ -86,12 +90,14 @@ class AppCore(InitPluginProtocol):
             storage=self.storage,
             pool=self.pool,
             analysis_cache=self.analysis_cache,
+            gamedata=self.gamedata,
         )
         app_config.dependencies.update(
             settings=_state("settings"),
             storage=_state("storage"),
             pool=_state("pool"),
             analysis_cache=_state("analysis_cache"),
+            gamedata=_state("gamedata"),
         )
         app_config.route_handlers.extend(
             [
@@ -99,6 +105,7 @@ class AppCore(InitPluginProtocol):
                 AccountController,
                 UserApiController,
                 UserPagesController,
+                GameDataController,
                 SaveSectionsController,
                 SaveAdminController,
                 AchievementApiController,

@@ -65,6 +65,9 @@ class KernelSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Serve <tokens_dir>/eu4.txt at /local/tokens/eu4.txt, so that browsers read binary
     # saves locally too. Off: binary saves are read by uploading them only.
     publish_tokens: bool = True
+    # Game-data bundles (``python -m app gamedata import``): names, geography, the map.
+    # None: <var_dir>/gamedata.
+    gamedata_dir: str | None = None
 
 
 class WebSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -102,6 +105,11 @@ class Settings(msgspec.Struct, kw_only=True, frozen=True):
     def var_path(self) -> Path:
         return Path(self.web.var_dir).resolve()
 
+    @property
+    def gamedata_path(self) -> Path:
+        given = self.kernel.gamedata_dir
+        return Path(given).resolve() if given else self.var_path / "gamedata"
+
 
 # variable -> (group, field); group "" is a field of Settings itself.
 ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
@@ -128,6 +136,9 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "CHRONICLE_TOKENS_DIR": ("kernel", "tokens_dir"),
     "TOKENS_DIR": ("kernel", "tokens_dir"),
     "PUBLISH_TOKENS": ("kernel", "publish_tokens"),
+    # As for the token tables: the kernel's variable, and ours, which wins.
+    "CHRONICLE_GAMEDATA_DIR": ("kernel", "gamedata_dir"),
+    "GAMEDATA_DIR": ("kernel", "gamedata_dir"),
     "APP_HOST": ("web", "host"),
     "PORT": ("web", "port"),
     "APP_WORKERS": ("web", "workers"),

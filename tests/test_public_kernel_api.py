@@ -11,10 +11,15 @@ import pytest
 
 import kernel
 import kernel.eu4
+import kernel.gamedata
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*(ROOT / "app").rglob("*.py"), *(ROOT / "scripts").rglob("*.py")])
-PUBLIC_MODULES = {"kernel": kernel.__all__, "kernel.eu4": kernel.eu4.__all__}
+PUBLIC_MODULES = {
+    "kernel": kernel.__all__,
+    "kernel.eu4": kernel.eu4.__all__,
+    "kernel.gamedata": kernel.gamedata.__all__,
+}
 PUBLIC_SUBMODULES = {"kernel.eu4", "kernel.eu4.types"}
 
 

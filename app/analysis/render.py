@@ -36,6 +36,7 @@ from typing import Any, Final
 from urllib.parse import urlencode
 
 import jinja2
+import jinja2.runtime
 
 # <root>/app/analysis/render.py -> <root>/templates (``.parent`` thrice, not ``parents[2]``:
 # a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
@@ -458,14 +459,24 @@ def _cell(value: Any) -> Any:
     return "" if value is None else value
 
 
-def chart_csv(analysis: Mapping[str, Any], chart: str) -> str:
+def _country_header(names: Mapping[str, Mapping[str, str]] | None, tag: Any, saved: Any) -> str:
+    shown = country_name(names, tag, saved) if names else str(tag)
+    return str(tag) if shown == str(tag) else f"{shown} ({tag})"
+
+
+def chart_csv(
+    analysis: Mapping[str, Any],
+    chart: str,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+) -> str:
     """The data of one chart as CSV: a ledger (``year`` then one column per country, every
-    country of the ledger) or the development distribution. KeyError for other names."""
+    country of the ledger, headed by its tag, or ``Name (TAG)`` when ``names`` or the save
+    name it) or the development distribution. KeyError for other names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if chart in LEDGER_CHARTS:
         series = (analysis.get("ledgers") or {}).get(chart) or []
-        tags = [str(s.get("tag")) for s in series]
+        tags = [_country_header(names, s.get("tag"), s.get("name")) for s in series]
         table: dict[int, list[Any]] = {}
         for column, s in enumerate(series):
             for year, value in s.get("points") or []:
@@ -482,6 +493,47 @@ def chart_csv(analysis: Mapping[str, Any], chart: str) -> str:
     return out.getvalue()
 
 
+# --- names (app.analysis.names.used_names): the ``names`` of the render context -------------
+
+
+def country_name(used: Mapping[str, Mapping[str, str]] | None, tag: Any, saved: Any = None) -> str:
+    """A country's name: the save's own (``saved``, when it is more than the tag), else the
+    bundle's, else the tag."""
+    tag_text = "" if tag is None else str(tag)
+    if isinstance(saved, str) and saved and saved != tag_text:
+        return saved
+    if used:
+        found = used.get("country", {}).get(tag_text)
+        if found:
+            return found
+    return tag_text
+
+
+def key_name(used: Mapping[str, Mapping[str, str]] | None, category: str, key: Any) -> str | None:
+    """The bundle's name of ``key`` in ``category``; None when it has none."""
+    if not used or not isinstance(key, str):
+        return None
+    return used.get(category, {}).get(key)
+
+
+
+
+@jinja2.pass_context
+def country(context: jinja2.runtime.Context, tag: Any, saved: Any = None) -> str:
+    """``{{ tag | country(saved_name) }}``: the save's own name, else the game data's, else
+    the tag."""
+    return country_name(context.get("names"), tag, saved)
+
+
+@jinja2.pass_context
+def label(
+    context: jinja2.runtime.Context, key: Any, category: str, fallback: str | None = None
+) -> str:
+    """``{{ key | label("religion") }}``: the game data's name of a key, else ``fallback``,
+    else the key made readable (``humanize``)."""
+    return key_name(context.get("names"), category, key) or fallback or humanize(key)
+
+
 # --- the environment ----------------------------------------------------------------------
 
 FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
@@ -489,6 +541,8 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "pct": pct,
     "humanize": humanize,
     "mark": mark,
+    "country": country,
+    "label": label,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
     "analysis_view": analysis_view,
@@ -556,7 +610,14 @@ def render_analysis(
     *,
     template: str = ENTRY,
     templates: Path = TEMPLATES,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+    gamedata: str | None = None,
 ) -> str:
     """The analysis partial (or ``template``, another one) for ``payload``: the browser's
-    entry point, with exactly the inputs the server gives the same partials."""
-    return environment(templates).get_template(template).render(analysis=payload, view=view)
+    entry point, with exactly the inputs the server gives the same partials. ``names``:
+    app.analysis.names.used_names of the payload; ``gamedata``: which data named it."""
+    return (
+        environment(templates)
+        .get_template(template)
+        .render(analysis=payload, view=view, names=names or {}, gamedata=gamedata)
+    )

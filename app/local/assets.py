@@ -23,6 +23,8 @@ BUNDLE: Final = "wasm"  # app/static/wasm/, served at /static/wasm/ (cached for 
 MANIFEST: Final = f"{BUNDLE}/manifest.json"
 WORKER: Final = "local/worker.js"
 TOKENS_URL: Final = "/local/tokens/eu4.txt"
+# The site's game-data bundles (app.gamedata.controllers), for names in local analysis.
+GAMEDATA_INDEX_URL: Final = "/gamedata/bundles.json"
 STATIC_SITE_URL: Final = "/site"  # where the app serves dist/ (scripts/build_static.py)
 
 # Not every system's mime.types knows these, and browsers refuse module scripts and
@@ -54,10 +56,14 @@ def asset_url(name: str, static_dir: Path = STATIC_DIR, prefix: str = STATIC_URL
 
 
 def local_analysis(
-    tokens: Path | None, static_dir: Path = STATIC_DIR, prefix: str = STATIC_URL
+    tokens: Path | None,
+    static_dir: Path = STATIC_DIR,
+    prefix: str = STATIC_URL,
+    gamedata: bool = False,
 ) -> dict[str, str] | None:
-    """The drop zone's URLs: manifest, worker and (``tokens``: the published token table,
-    if any) the EU4 token table; None when the bundle was not built (the page says so)."""
+    """The drop zone's URLs: manifest, worker, (``tokens``: the published token table,
+    if any) the EU4 token table and (``gamedata``: the site has game data) the list of its
+    bundles; None when the bundle was not built (the page says so)."""
     if _version(static_dir / MANIFEST) is None:
         return None
     urls = {
@@ -66,6 +72,8 @@ def local_analysis(
     }
     if tokens is not None:
         urls["tokens"] = TOKENS_URL
+    if gamedata:
+        urls["gamedata"] = GAMEDATA_INDEX_URL
     return urls
 
 

@@ -16,15 +16,18 @@ parsing the file again.
 from __future__ import annotations
 
 import gc
+import gzip
 from typing import Any, Final
 
 import msgspec
 
 import kernel
 from app.analysis.errors import refusal
+from app.analysis.names import language_for, save_identity, used_names
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from kernel.eu4 import analyze as analyze_eu4
+from kernel.gamedata import Manifest, Names, choose_bundle, names_file
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
 # (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).
@@ -69,6 +72,27 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     return {"ok": True, "summary": summary}
 
 
+def wanted_names(index: str, cookie: str | None, accept_language: str | None) -> Any:
+    """After ``analyze``: which names file of the site's game data (``index``: the JSON
+    list of its bundle manifests, GET /gamedata/bundles.json) the current analysis wants,
+    ``{"bundle", "file", "label"}``, or None (no bundle fits, or not an EU4 analysis)."""
+    identity = save_identity(_require())
+    if identity is None:
+        return None
+    bundle = choose_bundle(msgspec.json.decode(index, type=list[Manifest]), *identity)
+    if bundle is None:
+        return None
+    language = language_for(bundle, cookie, accept_language)
+    return {"bundle": bundle.id, "file": names_file(language), "label": bundle.label}
+
+
+def use_names(data: bytes, label: str) -> None:
+    """Show the current analysis with the names of ``data`` (a names file, as served)."""
+    names = msgspec.json.decode(gzip.decompress(data), type=Names)
+    _current["names"] = used_names(_require(), names)
+    _current["gamedata"] = label
+
+
 def use_payload(text: str) -> None:
     """Hold a stored analysis (the payload JSON a pre-rendered page links to) for
     ``render`` and ``csv``, as if it had just been analysed."""
@@ -81,13 +105,18 @@ def render(view: dict[str, Any] | None = None) -> str:
     (only the keys ``analysis_view`` knows; the rest are ignored)."""
     given = dict(LOCAL_VIEW)
     given.update(view or {})
-    return render_analysis(_require(), analysis_view(given))
+    return render_analysis(
+        _require(),
+        analysis_view(given),
+        names=_current.get("names"),
+        gamedata=_current.get("gamedata"),
+    )
 
 
 def csv(chart: str) -> str | None:
     """One chart's CSV (as the server's download), or None for an unknown chart."""
     try:
-        return chart_csv(_require(), chart)
+        return chart_csv(_require(), chart, _current.get("names"))
     except KeyError:
         return None
 

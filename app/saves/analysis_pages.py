@@ -13,7 +13,7 @@ import gc
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final, cast
+from typing import Any, Final, NamedTuple, cast
 
 import anyio
 import msgspec
@@ -21,7 +21,9 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
+from app.analysis.names import LANGUAGE_COOKIE, language_for, save_identity, used_names
 from app.analysis.render import ENTRY, STATE_KEYS, analysis_view
+from app.gamedata.services import GameData
 from app.saves import services
 from app.saves.analysis_cache import DECODED_FACTOR, AnalysisCache
 
@@ -94,9 +96,64 @@ async def payload(save_id: str, cache: AnalysisCache) -> tuple[Any, dict[str, An
     return key, found
 
 
-def _render(engine: JinjaTemplateEngine, template: str, analysis: Any, view: Any) -> str:
+class Naming(NamedTuple):
+    """The names a save's analysis is shown with (app.analysis.names)."""
+
+    used: dict[str, dict[str, str]]  # {category: {key: name}}; {} without game data
+    label: str | None  # "EU4 1.31.6 data"; None without game data
+    bundle: str  # the bundle's id ("" without one)
+    language: str
+    languages: tuple[str, ...]  # what the bundle offers
+
+
+NO_NAMES: Final = Naming({}, None, "", "", ())
+
+
+def naming(
+    request: Request[Any, Any, Any], key: Any, analysis: Any, cache: AnalysisCache
+) -> Naming:
+    """The game data chosen for this stored analysis (``key``: its cache key) in the
+    reader's language (cookie, else Accept-Language); the used names are cached."""
+    identity = save_identity(analysis)
+    gamedata: GameData = request.app.state.gamedata
+    bundle = gamedata.for_save(*identity) if identity is not None else None
+    if bundle is None:
+        return NO_NAMES
+    language = language_for(
+        bundle, request.cookies.get(LANGUAGE_COOKIE), request.headers.get("accept-language")
+    )
+    names_key = ("names", *key[1:], bundle.id, language)
+    used = cache.get(names_key)
+    if used is None:
+        names = gamedata.names(bundle, language)
+        if names is None:
+            return NO_NAMES
+        used = used_names(analysis, names)
+        cache.put(names_key, used, 200 * sum(len(v) for v in used.values()) + 1000)
+    return Naming(used, bundle.label, bundle.id, language, tuple(bundle.languages))
+
+
+async def page_naming(
+    request: Request[Any, Any, Any], save_id: str, cache: AnalysisCache
+) -> Naming:
+    """``naming`` of the save's stored analysis (NO_NAMES without one, or without any
+    game data on the site: then the payload is not decoded for it)."""
+    gamedata: GameData = request.app.state.gamedata
+    if not gamedata.bundles():
+        return NO_NAMES
+    found = await payload(save_id, cache)
+    if found is None:
+        return NO_NAMES
+    return naming(request, found[0], found[1], cache)
+
+
+def _render(
+    engine: JinjaTemplateEngine, template: str, analysis: Any, view: Any, naming: Naming
+) -> str:
     with paused_gc():
-        return engine.engine.get_template(template).render(analysis=analysis, view=view)
+        return engine.engine.get_template(template).render(
+            analysis=analysis, view=view, names=naming.used, gamedata=naming.label
+        )
 
 
 async def section_html(
@@ -114,10 +171,13 @@ async def section_html(
     key, analysis = found
     if template != ENTRY and not is_eu4_analysis(analysis):
         return None
-    html_key = ("html", *key[1:], template, *(view[k] for k in STATE_KEYS))
+    named = naming(request, key, analysis, cache)
+    html_key = (
+        "html", *key[1:], template, named.bundle, named.language, *(view[k] for k in STATE_KEYS)
+    )
     html = cache.get(html_key)
     if html is None:
         engine = cast(JinjaTemplateEngine, request.app.template_engine)
-        html = await anyio.to_thread.run_sync(_render, engine, template, analysis, view)
+        html = await anyio.to_thread.run_sync(_render, engine, template, analysis, view, named)
         cache.put(html_key, html, len(html))
     return Markup(html)

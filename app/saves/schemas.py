@@ -80,6 +80,11 @@ class SaveDetail(SaveSummary, kw_only=True):
     aar: str | None
     file_sha256: str
     analysis: dict[str, Any] | None
+    # The game data's names of the keys the analysis uses ({category: {key: name}}; the
+    # categories: country and those of kernel.gamedata.CATEGORIES), in the reader's
+    # language; {} without game data for this save.
+    names: dict[str, dict[str, str]] = {}
+    gamedata: str | None = None  # which data named it: "EU4 1.31.6 data"
 
 
 class SavePage(msgspec.Struct, kw_only=True):

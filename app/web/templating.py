@@ -50,8 +50,9 @@ def _flashes(context: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 def _local_analysis(context: Mapping[str, Any]) -> dict[str, str] | None:
     """The drop zone's URLs (app.local.assets); None without a built bundle."""
-    settings = context["request"].app.state.settings
-    return assets.local_analysis(assets.published_tokens(settings))
+    state = context["request"].app.state
+    has_gamedata = bool(state.gamedata.bundles())
+    return assets.local_analysis(assets.published_tokens(state.settings), gamedata=has_gamedata)
 
 
 def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:

@@ -20,6 +20,7 @@ from kernel.eu4 import analyze
 BUNDLED = (
     "app/local/worker.py",
     "app/analysis/errors.py",
+    "app/analysis/names.py",
     "app/analysis/payload.py",
     "app/analysis/render.py",
 )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 from urllib.parse import quote
 
+import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
 from litestar.di import NamedDependency
 from litestar.exceptions import (
@@ -19,7 +20,8 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from app.accounts.auth import current_user, requires_user
-from app.saves import services
+from app.saves import analysis_pages, services
+from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import SaveId, check_editor, page_of_saves, upload
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
@@ -90,11 +92,21 @@ class SaveApiController(Controller):
         return SavePage(saves=saves, cursor=next_cursor)
 
     @get("/{save_id:str}", responses=ERRORS)
-    async def show_save(self, save_id: SaveId) -> SaveDetail:
+    async def show_save(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: SaveId,
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> SaveDetail:
+        """A save, its analysis, and the names of the analysis' keys (language: the
+        ``lang`` cookie, else Accept-Language)."""
         save = await services.get_save(save_id)
         if save is None:
             raise NotFoundException("save not found")
-        return save
+        naming = await analysis_pages.page_naming(request, save_id, analysis_cache)
+        if naming.label is None:
+            return save
+        return msgspec.structs.replace(save, names=naming.used, gamedata=naming.label)
 
     @patch("/{save_id:str}", status_code=HTTP_204_NO_CONTENT, responses=ERRORS)
     async def update_save(

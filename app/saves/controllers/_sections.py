@@ -39,6 +39,7 @@ class SaveSectionsController(Controller):
     @get("/csv/{chart:str}", name="save_csv")
     async def save_csv(
         self,
+        request: Request[Any, Any, Any],
         save_id: SaveId,
         chart: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
@@ -51,8 +52,9 @@ class SaveSectionsController(Controller):
         analysis = found[1] if found is not None else None
         if analysis is None or not analysis_pages.is_eu4_analysis(analysis):
             raise NotFoundException("no EU4 analysis for this save")
+        naming = await analysis_pages.page_naming(request, save_id, analysis_cache)
         return Response(
-            chart_csv(analysis, chart),
+            chart_csv(analysis, chart, naming.used),
             media_type="text/csv; charset=utf-8",
             headers={"Content-Disposition": f'attachment; filename="{save_id}-{chart}.csv"'},
         )

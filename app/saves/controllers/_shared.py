@@ -98,6 +98,7 @@ async def save_page(
     context = {
         "save": save,
         "analysis_html": await analysis_pages.section_html(request, save_id, view, cache),
+        "naming": await analysis_pages.page_naming(request, save_id, cache),
         "can_edit": can_edit(user, save.user_id),
         "is_admin": user is not None and user.admin,
         "edit_error": edit_error,

@@ -11,6 +11,7 @@ const STEPS = {
   read: "Reading the file",
   tokens: "Fetching the token table",
   parse: "Parsing and analysing",
+  names: "Fetching names (game data)",
   render: "Rendering",
 };
 
@@ -28,6 +29,12 @@ function setup(root) {
   const absolute = (url) => new URL(url, location.href).href;
   workerUrl.searchParams.set("manifest", absolute(root.dataset.manifest));
   if (root.dataset.tokens) workerUrl.searchParams.set("tokens", absolute(root.dataset.tokens));
+  if (root.dataset.gamedata) {
+    workerUrl.searchParams.set("gamedata", absolute(root.dataset.gamedata));
+    // The reader's choice of language for names (a cookie the worker cannot read).
+    const chosen = document.cookie.match(/(?:^|; )lang=([a-z_]+)/);
+    if (chosen) workerUrl.searchParams.set("lang", chosen[1]);
+  }
 
   let worker = null;
   let nextId = 0;

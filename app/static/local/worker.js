@@ -21,6 +21,12 @@
 const params = new URL(self.location.href).searchParams;
 const MANIFEST_URL = new URL(params.get("manifest"), self.location.href);
 const TOKENS_URL = params.get("tokens") ? new URL(params.get("tokens"), self.location.href) : null;
+// The site's game-data bundles (names for the keys of the analysis), and the reader's
+// choice of language (else the browser's languages decide).
+const GAMEDATA_URL = params.get("gamedata")
+  ? new URL(params.get("gamedata"), self.location.href)
+  : null;
+const LANGUAGE = params.get("lang");
 
 // Glue between JavaScript values and app.local.worker (plain Python): bytes from
 // Uint8Arrays, a view from JSON, and results back as JSON text.
@@ -39,6 +45,10 @@ def csv(chart):
 
 def use_payload(text):
     local.use_payload(text)
+def wanted_names(index, cookie, accept):
+    return json.dumps(local.wanted_names(index, cookie, accept))
+def use_names(data, label):
+    local.use_names(data.to_bytes(), label)
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
@@ -113,7 +123,8 @@ async function start() {
       "importlib.invalidate_caches()",
   );
   const glue = pyodide.runPython(
-    `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload}`,
+    `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload, ` +
+      `"wanted_names": wanted_names, "use_names": use_names}`,
   );
   return {
     pyodide,
@@ -121,6 +132,8 @@ async function start() {
     render: glue.get("render"),
     csv: glue.get("csv"),
     use_payload: glue.get("use_payload"),
+    wanted_names: glue.get("wanted_names"),
+    use_names: glue.get("use_names"),
   };
 }
 
@@ -146,6 +159,28 @@ function readable(error) {
   return text;
 }
 
+// Names for the analysis' keys from the site's game data: the bundle list once, then the
+// names file the analysis wants (both HTTP-cached; names files are immutable per version).
+// Without game data, or when it cannot be had, the analysis shows keys: never a failure.
+let bundleIndex = null;
+const namesFiles = new Map();
+async function names(py) {
+  try {
+    if (bundleIndex === null) {
+      const response = await fetch(GAMEDATA_URL);
+      if (!response.ok) throw new Error(`the server answered ${response.status}`);
+      bundleIndex = await response.text();
+    }
+    const accept = (self.navigator.languages || [self.navigator.language]).join(",");
+    const wanted = JSON.parse(py.wanted_names(bundleIndex, LANGUAGE, accept));
+    if (wanted === null) return;
+    const url = new URL(`${wanted.bundle}/${wanted.file}`, GAMEDATA_URL).href;
+    if (!namesFiles.has(url)) namesFiles.set(url, await fetchBytes(url, "the game data's names"));
+    py.use_names(namesFiles.get(url), wanted.label);
+  } catch (error) {
+    console.warn(`names: ${readable(error)}`);
+  }
+}
 async function analyze(id, file) {
   const py = await step(id, "runtime", load);
   const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
@@ -158,6 +193,7 @@ async function analyze(id, file) {
     self.postMessage({ type: "failed", id, message: result.message });
     return;
   }
+  if (GAMEDATA_URL !== null) await step(id, "names", () => names(py));
   const html = await step(id, "render", async () => py.render("{}"));
   self.postMessage({ type: "done", id, html, summary: result.summary });
 }

@@ -14,7 +14,7 @@ DEMO = "/site/demo/morgotth_tiny_save_1687_trimmed/index.html"
 
 def test_a_demo_page_sorts_and_analyses_locally(static_site_server, new_context, local):
     site = static_site_server
-    save_file(TINY)
+    tiny = save_file(TINY)
     context = new_context(site.url)
     requests: list[Any] = []
     context.on("request", lambda request: requests.append(request))
@@ -30,7 +30,7 @@ def test_a_demo_page_sorts_and_analyses_locally(static_site_server, new_context,
     assert any(r.url.endswith("/analysis.json") for r in requests)
     assert all(r.method == "GET" for r in requests)
 
-    assert local(page, TINY) == "done"
+    assert local(page, tiny) == "done"
     assert page.locator("[data-result] #analysis").count() == 1
     # The pre-rendered tables still sort from their own payload after the drop.
     page.locator("[data-prerendered] #countries thead a", has_text="Dev").click()
