@@ -23,11 +23,11 @@ import msgspec
 
 import kernel
 from app.analysis.errors import refusal
-from app.analysis.names import language_for, save_identity, used_names
+from app.analysis.names import language_for, save_identity
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from kernel.eu4 import analyze as analyze_eu4
-from kernel.gamedata import Manifest, Names, choose_bundle, names_file
+from kernel.gamedata import Manifest, Names, choose_bundle, names_file, used_names
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
 # (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).

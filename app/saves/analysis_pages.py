@@ -21,11 +21,12 @@ from litestar import Request
 from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
-from app.analysis.names import LANGUAGE_COOKIE, language_for, save_identity, used_names
+from app.analysis.names import LANGUAGE_COOKIE, language_for, save_identity
 from app.analysis.render import ENTRY, STATE_KEYS, analysis_view
 from app.gamedata.services import GameData
 from app.saves import services
 from app.saves.analysis_cache import DECODED_FACTOR, AnalysisCache
+from kernel.gamedata import used_names
 
 COUNTRIES: Final = "analysis/_countries.html.jinja2"
 PROVINCES: Final = "analysis/_provinces.html.jinja2"

@@ -11,12 +11,12 @@ import pytest
 from support.gamedata import write_bundle
 from support.saves import text_save
 
-from app.analysis.names import language_for, save_identity, used_names
+from app.analysis.names import language_for, save_identity
 from app.analysis.payload import payload
 from app.analysis.render import country_name
 from app.local import worker
 from kernel.eu4 import analyze
-from kernel.gamedata import Counts, Manifest, Names, list_bundles
+from kernel.gamedata import Counts, Manifest, Names, list_bundles, used_names
 
 NAMES = Names(
     language="english",

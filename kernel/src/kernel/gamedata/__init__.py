@@ -22,6 +22,7 @@ from kernel.gamedata._bundle import (
     read_world,
     version_key,
 )
+from kernel.gamedata._names import used_names
 
 __all__ = [
     "CATEGORIES",
@@ -41,5 +42,6 @@ __all__ = [
     "read_map_info",
     "read_names",
     "read_world",
+    "used_names",
     "version_key",
 ]
