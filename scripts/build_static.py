@@ -2,6 +2,7 @@
 """Pre-render Chronicle's static site into dist/ (scripts/test builds it; not committed).
 
     .venv/bin/python scripts/build_static.py [--out DIR] [--corpus DIR] [--tokens FILE]
+                                             [--gamedata DIR] [--language LANGUAGE]
 
 The kernel runs here, at build time, and the pages are rendered by the app's own
 templates (templates/static/ for the layout, templates/analysis/ and
@@ -12,7 +13,9 @@ templates/local/_dropzone.html.jinja2 as on the server):
   achievement catalogue (``kernel.eu4.ACHIEVEMENTS``), and which demo saves have each;
 - ``demo/index.html`` and ``demo/<slug>/index.html``: the analysis of every EU4 save of
   ../shared/corpus the kernel reads without a token table, pre-rendered, with its payload
-  (``analysis.json``) so that sorting and CSV downloads work in the browser;
+  (``analysis.json``) so that sorting and CSV downloads work in the browser, and, when
+  ``--gamedata`` (default: ``CHRONICLE_GAMEDATA_DIR``) has a bundle for the save, the names
+  of its keys (``names.json``, in ``--language``, English by default);
 - ``static/``: the stylesheet, the local-analysis scripts and the Wasm bundle
   (app/static/wasm/, built by scripts/build_wasm.py).
 
@@ -25,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import re
 import shutil
 import sys
@@ -101,7 +105,28 @@ def copy_static(out: Path) -> None:
     shutil.copytree(bundle, out / "static" / assets.BUNDLE)
 
 
-def demos(corpus: Path, tokens: Path | None) -> list[dict[str, Any]]:
+def named(analysis: Any, gamedata: Path | None, language: str) -> dict[str, Any] | None:
+    """``{"names", "gamedata"}`` for an analysis: the bundle of ``gamedata`` chosen for it
+    (app.analysis.names.save_identity, kernel.gamedata.choose_bundle) in ``language``."""
+    import msgspec
+
+    from app.analysis.names import save_identity
+    from kernel.gamedata import choose_bundle, list_bundles, read_names, used_names
+
+    plain = msgspec.json.decode(payload_json(analysis))
+    identity = save_identity(plain)
+    if gamedata is None or identity is None:
+        return None
+    bundle = choose_bundle(list_bundles(str(gamedata)), *identity)
+    if bundle is None or language not in bundle.languages:
+        return None
+    names = read_names(str(gamedata), bundle.id, language)
+    return {"names": used_names(plain, names), "gamedata": bundle.label}
+
+
+def demos(
+    corpus: Path, tokens: Path | None, gamedata: Path | None = None, language: str = "english"
+) -> list[dict[str, Any]]:
     """The corpus saves the kernel reads (binary ones only with ``tokens``), analysed."""
     out: list[dict[str, Any]] = []
     if not corpus.is_dir():
@@ -126,28 +151,41 @@ def demos(corpus: Path, tokens: Path | None) -> list[dict[str, Any]]:
                 "player": info.player_name or info.player_tag,
                 "patch": info.patch,
                 "json": payload_json(analysis),
+                "names": named(analysis, gamedata, language),
                 "completed": completed,
             }
         )
     return out
 
 
-def build(out: Path, corpus: Path, tokens: Path | None = None) -> int:
+def build(
+    out: Path,
+    corpus: Path,
+    tokens: Path | None = None,
+    gamedata: Path | None = None,
+    language: str = "english",
+) -> int:
     import msgspec
 
     copy_static(out)
     site = Site(out)
-    saves = demos(corpus, tokens)
+    saves = demos(corpus, tokens, gamedata, language)
     site.page("index.html", "static/index.html.jinja2", demos=saves)
     site.page("demo/index.html", "static/demos.html.jinja2", demos=saves)
     for demo in saves:
         folder = f"demo/{demo['slug']}"
         (out / folder).mkdir(parents=True, exist_ok=True)
         (out / folder / "analysis.json").write_bytes(demo["json"])
+        naming = demo["names"] or {}
+        if naming:
+            (out / folder / "names.json").write_bytes(msgspec.json.encode(naming))
         payload = msgspec.json.decode(demo["json"])
         html = Markup(  # the partial's own output, escaped as it was rendered
             site.env.get_template("analysis/_analysis.html.jinja2").render(
-                analysis=payload, view=analysis_view(LOCAL_VIEW)
+                analysis=payload,
+                view=analysis_view(LOCAL_VIEW),
+                names=naming.get("names") or {},
+                gamedata=naming.get("gamedata"),
             )
         )
         site.page(f"{folder}/index.html", "static/demo.html.jinja2", demo=demo, analysis_html=html)
@@ -174,12 +212,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--tokens", type=Path, default=None, help="an EU4 token file, for binary demo saves"
     )
+    default_gamedata = os.environ.get("CHRONICLE_GAMEDATA_DIR")
+    parser.add_argument(
+        "--gamedata",
+        type=Path,
+        default=Path(default_gamedata) if default_gamedata else None,
+        help="a game-data directory: names for the demo saves' keys",
+    )
+    parser.add_argument("--language", default="english", help="the names' language")
     args = parser.parse_args(argv)
     out: Path = args.out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix=".dist-", dir=out.parent) as tmp:
         staging = Path(tmp) / "site"
-        count = build(staging, args.corpus, args.tokens)
+        count = build(staging, args.corpus, args.tokens, args.gamedata, args.language)
         old = Path(tmp) / "old"
         if out.exists():
             out.rename(old)

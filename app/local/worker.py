@@ -93,11 +93,16 @@ def use_names(data: bytes, label: str) -> None:
     _current["gamedata"] = label
 
 
-def use_payload(text: str) -> None:
+def use_payload(text: str, names: str | None = None) -> None:
     """Hold a stored analysis (the payload JSON a pre-rendered page links to) for
-    ``render`` and ``csv``, as if it had just been analysed."""
+    ``render`` and ``csv``, as if it had just been analysed; ``names``: the page's names
+    file (``{"names": {category: {key: name}}, "gamedata": label}``), if it has one."""
     _current.clear()
     _current["payload"] = msgspec.json.decode(text)
+    if names:
+        named = msgspec.json.decode(names)
+        _current["names"] = named.get("names") or {}
+        _current["gamedata"] = named.get("gamedata")
 
 
 def render(view: dict[str, Any] | None = None) -> str:

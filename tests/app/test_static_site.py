@@ -9,11 +9,15 @@ import sys
 from typing import Any
 from urllib.parse import urljoin
 
+import msgspec
 import pytest
 from support import ROOT
+from support.corpus import save_file
+from support.gamedata import write_bundle
 from support.html import parse_html
 
 from kernel.eu4 import ACHIEVEMENTS
+from kernel.gamedata import Names
 
 TINY = "morgotth_tiny_save_1687_trimmed"
 
@@ -84,3 +88,27 @@ def test_the_build_refuses_without_a_bundle_and_keeps_the_old_site(tmp_path):
     assert "0 demo saves" in done.stdout
     assert "No demo saves" in (out / "demo" / "index.html").read_text()
     assert not list(tmp_path.glob(".dist-*"))
+
+
+def test_demo_pages_name_keys_with_game_data(tmp_path):
+    """--gamedata: the demo of a corpus save is rendered with the chosen bundle's names,
+    and its names.json lets the browser re-render (sort) with the same names."""
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    poland = "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
+    (corpus / poland).write_bytes(save_file(f"eu4/{poland}").read_bytes())
+    gamedata = tmp_path / "gamedata"
+    english = Names(language="english", countries={"ENG": ["England", "English"]})
+    write_bundle(gamedata, version="1.31.6", names={"english": english})
+    out = tmp_path / "site"
+    command = [sys.executable, str(ROOT / "scripts" / "build_static.py"), "--out", str(out)]
+    command += ["--corpus", str(corpus), "--gamedata", str(gamedata)]
+    done = subprocess.run(command, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    folder = out / "demo" / poland.removesuffix(".eu4").lower()
+    page = parse_html((folder / "index.html").read_text())
+    assert "England (ENG)" in page.text("countries")
+    assert page.text("gamedata") == "EU4 1.31.6 data"  # the 1.17 save: the nearest newer
+    named = msgspec.json.decode((folder / "names.json").read_bytes())
+    assert named == {"names": {"country": {"ENG": "England"}}, "gamedata": "EU4 1.31.6 data"}
+    assert 'data-names="names.json"' in (folder / "index.html").read_text()

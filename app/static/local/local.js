@@ -144,7 +144,8 @@ function setup(root) {
 
   async function hold(wanted) {
     if (wanted === "prerendered" && source !== "prerendered") {
-      await ask({ type: "payload", url: absolute(prerendered.dataset.payload) });
+      const names = prerendered.dataset.names ? absolute(prerendered.dataset.names) : undefined;
+      await ask({ type: "payload", url: absolute(prerendered.dataset.payload), names });
       source = "prerendered";
     }
   }

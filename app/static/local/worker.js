@@ -11,8 +11,9 @@
 //                                       binary save when the page gave its URL
 //   {type: "render", id, view}          re-render the current analysis with another view
 //   {type: "csv", id, chart}            one chart's CSV
-//   {type: "payload", id, url}          hold a stored analysis (a pre-rendered page's JSON)
-//                                       instead, for "render" and "csv"
+//   {type: "payload", id, url, names}   hold a stored analysis (a pre-rendered page's JSON,
+//                                       and its names' JSON when it has one) instead, for
+//                                       "render" and "csv"
 //
 // and posts back {type: "progress", id, step, state: "start"|"done", ms},
 // {type: "done", id, ...} or {type: "failed", id, message}. Every request it makes is a GET
@@ -43,8 +44,8 @@ def render(view_json):
 def csv(chart):
     return local.csv(chart)
 
-def use_payload(text):
-    local.use_payload(text)
+def use_payload(text, names):
+    local.use_payload(text, names)
 def wanted_names(index, cookie, accept):
     return json.dumps(local.wanted_names(index, cookie, accept))
 def use_names(data, label):
@@ -208,8 +209,12 @@ self.onmessage = async (event) => {
       await analyze(id, event.data.file);
     } else if (type === "payload") {
       const py = await load();
-      const text = new TextDecoder().decode(await fetchBytes(event.data.url, "the analysis"));
-      py.use_payload(text);
+      const decoder = new TextDecoder();
+      const text = decoder.decode(await fetchBytes(event.data.url, "the analysis"));
+      const names = event.data.names
+        ? decoder.decode(await fetchBytes(event.data.names, "the names"))
+        : undefined;
+      py.use_payload(text, names);
       self.postMessage({ type: "done", id });
     } else if (type === "render") {
       const py = await load();

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from support import saves as crafted
 from support.corpus import EU4, SAVES, corpus_file, eu4_save_files
+from support.gamedata import ENGLISH, FRENCH, crafted_save, write_bundle
 
 from app.settings import DatabaseSettings, KernelSettings
 
@@ -37,9 +38,11 @@ def site(
     tokens = tmp_path_factory.mktemp("tokens")
     if PAIR_TOKENS.is_file():
         (tokens / "eu4.txt").write_bytes(PAIR_TOKENS.read_bytes())
+    gamedata = tmp_path_factory.mktemp("gamedata")
+    write_bundle(gamedata, version="1.31.6", names={"english": ENGLISH, "french": FRENCH})
     settings = make_settings(
         database=DatabaseSettings(url=own_database, pool_max_size=5),
-        kernel=KernelSettings(workers=2, tokens_dir=str(tokens)),
+        kernel=KernelSettings(workers=2, tokens_dir=str(tokens), gamedata_dir=str(gamedata)),
     )
     with serve_app(settings) as server:
         yield server
@@ -93,7 +96,7 @@ def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
         assert request.method == "GET", (request.method, request.url)
         assert request.post_data_buffer is None, request.url
         path = request.url.removeprefix(site.url)
-        assert path.startswith(("/static/", "/local/tokens/")), path
+        assert path.startswith(("/static/", "/local/tokens/", "/gamedata/")), path
         for secret in secrets_of_the_file:
             assert secret.decode() not in request.url, request.url
         assert all(len(value) < 512 for value in request.headers.values())
@@ -108,6 +111,28 @@ def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
     page.wait_for_selector("#countries caption:has-text('sorted by name, lowest first')")
     assert page.url == url  # the page did not navigate
     assert [r.url for r in requests] == []
+
+
+def test_local_analysis_names_keys_from_the_sites_game_data(site, new_context, local, tmp_path):
+    """The worker fetches the bundle list and the names file the save wants (GETs of game
+    data only) and renders "Sweden" where the save says SWE, in the reader's language."""
+    save = tmp_path / "named.eu4"
+    save.write_bytes(crafted_save())
+    context = new_context(site.url)
+    page = context.new_page()
+    page.goto("/local")
+    requests = recorded(context)
+    assert local(page, save) == "done"
+    assert "Sweden (SWE)" in page.locator("[data-result] #countries").inner_text()
+    assert "EU4 1.31.6 data" in page.locator("[data-result] #gamedata").inner_text()
+    fetched = [r.url.removeprefix(site.url) for r in requests if "/gamedata/" in r.url]
+    assert fetched == ["/gamedata/bundles.json", "/gamedata/eu4-1.31.6/names.english.json.gz"]
+    # The reader's choice (the cookie the language links set) reaches the worker.
+    context.add_cookies([{"name": "lang", "value": "french", "url": site.url}])
+    page = context.new_page()
+    page.goto("/local")
+    assert local(page, save) == "done"
+    assert "Suède (SWE)" in page.locator("[data-result] #countries").inner_text()
 
 
 def test_a_dropped_file_is_analysed(site, new_context, local):

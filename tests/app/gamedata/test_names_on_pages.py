@@ -9,50 +9,12 @@ import secrets
 
 import msgspec
 import pytest
-from support.gamedata import write_bundle
+from support.gamedata import ENGLISH, FRENCH, crafted_save, write_bundle
 from support.html import parse_html
 from support.http import Browser, serve
-from support.saves import text_save
 
 from app.settings import KernelSettings
 from kernel.gamedata import Names
-
-ENGLISH = Names(
-    language="english",
-    countries={"SWE": ["Sweden", "Swedish"], "ITA": ["Kingdom of Italy", "Italian"]},
-    keys={"religion": {"catholic": "Catholic"}, "culture": {"swedish": "Swedish"}},
-)
-FRENCH = Names(
-    language="french",
-    countries={"SWE": ["Suède", "suédois"], "ITA": ["Royaume d'Italie", "italien"]},
-    keys={"religion": {"catholic": "Catholique"}},
-)
-
-
-def crafted_save() -> bytes:
-    """ITA (the player, named "Italy" in the save) and SWE (no name of its own), with a
-    ledger of both."""
-    seed = secrets.randbelow(2**31)
-    countries = (
-        f'ITA={{ human=yes was_player=yes name="Italy" capital=1 num_of_cities=1 '
-        f'history={{ 1444.11.11={{ monarch={{ id={{ id=1 type=48 }} name="R {seed}" '
-        f"ADM=3 DIP=4 MIL=5 }} }} }} }} "
-        f"SWE={{ capital=2 num_of_cities=1 }}"
-    )
-    provinces = (
-        '-1={ name="Roma" owner="ITA" controller="ITA" base_tax=5.000 religion=catholic '
-        "culture=umbrian } "
-        '-2={ name="Stockholm" owner="SWE" controller="ITA" base_tax=4.000 religion=catholic '
-        "culture=swedish }"
-    )
-    ledger = (
-        "income_statistics={ ledger_data={ name=ITA data={ 1445=12 1446=24 } } "
-        "ledger_data={ name=SWE data={ 1445=10 1446=11 } } }"
-    )
-    return text_save(
-        player="ITA", name="Italy", minor=31, countries=countries, provinces=provinces,
-        extra=ledger, seed=seed,
-    )
 
 
 @pytest.fixture(scope="module")

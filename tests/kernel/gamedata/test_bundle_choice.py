@@ -38,7 +38,7 @@ def bundles(tmp_path):
         ("1.37.5.0", (), "eu4-1.34.5"),
         ("1.17.1.0", (), "eu4-1.29.4"),  # nothing older: the nearest newer
         ("1.31.0.0", ("extended timeline",), "eu4-1.31.6-mods1"),  # the mod set, any case
-        ("1.31.0.0", ("Another Mod",), None),  # a mod set no bundle has
+        ("1.31.0.0", ("Another Mod",), "eu4-1.31.6"),  # a mod set no bundle has: vanilla
     ],
 )
 def test_choose_bundle(bundles, version, mods, expected):
@@ -48,6 +48,14 @@ def test_choose_bundle(bundles, version, mods, expected):
 
 def test_other_games_get_no_eu4_bundle(bundles):
     assert choose_bundle(bundles, "ck3", "1.31.6", ()) is None
+
+
+def test_no_vanilla_bundle_and_another_mod_set_gets_none(tmp_path):
+    write_bundle(tmp_path, names={"english": ENGLISH}, mods=["Anbennar"])
+    only_mod = list_bundles(str(tmp_path))
+    assert choose_bundle(only_mod, "eu4", "1.31.6", ("Anbennar",)) is not None
+    assert choose_bundle(only_mod, "eu4", "1.31.6", ()) is None
+    assert choose_bundle(only_mod, "eu4", "1.31.6", ("Extended Timeline",)) is None
 
 
 def test_version_key():

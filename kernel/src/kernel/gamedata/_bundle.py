@@ -267,17 +267,24 @@ def version_key(version: str) -> tuple[int, ...]:
 def choose_bundle(
     bundles: Sequence[Manifest], game: str, version: str, mods: Sequence[str] = ()
 ) -> Manifest | None:
-    """The bundle for a save of ``game`` at ``version`` with the mods named ``mods``: one
-    with the same mod set (names compared without case; a save with mods whose set no
-    bundle has gets none) and the same major.minor (the newest patch of it); else the
-    nearest older major.minor; else the nearest newer."""
+    """The bundle for a save of ``game`` at ``version`` with the mods named ``mods``: among
+    the bundles with the same mod set (names compared without case), else the vanilla ones
+    (most mods a save lists change no names: interface and map-mode mods; a bundle of the
+    save's own mod set is the way to name what a mod adds), the one of the same major.minor
+    (its newest patch); else the nearest older major.minor; else the nearest newer."""
     wanted = sorted(name.casefold() for name in mods)
     same: list[Manifest] = []
+    vanilla: list[Manifest] = []
     for bundle in bundles:
         if bundle.game != game:
             continue
-        if sorted(mod.name.casefold() for mod in bundle.mods) == wanted:
+        theirs = sorted(mod.name.casefold() for mod in bundle.mods)
+        if theirs == wanted:
             same.append(bundle)
+        elif not theirs:
+            vanilla.append(bundle)
+    if not same:
+        same = vanilla
     if not same:
         return None
     target = version_key(version)[:2]
