@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -217,3 +219,14 @@ def test_default_map_elsewhere(mini: Path, tmp_path: Path) -> None:
     ident, warnings = _build(mini, tmp_path / "out")
     assert warnings == []
     assert read_map_info(str(tmp_path / "out"), ident).width == 4
+
+
+def test_reading_needs_neither_numpy_nor_pillow() -> None:
+    # The browser imports kernel.gamedata (Pyodide has no numpy/Pillow in the bundle).
+    code = (
+        "import sys, kernel.gamedata; "
+        "found = {'numpy', 'PIL'} & {m.split('.')[0] for m in sys.modules}; "
+        "sys.exit(f'imported {found}' if found else 0)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
