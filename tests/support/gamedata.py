@@ -37,6 +37,17 @@ def bmp_bytes(rows: Sequence[Sequence[Rgb]], bits: int = 24) -> bytes:
     return b"BM" + struct.pack("<IHHI", 14 + 40 + len(body), 0, 0, 54) + header + bytes(body)
 
 
+def bmp8_bytes(rows: Sequence[Sequence[int]]) -> bytes:
+    """An uncompressed 8-bit BMP of palette indices ``rows`` (top to bottom), grey palette."""
+    height, width = len(rows), len(rows[0])
+    stride = (width + 3) & ~3
+    body = b"".join(bytes(row) + b"\0" * (stride - width) for row in reversed(rows))
+    palette = b"".join(bytes((i, i, i, 0)) for i in range(256))
+    offset = 14 + 40 + len(palette)
+    header = struct.pack("<IiiHHIIiiII", 40, width, height, 1, 8, 0, len(body), 2835, 2835, 256, 0)
+    return b"BM" + struct.pack("<IHHI", offset + len(body), 0, 0, offset) + header + palette + body
+
+
 def write_bmp(
     path: Path, ids: Sequence[Sequence[int]], colors: dict[int, Rgb], bits: int = 24
 ) -> None:

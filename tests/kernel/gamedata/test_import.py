@@ -15,6 +15,7 @@ from PIL import Image
 from support.gamedata import (
     MINI_COLORS,
     MINI_MAP,
+    bmp8_bytes,
     bmp_bytes,
     default_map,
     write,
@@ -230,3 +231,28 @@ def test_reading_needs_neither_numpy_nor_pillow() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
+
+
+def test_terrain_from_the_terrain_bitmap(mini: Path, tmp_path: Path) -> None:
+    write(
+        mini / "map/terrain.txt",
+        "categories = {\n\tgrasslands = { }\n\tforest = { terrain_override = { 2 } }\n}\n"
+        "terrain = {\n\tgrass = { type = grasslands color = { 0 } }\n"
+        "\tforest_12 = { type = forest color = { 12 13 } }\n}\n",
+    )
+    # Province 1 is (0,0) (1,0) (0,1): two grassland pixels, one forest; 2 is overridden.
+    (mini / "map/terrain.bmp").write_bytes(bmp8_bytes([[0, 0, 0, 12], [13, 0, 0, 12]]))
+    ident, warnings = _build(mini, tmp_path / "out")
+    assert warnings == []
+    world = read_world(str(tmp_path / "out"), ident)
+    assert [world.provinces[p].terrain for p in ("1", "2", "3")] == [
+        "grasslands",
+        "forest",
+        "forest",
+    ]
+    # A terrain bitmap that does not fit is a warning, not a failure.
+    (mini / "map/terrain.bmp").write_bytes(bmp8_bytes([[0, 0], [0, 0]]))
+    ident, warnings = _build(mini, tmp_path / "out")
+    assert len(warnings) == 1 and "terrain.bmp: 2x2 pixels" in warnings[0]
+    world = read_world(str(tmp_path / "out"), ident)
+    assert [world.provinces[p].terrain for p in ("1", "2", "3")] == ["", "forest", ""]

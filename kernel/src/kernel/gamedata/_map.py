@@ -87,9 +87,11 @@ class Bitmap:
         return int(self.rgb.shape[1])
 
 
-def read_bmp(path: str, data: bytes, size: tuple[int, int] | None) -> Bitmap:
-    """The uncompressed 24-bit BMP ``data``; ``size`` (width, height) is what
-    default.map says it must be. KernelError naming ``path`` otherwise."""
+def _pixels(
+    path: str, data: bytes, size: tuple[int, int] | None, bits_wanted: int, what: str
+) -> npt.NDArray[np.uint8]:
+    """The pixel bytes of an uncompressed BMP of ``bits_wanted`` bits per pixel as a
+    (height, width * bytes per pixel) array, rows top to bottom."""
     if len(data) < 54 or data[:2] != b"BM":
         raise KernelError(f"{path}: not a BMP file")
     (offset,) = struct.unpack_from("<I", data, 10)
@@ -97,8 +99,8 @@ def read_bmp(path: str, data: bytes, size: tuple[int, int] | None) -> Bitmap:
     if header < 40:
         raise KernelError(f"{path}: an old-style (OS/2) BMP header; save it as a Windows BMP")
     width, height, _planes, bits, compression = struct.unpack_from("<iiHHI", data, 18)
-    if bits != 24:
-        raise KernelError(f"{path}: {bits}-bit colour; the province map must be 24-bit")
+    if bits != bits_wanted:
+        raise KernelError(f"{path}: {bits}-bit colour; {what} must be {bits_wanted}-bit")
     if compression != 0:
         raise KernelError(
             f"{path}: compressed BMP (compression {compression}); must be uncompressed"
@@ -111,14 +113,49 @@ def read_bmp(path: str, data: bytes, size: tuple[int, int] | None) -> Bitmap:
         raise KernelError(
             f"{path}: {width}x{height} pixels, but default.map says {size[0]}x{size[1]}"
         )
-    stride = (width * 3 + 3) & ~3
+    row = width * bits_wanted // 8
+    stride = (row + 3) & ~3
     if offset + stride * height > len(data):
         raise KernelError(f"{path}: truncated ({len(data)} bytes for {width}x{height} pixels)")
     rows = np.frombuffer(data, dtype=np.uint8, count=stride * height, offset=offset)
-    pixels = rows.reshape(height, stride)[:, : width * 3].reshape(height, width, 3)
-    if not top_down:
-        pixels = pixels[::-1]
-    return Bitmap(pixels[:, :, ::-1])  # BGR -> RGB
+    pixels = rows.reshape(height, stride)[:, :row]
+    return pixels if top_down else pixels[::-1]
+
+
+def read_bmp(path: str, data: bytes, size: tuple[int, int] | None) -> Bitmap:
+    """The uncompressed 24-bit BMP ``data``; ``size`` (width, height) is what
+    default.map says it must be. KernelError naming ``path`` otherwise."""
+    pixels = _pixels(path, data, size, 24, "the province map")
+    height, row = pixels.shape
+    return Bitmap(pixels.reshape(height, row // 3, 3)[:, :, ::-1])  # BGR -> RGB
+
+
+def read_indexed_bmp(path: str, data: bytes, size: tuple[int, int] | None) -> npt.NDArray[np.uint8]:
+    """The palette indices of an uncompressed 8-bit BMP (terrain.bmp), rows top down."""
+    return _pixels(path, data, size, 8, "the terrain map")
+
+
+def majority(
+    ids: npt.NDArray[np.uint16], indices: npt.NDArray[np.uint8], category: dict[int, str]
+) -> dict[int, str]:
+    """Per province id: the category (of ``category``: palette index -> name) covering
+    most of its pixels in ``indices``; pixels of unlisted indices do not count."""
+    top = int(ids.max()) + 1 if ids.size else 1
+    counts = np.bincount(
+        ids.ravel().astype(np.int64) * 256 + indices.ravel(), minlength=top * 256
+    ).reshape(top, 256)
+    names = sorted(set(category.values()))
+    per_name = np.zeros((top, len(names)), dtype=np.int64)
+    for index, name in category.items():
+        if 0 <= index < 256:
+            per_name[:, names.index(name)] += counts[:, index]
+    best = per_name.argmax(axis=1)
+    covered = per_name.max(axis=1) > 0
+    return {
+        province: names[int(best[province])]
+        for province in np.nonzero(covered)[0].tolist()
+        if province != 0
+    }
 
 
 def index_image(

@@ -26,9 +26,13 @@ import re
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import msgspec
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 from kernel._document import Container
 from kernel._errors import KernelError
@@ -174,6 +178,7 @@ class _DefaultMap:
             "continent": "continent.txt",
             "climate": "climate.txt",
             "terrain_definition": "terrain.txt",
+            "terrain": "terrain.bmp",
         }
 
 
@@ -211,7 +216,8 @@ class _Geography:
         self.climates: dict[str, list[int]] = {}
         self.impassable: set[int] = set()
         self.terrains: list[str] = []
-        self.terrain_of: dict[int, str] = {}
+        self.terrain_of: dict[int, str] = {}  # terrain_override: province -> category
+        self.terrain_index: dict[int, str] = {}  # terrain.bmp palette index -> category
 
 
 def _geography(reader: _Reader, files: dict[str, str]) -> _Geography:
@@ -265,6 +271,14 @@ def _geography(reader: _Reader, files: dict[str, str]) -> _Geography:
                 if override is not None:
                     for province in int_list(override, path, warn):
                         geo.terrain_of.setdefault(province, key)
+        table = root.get("terrain")
+        if table is not None and table.is_container():
+            for _name, box in containers(table.as_container()):
+                kind, index = box.get("type"), box.get("color")
+                if kind is None or kind.is_container() or index is None:
+                    continue
+                for number in int_list(index, path, warn):
+                    geo.terrain_index.setdefault(number, kind.as_str())
     return geo
 
 
@@ -429,7 +443,13 @@ def _count(names: Names) -> int:
 _MAIN_CLIMATE: Final = re.compile(r"winter|monsoon")
 
 
-def _world(provinces: list[int], dmap: _DefaultMap, geo: _Geography, common: _Common) -> World:
+def _world(
+    provinces: list[int],
+    dmap: _DefaultMap,
+    geo: _Geography,
+    common: _Common,
+    terrain_of: dict[int, str],
+) -> World:
     area_of: dict[int, str] = {}
     for area, ids in geo.areas.items():
         for province in ids:
@@ -470,7 +490,7 @@ def _world(provinces: list[int], dmap: _DefaultMap, geo: _Geography, common: _Co
             superregion=superregion_of.get(region, ""),
             continent=continent_of.get(province, ""),
             climate=climate_of.get(province, ""),
-            terrain=geo.terrain_of.get(province, ""),
+            terrain=terrain_of.get(province, ""),
         )
     return World(
         provinces=out,
@@ -578,6 +598,27 @@ def build(
     return manifest
 
 
+def _terrain_bitmap(
+    reader: _Reader, dmap: _DefaultMap, geo: _Geography, ids: npt.NDArray[np.uint16]
+) -> dict[int, str]:
+    """Province -> the terrain category most of its pixels have in terrain.bmp (8-bit,
+    palette indices named by terrain.txt's ``terrain`` table); {} without the bitmap. A
+    bitmap that cannot be used costs a warning (terrain then comes from the overrides)."""
+    from kernel.gamedata import _map
+
+    rel = f"map/{dmap.files['terrain']}"
+    if not geo.terrain_index or not reader.install.exists(rel):
+        return {}
+    path = reader.install.path(rel)
+    height, width = ids.shape
+    try:
+        indices = _map.read_indexed_bmp(path, reader.install.read(rel), (int(width), int(height)))
+    except KernelError as exc:
+        reader.warn(f"{exc}; terrain from terrain.txt's overrides only")
+        return {}
+    return _map.majority(ids, indices, geo.terrain_index)
+
+
 def _build_into(temp: str, ident: str, version: str, mods: list[Mod], reader: _Reader) -> Manifest:
     from kernel.gamedata import _map
 
@@ -602,7 +643,8 @@ def _build_into(temp: str, ident: str, version: str, mods: list[Mod], reader: _R
         )
 
     provinces = [p for p in definition.colors if p not in dmap.random_only]
-    world = _world(provinces, dmap, geo, common)
+    terrain_of = {**_terrain_bitmap(reader, dmap, geo, ids), **geo.terrain_of}
+    world = _world(provinces, dmap, geo, common, terrain_of)
     files: dict[str, int] = {}
     total_names = 0
     for language, table in tables.items():
