@@ -19,6 +19,7 @@ from kernel._errors import KernelError
 Warn = Callable[[str], None]
 
 _MAX_ID: Final = 0xFFFF  # ids are u16 in the index image
+_BAND: Final = 256  # rows per step of ``boxes``
 
 
 class Definition:
@@ -192,16 +193,25 @@ def boxes(ids: npt.NDArray[np.uint16]) -> dict[int, list[int]]:
     centre of mass rounded; the centre is moved to the province's nearest pixel on its
     row when the centre of mass falls outside it, as it does for crescent shapes)."""
     height, width = ids.shape
-    flat = ids.ravel()
-    top = int(flat.max()) + 1 if flat.size else 1
-    counts = np.bincount(flat, minlength=top)
-    ys, xs = np.indices((height, width), dtype=np.int64)
-    sum_x = np.bincount(flat, weights=xs.ravel(), minlength=top)
-    sum_y = np.bincount(flat, weights=ys.ravel(), minlength=top)
+    top = int(ids.max()) + 1 if ids.size else 1
+    counts = np.zeros(top, dtype=np.int64)
+    sum_x = np.zeros(top, dtype=np.float64)
+    sum_y = np.zeros(top, dtype=np.float64)
     present_rows = np.zeros((height, top), dtype=bool)
-    present_rows[ys.ravel(), flat] = True
     present_cols = np.zeros((width, top), dtype=bool)
-    present_cols[xs.ravel(), flat] = True
+    columns = np.arange(width, dtype=np.int32)
+    # In bands of rows, so that the per-pixel temporaries stay small (a few MB).
+    for start in range(0, height, _BAND):
+        band = ids[start : start + _BAND]
+        rows = band.shape[0]
+        flat = band.ravel()
+        xs = np.tile(columns, rows)
+        ys = np.repeat(np.arange(start, start + rows, dtype=np.int32), width)
+        counts += np.bincount(flat, minlength=top)
+        sum_x += np.bincount(flat, weights=xs, minlength=top)
+        sum_y += np.bincount(flat, weights=ys, minlength=top)
+        present_rows[ys, flat] = True
+        present_cols[xs, flat] = True
     y0 = present_rows.argmax(axis=0)
     y1 = height - 1 - present_rows[::-1].argmax(axis=0)
     x0 = present_cols.argmax(axis=0)
