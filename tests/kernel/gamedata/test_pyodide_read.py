@@ -60,5 +60,4 @@ def test_bundle_reads_under_pyodide(mini: Path, tmp_path: Path, repo_root: Path)
     root = str(out)
     assert result["names"] == msgspec.to_builtins(read_names(root, manifest.id, "english"))
     assert result["world"] == msgspec.to_builtins(read_world(root, manifest.id))
-
     assert result["pixels"] == hashlib.sha256(read_index_image(root, manifest.id)[1]).hexdigest()
