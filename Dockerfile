@@ -50,6 +50,8 @@ RUN grep -hE '^(build|hatchling|hatch-mypyc|mypy|setuptools|msgspec)==' \
 
 # Every run-time dependency as a wheel (binary wheels from PyPI; an sdist would be built
 # here, where the compilers are), msgspec at the version the kernel was checked with.
+# numpy and Pillow among them: the kernel's gamedata extra, which the app depends on
+# (chronicle-kernel[gamedata]), so the runtime stage installs them with the app.
 RUN pip wheel --wheel-dir /wheels -r requirements-app.txt \
         "$(grep -E '^msgspec==' requirements-test.txt)"
 

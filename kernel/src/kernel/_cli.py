@@ -4,6 +4,8 @@
     python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
     python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
     python -m kernel analyze FILE [--tokens PATH] [--country TAG]…
+    python -m kernel gamedata build GAME_DIR [--mod MOD_DIR]… -o GAMEDATA_DIR
+    python -m kernel gamedata list GAMEDATA_DIR
 
 Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``.
 """
@@ -11,6 +13,7 @@ Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from typing import Final
@@ -119,7 +122,98 @@ def _parser() -> argparse.ArgumentParser:
         default=[],
         help="also give the detailed view (rulers, estates, …) of this country; repeatable",
     )
+    gamedata_cmd = commands.add_parser(
+        "gamedata",
+        help="import a game install into game-data bundles, list them",
+        description="Game-data bundles: the names, geography and province map of a game "
+        "install (and its mods), which the analysis and the map show.",
+    )
+    gamedata_commands = gamedata_cmd.add_subparsers(
+        dest="gamedata_command", required=True, metavar="COMMAND"
+    )
+    build_cmd = gamedata_commands.add_parser(
+        "build",
+        help="import an EU4 install (with mods) into a bundle",
+        description="Read an EU4 install (the folder holding launcher-settings.json), "
+        "with each --mod folder overlaid in order, and write the bundle into GAMEDATA_DIR "
+        "(replacing a bundle of the same id only once the new one is complete). Needs the "
+        "kernel's gamedata extra (numpy, Pillow). Warnings about malformed lines go to "
+        "standard error; the import goes on.",
+    )
+    build_cmd.add_argument("game_dir", metavar="GAME_DIR", help="the game's install folder")
+    build_cmd.add_argument(
+        "--mod",
+        metavar="MOD_DIR",
+        action="append",
+        default=[],
+        help="a mod folder (with its descriptor.mod) overlaid on the game; repeatable, "
+        "in load order",
+    )
+    build_cmd.add_argument(
+        "-o", "--output", metavar="GAMEDATA_DIR", required=True, help="the game-data folder"
+    )
+    list_cmd = gamedata_commands.add_parser(
+        "list",
+        help="list the bundles of a game-data folder",
+        description="Print the readable bundles of GAMEDATA_DIR, one per line: id, label, "
+        "languages and counts.",
+    )
+    list_cmd.add_argument("root", metavar="GAMEDATA_DIR", help="the game-data folder")
     return parser
+
+
+def _size(n: int) -> str:
+    return f"{n / 1_000_000:.2f} MB" if n >= 1_000_000 else f"{n / 1000:.1f} kB"
+
+
+def _gamedata(args: argparse.Namespace) -> int:
+    """``gamedata build`` and ``gamedata list``: text for people on stdout, warnings and
+    errors on stderr."""
+    from kernel.gamedata import list_bundles
+
+    if args.gamedata_command == "list":
+        if not os.path.isdir(args.root):
+            print(f"error: {args.root}: no such folder", file=sys.stderr)
+            return 1
+        bundles = list_bundles(args.root)
+        if not bundles:
+            print(f"no game-data bundles in {args.root}", file=sys.stderr)
+        for bundle in bundles:
+            counts = bundle.counts
+            print(
+                f"{bundle.id}\t{bundle.label}\t{', '.join(bundle.languages)}\t"
+                f"{counts.countries} countries, {counts.provinces} provinces, "
+                f"{counts.names} names"
+            )
+        return 0
+    try:
+        from kernel.gamedata.build import build
+    except ImportError as exc:
+        print(
+            f"error: the game-data import needs the kernel's gamedata extra "
+            f"(pip install 'chronicle-kernel[gamedata]'): {exc}",
+            file=sys.stderr,
+        )
+        return 1
+
+    def warn(message: str) -> None:
+        print(f"warning: {message}", file=sys.stderr)
+
+    try:
+        manifest = build(args.game_dir, args.mod, out_root=args.output, warn=warn)
+    except KernelError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    mods = ", ".join(f"{mod.name} {mod.version}".strip() for mod in manifest.mods) or "none"
+    counts = manifest.counts
+    print(f"wrote {os.path.join(args.output, manifest.id)}")
+    print(f"game: {manifest.game} {manifest.version}")
+    print(f"mods: {mods}")
+    print(f"countries: {counts.countries}, provinces: {counts.provinces}, names: {counts.names}")
+    print(f"languages: {', '.join(manifest.languages)}")
+    for name, size in manifest.files.items():
+        print(f"  {name}: {_size(size)}")
+    return 0
 
 
 def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
@@ -224,6 +318,8 @@ def _melt(data: bytes, args: argparse.Namespace) -> bytes:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)  # exits with 2 on usage errors
+    if args.command == "gamedata":
+        return _gamedata(args)
     try:
         data = _read(args.file)
     except OSError as exc:

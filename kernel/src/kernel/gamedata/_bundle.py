@@ -64,7 +64,7 @@ class Manifest(msgspec.Struct, frozen=True, kw_only=True):
     mods: list[ModRef] = []
     languages: list[str] = []  # "english", "french", ...
     counts: Counts
-    files: dict[str, int] = {}  # file name -> bytes, as written
+    files: dict[str, int] = {}  # file name -> bytes, as written ("flags": all flags/*.png)
     has_map: bool = False
     has_flags: bool = False
 
@@ -131,7 +131,8 @@ class World(msgspec.Struct, frozen=True, kw_only=True):
     """What does not depend on the language: geography, groups and colours.
 
     Colours are ``[r, g, b]``. ``provinces``: province id (as text) -> Province, for every
-    province of definition.csv. Groups map a member to its group (religion -> religion
+    province of definition.csv but those default.map lists as ``only_used_for_random``
+    (random-new-world placeholders). Groups map a member to its group (religion -> religion
     group, culture -> culture group); ``areas`` etc. map a name to its members."""
 
     provinces: dict[str, Province] = {}
