@@ -24,7 +24,7 @@ from app.saves.services import SUMMARY_SQL, summary
 from app.saves.tables import Save
 
 # The kernel's catalogue (id -> name, difficulty, description): the achievements it can
-# decide from a save alone. Private in the kernel today (see the report's API wishes).
+# decide (31 of them only with game data: kernel.eu4._achievements.NEEDS_GAMEDATA).
 from kernel.eu4 import ACHIEVEMENTS as CATALOGUE
 
 EU4_START_DAYS: Final = kernel.Date(1444, 11, 11).days()

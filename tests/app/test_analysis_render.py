@@ -130,6 +130,26 @@ def test_render_needs_only_the_payload_and_escapes():
     assert 'id="date">1066-09-15<' in html
 
 
+def test_achievements_that_need_game_data_are_named_in_one_line():
+    import msgspec
+    from support.saves import text_save
+
+    from kernel.eu4 import analyze
+
+    payload = msgspec.to_builtins(analyze(text_save()))
+    html = ar.render_analysis(payload, template="analysis/_achievements.html.jinja2")
+    assert 'id="achievement-undecided">31 achievements need game data' in html
+    assert "Basileus; African Power;" in html and 'id="achievement-38"' not in html
+    assert "2 of 44 achievements have every condition met" in html
+    assert 'id="achievement-gamedata"' not in html
+    payload["gamedata"] = {"id": "eu4-1.35.1", "label": "EU4 1.35.1 data", "game": "eu4",
+                           "version": "1.35.1"}  # fmt: skip
+    payload["achievements"]["needs_gamedata"] = []
+    html = ar.render_analysis(payload, template="analysis/_achievements.html.jinja2")
+    assert 'id="achievement-gamedata">Geography from EU4 1.35.1 data.' in html
+    assert 'id="achievement-38"' in html and "achievement-undecided" not in html
+
+
 def test_cache_is_a_bounded_lru():
     cache = AnalysisCache(100)
     cache.put("a", 1, 25)

@@ -3,11 +3,12 @@
     python -m kernel info FILE [--tokens PATH]
     python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
     python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
-    python -m kernel analyze FILE [--tokens PATH] [--country TAG]…
+    python -m kernel analyze FILE [--tokens PATH] [--country TAG]… [--gamedata DIR]
     python -m kernel gamedata build GAME_DIR [--mod MOD_DIR]… -o GAMEDATA_DIR
     python -m kernel gamedata list GAMEDATA_DIR
 
-Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``.
+Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``. Game data
+(``analyze``): ``--gamedata DIR``, else ``$CHRONICLE_GAMEDATA_DIR``.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ from kernel._tokens import (
     load_tokens,
     resolve_token_file,
 )
+
+GAMEDATA_DIR_ENV: Final = "CHRONICLE_GAMEDATA_DIR"  # analyze's default --gamedata
 
 _TOKENS_HELP = (
     "token table for binary saves: one '0xID name' per line (default: "
@@ -121,6 +124,14 @@ def _parser() -> argparse.ArgumentParser:
         action="append",
         default=[],
         help="also give the detailed view (rulers, estates, …) of this country; repeatable",
+    )
+    analyze_cmd.add_argument(
+        "--gamedata",
+        metavar="DIR",
+        default=os.environ.get(GAMEDATA_DIR_ENV) or None,
+        help="game-data directory: the bundle for the save's version decides the "
+        "achievements that need geography and the leaderboard's map check (default: "
+        f"${GAMEDATA_DIR_ENV})",
     )
     gamedata_cmd = commands.add_parser(
         "gamedata",
@@ -225,7 +236,8 @@ def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
     else:
         path = resolve_token_file("eu4", None)
         tokens = load_tokens(path) if path is not None else None
-    return msgspec.json.encode(analyze(data, tokens=tokens, details_for=tuple(args.country)))
+    result = analyze(data, tokens=tokens, details_for=tuple(args.country), gamedata=args.gamedata)
+    return msgspec.json.encode(result)
 
 
 # The most a command reads: the tape addresses 1 GiB of source (kernel._tape.MAX_SOURCE),

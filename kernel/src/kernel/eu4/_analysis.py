@@ -21,10 +21,10 @@ from kernel import parse_text
 from kernel._archive import Archive, Member, content_hash, open_archive
 from kernel._binary import decode_binary
 from kernel._document import Document, from_binary
-from kernel._errors import OtherGame, TokensNeeded
+from kernel._errors import KernelError, OtherGame, TokensNeeded
 from kernel._scalars import Date
 from kernel._tokens import TokenTable, expected_token_file, load_tokens
-from kernel.eu4._achievements import World, add_world_state, evaluate
+from kernel.eu4._achievements import NEEDS_GAMEDATA, World, add_world_state, evaluate
 from kernel.eu4._budget import budget
 from kernel.eu4._countries import (
     CountryData,
@@ -35,6 +35,7 @@ from kernel.eu4._countries import (
 )
 from kernel.eu4._details import country_details
 from kernel.eu4._diplomacy import overlords, read_dependencies
+from kernel.eu4._geography import Geography, load_geography
 from kernel.eu4._history import scan_histories, starting_tag
 from kernel.eu4._info import (
     META_KEYS,
@@ -54,7 +55,7 @@ from kernel.eu4._info import (
     tax_manpower,
     version,
 )
-from kernel.eu4._leaderboard import GateInput, gate, leaderboard
+from kernel.eu4._leaderboard import GateInput, gate, leaderboard, vanilla_map
 from kernel.eu4._ledgers import read_ledgers
 from kernel.eu4._playthrough import playthrough_id
 from kernel.eu4._provinces import development_distribution, read_provinces
@@ -77,6 +78,7 @@ from kernel.eu4.types import (
     Budget,
     CountryDetails,
     Eu4Analysis,
+    GameDataUsed,
     ProvinceRow,
     SaveInfo,
 )
@@ -184,15 +186,23 @@ def _documents(
 
 
 def analyze(
-    data: bytes, *, tokens: object | None = None, details_for: Sequence[str] = ()
+    data: bytes,
+    *,
+    tokens: object | None = None,
+    details_for: Sequence[str] = (),
+    gamedata: str | os.PathLike[str] | None = None,
 ) -> Eu4Analysis:
     """The analysis of an EU4 save: zip or plain, text or binary.
 
     ``tokens`` (a ``kernel.TokenTable`` or a token file's path) names the fields of binary
     saves. ``details_for`` asks for the detailed view of more countries than the players'.
-    Raises ``KernelError`` for files the kernel rejects: ``OtherGame`` for another game's
-    save, ``TokensNeeded`` for a binary save without a token table. Trimmed saves and
-    fragments give what they hold.
+    ``gamedata`` is a game-data directory (``kernel.gamedata``): the bundle for the save's
+    version and mods is chosen there and its geography decides the achievements that need
+    it and the leaderboard's map check (``Eu4Analysis.gamedata`` names it; bundles are
+    read once per process). Without it, or when no bundle fits (a warning says so), those
+    are reported as needing game data. Raises ``KernelError`` for files the kernel
+    rejects: ``OtherGame`` for another game's save, ``TokensNeeded`` for a binary save
+    without a token table. Trimmed saves and fragments give what they hold.
     """
     container = open_archive(data)
     if container.game != "eu4" and container.game != "unknown":
@@ -201,15 +211,35 @@ def analyze(
     enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; collections would rescan the tape
     try:
-        return _analyze(container, meta_doc, game_doc, details_for)
+        root = os.fspath(gamedata) if gamedata is not None else None
+        return _analyze(container, meta_doc, game_doc, details_for, root)
     finally:
         if enabled:
             gc.enable()
 
 
-def analysis_json(data: bytes, *, tokens: object | None = None) -> bytes:
+def analysis_json(
+    data: bytes, *, tokens: object | None = None, gamedata: str | os.PathLike[str] | None = None
+) -> bytes:
     """``analyze`` encoded as JSON (what ``python -m kernel analyze`` prints)."""
-    return msgspec.json.encode(analyze(data, tokens=tokens))
+    return msgspec.json.encode(analyze(data, tokens=tokens, gamedata=gamedata))
+
+
+def _geography(
+    root: str | None, version_text: str, mod_names: list[str], warnings: list[str]
+) -> Geography | None:
+    """The game data for the save, or None with a warning saying why."""
+    if root is None:
+        return None
+    try:
+        geo = load_geography(root, version_text, mod_names)
+    except KernelError as exc:
+        warnings.append(f"game data not used: {exc}")
+        return None
+    if geo is None:
+        mods_text = f" with mods {', '.join(mod_names)}" if mod_names else ""
+        warnings.append(f"no game-data bundle for EU4 {version_text}{mods_text} in {root}")
+    return geo
 
 
 def _missing(warnings: list[str], head: Fields, keys: tuple[str, ...]) -> None:
@@ -223,6 +253,7 @@ def _analyze(
     meta_doc: Document | None,
     game_doc: Document,
     details_for: Sequence[str],
+    gamedata: str | None = None,
 ) -> Eu4Analysis:
     head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
     meta_fields = pick(meta_doc.root(), META_KEYS, _NONE) if meta_doc is not None else None
@@ -244,6 +275,11 @@ def _analyze(
     )
 
     v = version(meta)
+    save_mods = mods(meta)
+    mod_names: list[str] = []
+    for mod in save_mods:
+        mod_names.append(mod.name)
+    geo = _geography(gamedata, f"{v.first}.{v.second}.{v.third}", mod_names, warnings)
     when = save_date(meta)
     start = date(head.get("start_date"))
     days = days_since_1444(when)
@@ -314,6 +350,7 @@ def _analyze(
             save_date=when,
             latest_history=latest,
             starting_tag=start_tag,
+            vanilla_map=vanilla_map(_ids(provinces), geo, v.first, v.second),
         )
     )
     eligible = True
@@ -330,6 +367,7 @@ def _analyze(
         save_date=when,
         start_date=start,
         current_age=age,
+        geography=geo,
     )
     add_world_state(
         world,
@@ -368,7 +406,7 @@ def _analyze(
         observer=is_observer,
         random_new_world=rnw,
         achievement_ok=ach_ok,
-        mods=mods(meta),
+        mods=save_mods,
         dlc=texts(meta.get("dlc_enabled")),
         campaign_id=text(meta.get("campaign_id")),
         campaign_length=campaign_length(meta),
@@ -390,7 +428,11 @@ def _analyze(
         provinces=provinces,
         development=development_distribution(provinces),
         achievements=Achievements(
-            eligible=eligible, gate=gate_conditions, results=results, completed=completed
+            eligible=eligible,
+            gate=gate_conditions,
+            results=results,
+            completed=completed,
+            needs_gamedata=_needs_gamedata(results, geo),
         ),
         leaderboard=leaderboard(
             gate_conditions=gate_conditions,
@@ -401,7 +443,30 @@ def _analyze(
             days=days,
         ),
         warnings=warnings,
+        gamedata=_used(geo),
     )
+
+
+def _ids(provinces: list[ProvinceRow]) -> list[int]:
+    out: list[int] = []
+    for row in provinces:
+        out.append(row.id)
+    return out
+
+
+def _needs_gamedata(results: list[AchievementResult], geo: Geography | None) -> list[int]:
+    out: list[int] = []
+    if geo is None:
+        for result in results:
+            if result.id in NEEDS_GAMEDATA:
+                out.append(result.id)
+    return out
+
+
+def _used(geo: Geography | None) -> GameDataUsed | None:
+    if geo is None:
+        return None
+    return GameDataUsed(id=geo.bundle_id, label=geo.label, game=geo.game, version=geo.version)
 
 
 def game_doc_encoding(container: Archive) -> str:

@@ -15,6 +15,11 @@ Conventions:
 - Lists are in the save's order unless a field says otherwise.
 - A section missing from the save (trimmed saves, fragments) gives an empty list or the
   zero value, never an error; ``Eu4Analysis.warnings`` says which sections were missing.
+
+``SCHEMA_VERSION`` changes when a payload of the previous version would be read wrongly:
+a field removed, renamed or given another meaning. A new field with a default (payloads
+stored before it still decode, and readers that do not know it ignore it) keeps the
+version; the schema file shows it.
 """
 
 from __future__ import annotations
@@ -425,12 +430,15 @@ class AchievementResult(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Achievements(msgspec.Struct, kw_only=True, frozen=True):
-    """Achievements decidable from the save alone (no game-data bundle)."""
+    """Every achievement of the catalogue; those that read the game's geography are
+    decided only with a game-data bundle (``Eu4Analysis.gamedata``)."""
 
     eligible: bool  # the save passes the gate (pdx.tools: "Compatible")
     gate: list[Condition]
     results: list[AchievementResult]  # evaluated even when not eligible, for the reasons
     completed: list[int]  # ids completed by an eligible save (empty when not eligible)
+    # ids not decided for want of game data: each result has the single condition saying so
+    needs_gamedata: list[int] = []
 
 
 class Leaderboard(msgspec.Struct, kw_only=True, frozen=True):
@@ -442,6 +450,15 @@ class Leaderboard(msgspec.Struct, kw_only=True, frozen=True):
     factor: float | None  # 1 + 0.1 x patches behind the latest
     score_days: int | None  # floor(days x factor)
     score_date: str | None  # 1444-11-11 + score_days
+
+
+class GameDataUsed(msgspec.Struct, kw_only=True, frozen=True):
+    """The game-data bundle the analysis read (``kernel.gamedata``)."""
+
+    id: str  # the bundle's folder name: "eu4-1.31.6"
+    label: str  # what a page says: "EU4 1.31.6 data" (+ " with <mods>")
+    game: str  # "eu4"
+    version: str  # the game version of the bundle: "1.31.6"
 
 
 class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
@@ -460,3 +477,4 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     achievements: Achievements
     leaderboard: Leaderboard
     warnings: list[str]  # sections missing from the save, and similar notes
+    gamedata: GameDataUsed | None = None  # None: analyzed without game data

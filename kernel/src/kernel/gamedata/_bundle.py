@@ -116,7 +116,10 @@ CATEGORIES: Final = (
 
 class Province(msgspec.Struct, frozen=True, kw_only=True, array_like=True, omit_defaults=True):
     """Where a province lies: ``[kind, area, region, superregion, continent, climate,
-    terrain]`` ("" where the files say nothing)."""
+    terrain, island]`` ("" where the files say nothing). ``island``: a land province on
+    an island, as the game's ``island = yes`` trigger says (the Empire of Mann
+    achievement); added after the first bundles, so False in those (a trailing field:
+    readers of either layout decode both)."""
 
     kind: ProvinceKind = "land"
     area: str = ""
@@ -125,6 +128,7 @@ class Province(msgspec.Struct, frozen=True, kw_only=True, array_like=True, omit_
     continent: str = ""
     climate: str = ""
     terrain: str = ""
+    island: bool = False
 
 
 class World(msgspec.Struct, frozen=True, kw_only=True):
