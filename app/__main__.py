@@ -101,7 +101,11 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
         engine = db.engine()
         await engine.start_connection_pool(min_size=1, max_size=4)
         storage = storage_from_settings(settings)
-        pool = KernelPool(args.workers or settings.kernel.workers, settings.kernel.tokens_dir)
+        pool = KernelPool(
+            args.workers or settings.kernel.workers,
+            settings.kernel.tokens_dir,
+            str(settings.gamedata_path),
+        )
         try:
             await storage.start()
             pool.start()
@@ -125,16 +129,21 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_gamedata(settings: Settings, args: argparse.Namespace) -> int:
     """The kernel's own command (``python -m kernel gamedata …``) on the app's directory:
-    one import, one output format, its exit status."""
+    one import, one output format, its exit status. After an import, stored saves are
+    reprocessed (``--no-reprocess``: not now): names are joined when pages are shown, but
+    the achievements and the leaderboard's map check that need game data are decided when
+    a save is analysed."""
     target = str(settings.gamedata_path)
-    if args.action == "import":
-        command = ["build", args.game_dir]
-        for mod in args.mod:
-            command += ["--mod", mod]
-        command += ["-o", target]
-    else:
-        command = ["list", target]
-    return subprocess.call([sys.executable, "-m", "kernel", "gamedata", *command])
+    if args.action == "list":
+        return subprocess.call([sys.executable, "-m", "kernel", "gamedata", "list", target])
+    command = ["build", args.game_dir]
+    for mod in args.mod:
+        command += ["--mod", mod]
+    status = subprocess.call([sys.executable, "-m", "kernel", "gamedata", *command, "-o", target])
+    if status != 0 or args.no_reprocess:
+        return status
+    print("reprocessing the stored saves with the new game data:", flush=True)
+    return cmd_reprocess(settings, argparse.Namespace(workers=0, save_ids=[]))
 
 
 def cmd_serve(settings: Settings, args: argparse.Namespace) -> int:
@@ -229,6 +238,12 @@ def parser() -> argparse.ArgumentParser:
     imported.add_argument("game_dir", metavar="GAME_DIR", help="the game's install folder")
     imported.add_argument(
         "--mod", action="append", default=[], metavar="MOD_DIR", help="a mod, in load order"
+    )
+    imported.add_argument(
+        "--no-reprocess",
+        action="store_true",
+        help="do not reprocess the stored saves now (achievements that need game data "
+        "stay undecided on them until `reprocess`)",
     )
     actions.add_parser("list", help="the bundles of GAMEDATA_DIR")
     return top

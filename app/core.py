@@ -74,7 +74,9 @@ class AppCore(InitPluginProtocol):
         self.settings = settings
         self.secret = security.secret_key(settings)
         self.storage: Storage = storage_from_settings(settings)
-        self.pool = KernelPool(settings.kernel.workers, settings.kernel.tokens_dir)
+        self.pool = KernelPool(
+            settings.kernel.workers, settings.kernel.tokens_dir, str(settings.gamedata_path)
+        )
         # The save page's decoded analyses and rendered sections (app/saves/analysis_cache.py).
         self.analysis_cache = AnalysisCache(settings.web.analysis_cache_mb * 1024 * 1024)
         # Game-data bundles: names joined to saves' keys when pages are made (app.gamedata).

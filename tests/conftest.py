@@ -18,6 +18,7 @@ from typing import IO
 import pytest
 from support import ROOT
 from support.corpus import corpus_dir
+from support.gamedata import Imported
 
 # JSON decoded for comparison: objects become ("object", ((key, value), ...)) so that key
 # order and duplicate keys ("preserve" mode) count, arrays ("array", (...)), and booleans
@@ -133,3 +134,25 @@ def jomini(repo_root: Path) -> Iterator[Jomini]:
     client = Jomini(repo_root)
     yield client
     client.close()
+
+
+# --- game data: the corpus install, imported once ------------------------------------------
+
+CORPUS_GAME = "gamedata/eu4-1.31.6"
+
+
+@pytest.fixture(scope="session")
+def corpus_game() -> Path:
+    """The EU4 1.31.6 game folder of the corpus (skips when absent)."""
+    return corpus_dir(CORPUS_GAME)
+
+
+@pytest.fixture(scope="session")
+def corpus_bundle(corpus_game: Path, tmp_path_factory: pytest.TempPathFactory) -> Imported:
+    """The corpus install imported once for the whole session."""
+    from kernel.gamedata.build import build  # numpy and Pillow: only when a test asks
+
+    root = tmp_path_factory.mktemp("gamedata")
+    warnings: list[str] = []
+    manifest = build(corpus_game, out_root=root, warn=warnings.append)
+    return Imported(root, manifest, warnings)

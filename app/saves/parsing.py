@@ -31,6 +31,7 @@ from app.analysis.errors import Refusal, refusal
 from app.analysis.payload import payload_json
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
+from kernel.gamedata import list_bundles
 
 logger = logging.getLogger(__name__)
 
@@ -84,12 +85,16 @@ class ParsedSave(msgspec.Struct, frozen=True, kw_only=True):
 SaveRejected = Refusal
 
 
-def parse_save(path: str, tokens_dir: str | None = None) -> ParsedSave:
-    """Read the save at ``path``. Raises SaveRejected for input the kernel rejects."""
+def parse_save(
+    path: str, tokens_dir: str | None = None, gamedata_dir: str | None = None
+) -> ParsedSave:
+    """Read the save at ``path``. Raises SaveRejected for input the kernel rejects.
+    ``gamedata_dir``: game-data bundles, for the achievements and the leaderboard's map
+    check that need geography (the kernel chooses the save's bundle and caches it)."""
     with open(path, "rb") as handle:
         data = handle.read()
     try:
-        return parse_bytes(data, token_table(tokens_dir))
+        return parse_bytes(data, token_table(tokens_dir), gamedata_dir)
     except (kernel.KernelError, RecursionError, MemoryError) as exc:
         # Re-raised as our own exception: the kernel's may be a mypyc-compiled class, and
         # an exception crossing processes must pickle with all its fields.
@@ -136,9 +141,13 @@ def token_table(tokens_dir: str | None) -> kernel.TokenTable | None:
 # --- parsing -----------------------------------------------------------------------------
 
 
-def parse_bytes(data: bytes, tokens: kernel.TokenTable | None = None) -> ParsedSave:
+def parse_bytes(
+    data: bytes, tokens: kernel.TokenTable | None = None, gamedata_dir: str | None = None
+) -> ParsedSave:
+    if gamedata_dir is not None and not list_bundles(gamedata_dir):
+        gamedata_dir = None  # a site without game data: no note about it on every save
     try:
-        analysis = analyze(data, tokens=tokens)
+        analysis = analyze(data, tokens=tokens, gamedata=gamedata_dir)
     except kernel.OtherGame:
         # Another game's save: keep what its container and metadata say. Anything else
         # (not a save, a binary save without tokens) is refused.

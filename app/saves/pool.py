@@ -30,9 +30,12 @@ class ParserCrashed(Exception):
 
 
 class KernelPool:
-    def __init__(self, workers: int, tokens_dir: str | None = None) -> None:
+    def __init__(
+        self, workers: int, tokens_dir: str | None = None, gamedata_dir: str | None = None
+    ) -> None:
         self.workers = workers if workers > 0 else (os.cpu_count() or 1)
         self.tokens_dir = tokens_dir  # where the workers find eu4.txt (binary saves)
+        self.gamedata_dir = gamedata_dir  # game-data bundles (achievements that need them)
         self._executor: ProcessPoolExecutor | None = None
 
     def start(self) -> None:
@@ -55,7 +58,9 @@ class KernelPool:
 
     async def parse(self, path: str) -> ParsedSave:
         """Parse the save at ``path`` in a worker. Raises SaveRejected or ParserCrashed."""
-        result: ParsedSave = await self.run(parse_save, path, self.tokens_dir, what=path)
+        result: ParsedSave = await self.run(
+            parse_save, path, self.tokens_dir, self.gamedata_dir, what=path
+        )
         return result
 
     async def run(self, job: Callable[..., T], *args: Any, what: str = "a job") -> T:

@@ -238,7 +238,7 @@ def _geography(
         return None
     if geo is None:
         mods_text = f" with mods {', '.join(mod_names)}" if mod_names else ""
-        warnings.append(f"no game-data bundle for EU4 {version_text}{mods_text} in {root}")
+        warnings.append(f"no game-data bundle for EU4 {version_text}{mods_text}")
     return geo
 
 
