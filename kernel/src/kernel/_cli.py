@@ -129,9 +129,16 @@ def _parser() -> argparse.ArgumentParser:
         "--gamedata",
         metavar="DIR",
         default=os.environ.get(GAMEDATA_DIR_ENV) or None,
-        help="game-data directory: the bundle for the save's version decides the "
+        help="game-data directory: the names of the keys (output's \"names\"), and the bundle "
+        "for the save's version decides the "
         "achievements that need geography and the leaderboard's map check (default: "
         f"${GAMEDATA_DIR_ENV})",
+    )
+    analyze_cmd.add_argument(
+        "--language",
+        default="english",
+        help="with --gamedata: the language of the names (default english; the bundle's "
+        "first when it lacks it)",
     )
     gamedata_cmd = commands.add_parser(
         "gamedata",
@@ -237,7 +244,18 @@ def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
         path = resolve_token_file("eu4", None)
         tokens = load_tokens(path) if path is not None else None
     result = analyze(data, tokens=tokens, details_for=tuple(args.country), gamedata=args.gamedata)
-    return msgspec.json.encode(result)
+    used = result.gamedata
+    if used is None:
+        return msgspec.json.encode(result)
+    # With game data: the analysis and, beside its keys, their names in --language
+    # ("names": {category: {key: name}}, as the app's API gives them).
+    from kernel.gamedata import read_manifest, read_names, used_names
+
+    languages = read_manifest(args.gamedata, used.id).languages
+    language = args.language if args.language in languages else (languages or ["english"])[0]
+    plain = msgspec.to_builtins(result)
+    plain["names"] = used_names(plain, read_names(args.gamedata, used.id, language))
+    return msgspec.json.encode(plain)
 
 
 # The most a command reads: the tape addresses 1 GiB of source (kernel._tape.MAX_SOURCE),

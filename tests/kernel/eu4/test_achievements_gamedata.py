@@ -344,7 +344,8 @@ def test_no_bundle_for_the_save_gives_a_warning(tmp_path: Path) -> None:
     write_bundle(tmp_path, version="1.35.1", names=NAMES, world=GEO.world(), mods=["Big Mod"])
     out = analyze(CASES[0].save(), gamedata=str(tmp_path))
     assert out.gamedata is None and len(out.achievements.needs_gamedata) == 31
-    assert f"no game-data bundle for EU4 1.35.0 in {tmp_path}" in out.warnings
+    assert "no game-data bundle for EU4 1.35.0" in out.warnings
+    assert not any(str(tmp_path) in warning for warning in out.warnings)  # shown on pages
 
 
 def test_unknown_names_and_missing_data_fail_with_a_reason(tmp_path: Path) -> None:
