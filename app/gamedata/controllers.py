@@ -50,7 +50,7 @@ class GameDataController(Controller):
         response.set_cookie(LANGUAGE_COOKIE, language, max_age=YEAR, samesite="lax")
         return response
 
-    @get("/gamedata/bundles.json", name="gamedata_index", include_in_schema=True)
+    @get("/gamedata/bundles.json", name="gamedata_index")
     async def bundle_index(
         self, request: Request[Any, Any, Any], gamedata: NamedDependency[GameData]
     ) -> Response[Any]:
@@ -58,7 +58,7 @@ class GameDataController(Controller):
         body = msgspec.json.encode(gamedata.bundles())
         return _cached(request, body, "application/json")
 
-    @get("/gamedata/{bundle:str}/{name:str}", name="gamedata_file", include_in_schema=True)
+    @get("/gamedata/{bundle:str}/{name:str}", name="gamedata_file")
     async def bundle_file(
         self,
         request: Request[Any, Any, Any],

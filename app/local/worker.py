@@ -16,24 +16,32 @@ parsing the file again.
 from __future__ import annotations
 
 import gc
-import gzip
+import os
+import tempfile
 from typing import Any, Final
 
 import msgspec
 
 import kernel
 from app.analysis.errors import refusal
-from app.analysis.names import language_for, save_identity
+from app.analysis.names import language_for
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from kernel.eu4 import analyze as analyze_eu4
-from kernel.gamedata import Manifest, Names, choose_bundle, names_file, used_names
+from kernel.gamedata import Manifest, choose_bundle, names_file, read_names, used_names
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
 # (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).
 LOCAL_VIEW: Final = {"base": "", "htmx": False, "csv": "#csv"}
 
 _current: dict[str, Any] = {}
+# Game data for the next analysis (``gamedata_for``, ``put_gamedata``): its files live in
+# GAMEDATA_ROOT (Pyodide's in-memory file system in the browser), where the kernel reads
+# them as it reads a server's game-data directory.
+GAMEDATA_ROOT: Final = os.path.join(tempfile.gettempdir(), "chronicle-gamedata")
+MANIFEST: Final = "manifest.json"
+WORLD: Final = "world.json.gz"
+_gamedata: dict[str, str] = {}
 
 
 def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
@@ -45,7 +53,8 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     _current.clear()
     try:
         table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
-        analysis = analyze_eu4(data, tokens=table)
+        gamedata = GAMEDATA_ROOT if _gamedata.get("bundle") else None
+        analysis = analyze_eu4(data, tokens=table, gamedata=gamedata)
     except (kernel.KernelError, RecursionError, MemoryError) as exc:
         refused = refusal(exc)
         assert refused is not None
@@ -61,6 +70,7 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     finally:
         if enabled:
             gc.enable()
+    _name_current()
     info = analysis.info
     summary = {
         "date": info.date,
@@ -72,25 +82,62 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     return {"ok": True, "summary": summary}
 
 
-def wanted_names(index: str, cookie: str | None, accept_language: str | None) -> Any:
-    """After ``analyze``: which names file of the site's game data (``index``: the JSON
-    list of its bundle manifests, GET /gamedata/bundles.json) the current analysis wants,
-    ``{"bundle", "file", "label"}``, or None (no bundle fits, or not an EU4 analysis)."""
-    identity = save_identity(_require())
-    if identity is None:
+def gamedata_for(
+    data: bytes,
+    tokens: bytes | None,
+    index: str,
+    cookie: str | None,
+    accept_language: str | None,
+) -> Any:
+    """Before ``analyze``: the site's bundle for this save (``index``: the JSON list of its
+    bundle manifests, GET /gamedata/bundles.json), chosen as the server chooses it from
+    what the save says about itself (game, version, mods: ``kernel.open_save().info()``,
+    cheap). ``{"bundle", "files", "label"}``: the files to fetch and hand to
+    ``put_gamedata``; None when no bundle fits or the save does not say (the analysis then
+    goes without game data; a file it cannot read is its error to report)."""
+    _gamedata.clear()
+    try:
+        table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
+        info = kernel.open_save(data, tokens=table).info()
+    except kernel.KernelError:
         return None
-    bundle = choose_bundle(msgspec.json.decode(index, type=list[Manifest]), *identity)
+    version, mods = info.get("version"), info.get("mods")
+    if info.get("game") not in ("eu4", "unknown") or not isinstance(version, str):
+        return None
+    names = [str(mod) for mod in mods] if isinstance(mods, list) else []
+    manifests = msgspec.json.decode(index, type=list[Manifest])
+    bundle = choose_bundle(manifests, "eu4", version, names)
     if bundle is None:
         return None
     language = language_for(bundle, cookie, accept_language)
-    return {"bundle": bundle.id, "file": names_file(language), "label": bundle.label}
+    folder = os.path.join(GAMEDATA_ROOT, bundle.id)
+    os.makedirs(folder, exist_ok=True)
+    with open(os.path.join(folder, MANIFEST), "wb") as handle:
+        handle.write(msgspec.json.encode(bundle))
+    _gamedata.update(bundle=bundle.id, language=language, label=bundle.label)
+    return {"bundle": bundle.id, "files": [WORLD, names_file(language)], "label": bundle.label}
 
 
-def use_names(data: bytes, label: str) -> None:
-    """Show the current analysis with the names of ``data`` (a names file, as served)."""
-    names = msgspec.json.decode(gzip.decompress(data), type=Names)
+def put_gamedata(bundle: str, name: str, data: bytes) -> None:
+    """One file of the bundle ``gamedata_for`` chose, as served."""
+    if bundle != _gamedata.get("bundle") or os.path.basename(name) != name:
+        raise ValueError(f"not a file of the chosen bundle: {bundle}/{name}")
+    with open(os.path.join(GAMEDATA_ROOT, bundle, name), "wb") as handle:
+        handle.write(data)
+
+
+def _name_current() -> None:
+    """After an analysis with game data: the names of its keys (its bundle, the reader's
+    language), for ``render`` and ``csv``."""
+    bundle, language = _gamedata.get("bundle"), _gamedata.get("language")
+    if not bundle or not language:
+        return
+    try:
+        names = read_names(GAMEDATA_ROOT, bundle, language)
+    except kernel.KernelError:
+        return  # keys, as without game data
     _current["names"] = used_names(_require(), names)
-    _current["gamedata"] = label
+    _current["gamedata"] = _gamedata.get("label")
 
 
 def use_payload(text: str, names: str | None = None) -> None:

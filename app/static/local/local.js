@@ -11,7 +11,7 @@ const STEPS = {
   read: "Reading the file",
   tokens: "Fetching the token table",
   parse: "Parsing and analysing",
-  names: "Fetching names (game data)",
+  names: "Fetching game data",
   render: "Rendering",
 };
 

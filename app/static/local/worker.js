@@ -46,10 +46,11 @@ def csv(chart):
 
 def use_payload(text, names):
     local.use_payload(text, names)
-def wanted_names(index, cookie, accept):
-    return json.dumps(local.wanted_names(index, cookie, accept))
-def use_names(data, label):
-    local.use_names(data.to_bytes(), label)
+def gamedata_for(data, tokens, index, cookie, accept):
+    raw = None if tokens is None else tokens.to_bytes()
+    return json.dumps(local.gamedata_for(data.to_bytes(), raw, index, cookie, accept))
+def put_gamedata(bundle, name, data):
+    local.put_gamedata(bundle, name, data.to_bytes())
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
@@ -125,7 +126,7 @@ async function start() {
   );
   const glue = pyodide.runPython(
     `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload, ` +
-      `"wanted_names": wanted_names, "use_names": use_names}`,
+      `"gamedata_for": gamedata_for, "put_gamedata": put_gamedata}`,
   );
   return {
     pyodide,
@@ -133,8 +134,8 @@ async function start() {
     render: glue.get("render"),
     csv: glue.get("csv"),
     use_payload: glue.get("use_payload"),
-    wanted_names: glue.get("wanted_names"),
-    use_names: glue.get("use_names"),
+    gamedata_for: glue.get("gamedata_for"),
+    put_gamedata: glue.get("put_gamedata"),
   };
 }
 
@@ -160,12 +161,13 @@ function readable(error) {
   return text;
 }
 
-// Names for the analysis' keys from the site's game data: the bundle list once, then the
-// names file the analysis wants (both HTTP-cached; names files are immutable per version).
-// Without game data, or when it cannot be had, the analysis shows keys: never a failure.
+// The site's game data for this save, before it is analysed (the achievements that need
+// geography are decided with it, and its names shown): the bundle list once, then the
+// files of the bundle the save wants (both HTTP-cached, kept here too). Without game data,
+// or when it cannot be had, the analysis goes on with keys: never a failure.
 let bundleIndex = null;
-const namesFiles = new Map();
-async function names(py) {
+const gamedataFiles = new Map();
+async function gamedata(py, data, tokens) {
   try {
     if (bundleIndex === null) {
       const response = await fetch(GAMEDATA_URL);
@@ -173,28 +175,32 @@ async function names(py) {
       bundleIndex = await response.text();
     }
     const accept = (self.navigator.languages || [self.navigator.language]).join(",");
-    const wanted = JSON.parse(py.wanted_names(bundleIndex, LANGUAGE, accept));
+    const wanted = JSON.parse(py.gamedata_for(data, tokens, bundleIndex, LANGUAGE, accept));
     if (wanted === null) return;
-    const url = new URL(`${wanted.bundle}/${wanted.file}`, GAMEDATA_URL).href;
-    if (!namesFiles.has(url)) namesFiles.set(url, await fetchBytes(url, "the game data's names"));
-    py.use_names(namesFiles.get(url), wanted.label);
+    for (const name of wanted.files) {
+      const url = new URL(`${wanted.bundle}/${name}`, GAMEDATA_URL).href;
+      if (!gamedataFiles.has(url)) gamedataFiles.set(url, await fetchBytes(url, "game data"));
+      py.put_gamedata(wanted.bundle, name, gamedataFiles.get(url));
+    }
   } catch (error) {
-    console.warn(`names: ${readable(error)}`);
+    console.warn(`game data: ${readable(error)}`);
   }
 }
 async function analyze(id, file) {
   const py = await step(id, "runtime", load);
   const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
+  if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, undefined));
   let result = await step(id, "parse", async () => JSON.parse(py.analyze(data, undefined)));
   if (!result.ok && result.needs_tokens && TOKENS_URL !== null) {
     const tokens = await step(id, "tokens", () => fetchBytes(TOKENS_URL, "the token table"));
+    // A binary save says its version only with the table: choose its game data again.
+    if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, tokens));
     result = await step(id, "parse", async () => JSON.parse(py.analyze(data, tokens)));
   }
   if (!result.ok) {
     self.postMessage({ type: "failed", id, message: result.message });
     return;
   }
-  if (GAMEDATA_URL !== null) await step(id, "names", () => names(py));
   const html = await step(id, "render", async () => py.render("{}"));
   self.postMessage({ type: "done", id, html, summary: result.summary });
 }

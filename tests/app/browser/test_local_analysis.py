@@ -114,8 +114,9 @@ def test_local_analysis_sends_nothing(site, new_context, local, own_sql):
 
 
 def test_local_analysis_names_keys_from_the_sites_game_data(site, new_context, local, tmp_path):
-    """The worker fetches the bundle list and the names file the save wants (GETs of game
-    data only) and renders "Sweden" where the save says SWE, in the reader's language."""
+    """The worker fetches the bundle list and the files of the bundle the save wants (GETs
+    of game data only), analyses with them and renders "Sweden" where the save says SWE,
+    in the reader's language."""
     save = tmp_path / "named.eu4"
     save.write_bytes(crafted_save())
     context = new_context(site.url)
@@ -126,7 +127,11 @@ def test_local_analysis_names_keys_from_the_sites_game_data(site, new_context, l
     assert "Sweden (SWE)" in page.locator("[data-result] #countries").inner_text()
     assert "EU4 1.31.6 data" in page.locator("[data-result] #gamedata").inner_text()
     fetched = [r.url.removeprefix(site.url) for r in requests if "/gamedata/" in r.url]
-    assert fetched == ["/gamedata/bundles.json", "/gamedata/eu4-1.31.6/names.english.json.gz"]
+    assert fetched == [
+        "/gamedata/bundles.json",
+        "/gamedata/eu4-1.31.6/world.json.gz",
+        "/gamedata/eu4-1.31.6/names.english.json.gz",
+    ]
     # The reader's choice (the cookie the language links set) reaches the worker.
     context.add_cookies([{"name": "lang", "value": "french", "url": site.url}])
     page = context.new_page()
@@ -143,7 +148,8 @@ def test_a_dropped_file_is_analysed(site, new_context, local):
     assert local(page, TINY, drop=True) == "done"
     steps = page.locator("[data-steps] li.done")
     names = [steps.nth(i).get_attribute("data-step") for i in range(steps.count())]
-    assert names == ["runtime", "read", "parse", "render"]
+    # "names": this site has game data (fetched before the analysis, which uses it).
+    assert names == ["runtime", "read", "names", "parse", "render"]
     assert all(float(steps.nth(i).get_attribute("data-ms") or -1) >= 0 for i in range(len(names)))
     assert "TUR" in page.locator("[data-status]").inner_text()
 

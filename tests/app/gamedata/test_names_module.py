@@ -4,8 +4,6 @@ language a reader gets."""
 
 from __future__ import annotations
 
-import gzip
-
 import msgspec
 import pytest
 from support.gamedata import write_bundle
@@ -76,23 +74,31 @@ def test_save_identity():
     assert save_identity({"kind": "info", "info": {}}) is None
 
 
-def test_worker_names_step(tmp_path):
-    """The worker's side of local analysis: which names file it wants, and the render
-    with it (the same partials and names as the server's)."""
+def test_worker_game_data_step(tmp_path):
+    """The worker's side of local analysis: which bundle's files the save wants before it
+    is analysed, the analysis with them (achievements decided as on the server) and the
+    render with its names."""
     write_bundle(tmp_path, version="1.31.6", names={"english": NAMES})
     index = msgspec.json.encode(list_bundles(str(tmp_path))).decode()
-    assert worker.analyze(text_save(player="ITA", name="Italy", minor=31))["ok"] is True
-    wanted = worker.wanted_names(index, None, "en-US")
+    save = text_save(player="ITA", name="Italy", minor=31)
+    wanted = worker.gamedata_for(save, None, index, None, "en-US")
     assert wanted == {
-        "bundle": "eu4-1.31.6", "file": "names.english.json.gz", "label": "EU4 1.31.6 data"
+        "bundle": "eu4-1.31.6",
+        "files": ["world.json.gz", "names.english.json.gz"],
+        "label": "EU4 1.31.6 data",
     }
-    data = (tmp_path / wanted["bundle"] / wanted["file"]).read_bytes()
-    worker.use_names(data, wanted["label"])
+    folder = tmp_path / wanted["bundle"]
+    for name in wanted["files"]:
+        worker.put_gamedata(wanted["bundle"], name, (folder / name).read_bytes())
+    with pytest.raises(ValueError, match="not a file of the chosen bundle"):
+        worker.put_gamedata("eu4-9.9.9", "world.json.gz", b"")
+    assert worker.analyze(save)["ok"] is True
     html = worker.render()
     assert "EU4 1.31.6 data" in html and "Catholic" in html
+    assert worker._require()["gamedata"]["id"] == "eu4-1.31.6"  # the analysis used it
     # Another game's bundles only: nothing wanted, and the render says keys only.
     other = [msgspec.structs.replace(m, game="ck3") for m in list_bundles(str(tmp_path))]
-    assert worker.analyze(text_save(minor=31))["ok"] is True
-    assert worker.wanted_names(msgspec.json.encode(other).decode(), None, None) is None
+    assert worker.gamedata_for(save, None, msgspec.json.encode(other).decode(), None, None) is None
+    assert worker.analyze(save)["ok"] is True
     assert "keys only" in worker.render()
-    assert gzip.decompress(data)  # the served file is the stored one
+    assert worker.gamedata_for(b"not a save", None, index, None, None) is None
