@@ -66,7 +66,8 @@ def _accepted(header: str) -> list[str]:
 
 
 def save_identity(payload: Any) -> tuple[str, str, list[str]] | None:
-    """(game, version, mod names) of a stored EU4 analysis payload; None for others."""
+    """(game, version, mod names) of a stored EU4 analysis payload; None for others and
+    for fragments that name no patch."""
     if not isinstance(payload, Mapping) or "schema_version" not in payload:
         return None
     info = payload.get("info")
@@ -76,6 +77,8 @@ def save_identity(payload: Any) -> tuple[str, str, list[str]] | None:
     if not isinstance(version, Mapping):
         return None
     parts = [version.get(key) for key in ("first", "second", "third")]
+    if not any(parts):
+        return None  # a fragment naming no patch: no bundle is chosen (as in the kernel)
     text = ".".join(str(part) for part in parts if isinstance(part, int))
     mods = [
         str(mod.get("name"))

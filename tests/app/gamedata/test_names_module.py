@@ -72,6 +72,8 @@ def test_save_identity():
     analysis = payload(analyze(text_save(minor=31)))
     assert save_identity(analysis) == ("eu4", "1.31.0", [])
     assert save_identity({"kind": "info", "info": {}}) is None
+    fragment = payload(analyze(b"countries={ SWE={ capital=1 } }"))  # no savegame_version
+    assert save_identity(fragment) is None
 
 
 def test_worker_game_data_step(tmp_path):

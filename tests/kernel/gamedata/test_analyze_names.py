@@ -31,3 +31,14 @@ def test_analyze_names_the_keys(tmp_path):
     assert json.loads(other.stdout)["names"]["country"]["SWE"] == "Sweden"
     plain = json.loads(analyze(str(save)).stdout)
     assert "names" not in plain and plain["gamedata"] is None
+
+
+def test_a_fragment_naming_no_patch_gets_no_game_data(tmp_path):
+    """Any bundle would be a guess; and the browser, which chooses from what the save says
+    about itself, sees no patch either: both analyse without game data, silently."""
+    from kernel.eu4 import analyze as analyze_save
+
+    write_bundle(tmp_path, version="1.31.6", names={"english": ENGLISH})
+    out = analyze_save(b"countries={ SWE={ capital=1 } }", gamedata=str(tmp_path))
+    assert out.gamedata is None
+    assert not any("game data" in warning for warning in out.warnings)

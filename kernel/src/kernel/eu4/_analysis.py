@@ -231,6 +231,11 @@ def _geography(
     """The game data for the save, or None with a warning saying why."""
     if root is None:
         return None
+    if version_text == "0.0.0":
+        # A fragment without savegame_version: any bundle would be a guess. None, and no
+        # warning: the browser, which chooses from what the save says about itself, sees
+        # no patch either and analyses without game data; both must say the same.
+        return None
     try:
         geo = load_geography(root, version_text, mod_names)
     except KernelError as exc:
