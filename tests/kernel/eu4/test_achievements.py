@@ -7,11 +7,12 @@ else), and on the real corpus saves for the gate's reasons.
 from __future__ import annotations
 
 import pytest
+from support.achievements import failed, result
 
 from kernel.eu4 import analyze
 from kernel.eu4._achievements import CATALOGUE, NEEDS_GAMEDATA
 from kernel.eu4._leaderboard import LATEST_MINOR, leaderboard, weighted_factor_tenths
-from kernel.eu4.types import AchievementResult, Condition, Eu4Analysis
+from kernel.eu4.types import Condition, Eu4Analysis
 
 OPTIONS = "1 0 1 1 0 0 0 1 0 0 0 1 0 0 0 0"  # normal; index 14 = 0: historical
 
@@ -47,17 +48,6 @@ def province(pid: int, owner: str, *, hre: bool = False, religion: str = "cathol
         f"base_tax=1.000 base_production=1.000 base_manpower=1.000 religion={religion} "
         f"hre={'yes' if hre else 'no'} }}"
     )
-
-
-def result(analysis: Eu4Analysis, aid: int) -> AchievementResult:
-    for item in analysis.achievements.results:
-        if item.id == aid:
-            return item
-    raise AssertionError(f"achievement {aid} not evaluated")
-
-
-def failed(item: AchievementResult) -> list[str]:
-    return [c.description for c in item.conditions if not c.completed]
 
 
 def test_catalogue_has_all_75_and_all_are_evaluated() -> None:

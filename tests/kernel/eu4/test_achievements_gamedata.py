@@ -17,12 +17,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.achievements import failed, result
 from support.gamedata import write_bundle
 from support.saves import TokenDir, text_save
 
 from kernel.eu4 import ACHIEVEMENTS, analyze
 from kernel.eu4 import _achievements as A
-from kernel.eu4.types import AchievementResult, Eu4Analysis
+from kernel.eu4.types import Eu4Analysis
 from kernel.gamedata import Names, Province, World
 
 NAMES = {"english": Names(language="english")}
@@ -287,17 +288,6 @@ CASES = [
     Case(348, "TUR", ROMAN, "the lands of the Roman Empire owned by the player or core eyalets",
          minor=37),
 ]  # fmt: skip
-
-
-def result(analysis: Eu4Analysis, aid: int) -> AchievementResult:
-    for item in analysis.achievements.results:
-        if item.id == aid:
-            return item
-    raise AssertionError(f"achievement {aid} not evaluated")
-
-
-def failed(item: AchievementResult) -> list[str]:
-    return [c.description for c in item.conditions if not c.completed]
 
 
 def test_every_achievement_needing_game_data_has_a_case() -> None:

@@ -25,8 +25,8 @@ import os
 import re
 import shutil
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Final
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, TypeVar
 
 import msgspec
 
@@ -84,6 +84,9 @@ _KEYED_FOLDERS: Final = (
     ("colonial_region", "colonial_regions"),
 )
 
+
+K = TypeVar("K")
+V = TypeVar("V")
 
 def _default_warn(message: str) -> None:
     _log.warning("%s", message)
@@ -443,6 +446,16 @@ def _count(names: Names) -> int:
 _MAIN_CLIMATE: Final = re.compile(r"winter|monsoon")
 
 
+def _group_of(groups: Mapping[K, Iterable[V]]) -> dict[V, K]:
+    """Each member's group (``{area: [provinces]}`` -> ``{province: area}``); a member
+    listed in two groups belongs to the first, as the game reads the files."""
+    out: dict[V, K] = {}
+    for group, members in groups.items():
+        for member in members:
+            out.setdefault(member, group)
+    return out
+
+
 def _world(
     provinces: list[int],
     dmap: _DefaultMap,
@@ -450,28 +463,13 @@ def _world(
     common: _Common,
     terrain_of: dict[int, str],
 ) -> World:
-    area_of: dict[int, str] = {}
-    for area, ids in geo.areas.items():
-        for province in ids:
-            area_of.setdefault(province, area)
-    region_of: dict[str, str] = {}
-    for region, areas in geo.regions.items():
-        for area in areas:
-            region_of.setdefault(area, region)
-    superregion_of: dict[str, str] = {}
-    for superregion, regions in geo.superregions.items():
-        for region in regions:
-            superregion_of.setdefault(region, superregion)
-    continent_of: dict[int, str] = {}
-    for continent, ids in geo.continents.items():
-        for province in ids:
-            continent_of.setdefault(province, continent)
-    climate_of: dict[int, str] = {}
-    for climate, ids in geo.climates.items():
-        if _MAIN_CLIMATE.search(climate):
-            continue
-        for province in ids:
-            climate_of.setdefault(province, climate)
+    area_of = _group_of(geo.areas)
+    region_of = _group_of(geo.regions)
+    superregion_of = _group_of(geo.superregions)
+    continent_of = _group_of(geo.continents)
+    climate_of = _group_of(
+        {name: ids for name, ids in geo.climates.items() if not _MAIN_CLIMATE.search(name)}
+    )
     out: dict[str, Province] = {}
     for province in provinces:
         kind: ProvinceKind = "land"
