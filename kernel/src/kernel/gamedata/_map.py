@@ -188,6 +188,25 @@ def index_image(
     return ids
 
 
+def land_neighbours(ids: npt.NDArray[np.uint16], land: set[int]) -> set[int]:
+    """The provinces of ``land`` that touch another province of ``land`` on the map (a
+    side, not a corner; the map wraps around east-west, as the game's does)."""
+    if not land or ids.size == 0:
+        return set()
+    top = int(ids.max()) + 1
+    is_land = np.zeros(max(top, max(land) + 1), dtype=bool)
+    is_land[list(land)] = True
+    touching = np.zeros_like(is_land)
+    wrapped = np.concatenate([ids, ids[:, :1]], axis=1)
+    for a, b in ((wrapped[:, :-1], wrapped[:, 1:]), (ids[:-1, :], ids[1:, :])):
+        differ = a != b
+        left, right = a[differ], b[differ]
+        both = is_land[left] & is_land[right]
+        touching[left[both]] = True
+        touching[right[both]] = True
+    return {int(p) for p in np.nonzero(touching)[0].tolist()}
+
+
 def boxes(ids: npt.NDArray[np.uint16]) -> dict[int, list[int]]:
     """Per province id present in ``ids``: ``[x0, y0, x1, y1, cx, cy]`` (inclusive box,
     centre of mass rounded; the centre is moved to the province's nearest pixel on its

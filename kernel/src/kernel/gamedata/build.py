@@ -462,7 +462,12 @@ def _world(
     geo: _Geography,
     common: _Common,
     terrain_of: dict[int, str],
+    on_map: set[int],
+    joined: set[int],
 ) -> World:
+    """``on_map``: the provinces with pixels; ``joined``: the land provinces that touch
+    other land there. A land province on the map that touches none is an island (the
+    game's ``island = yes``)."""
     area_of = _group_of(geo.areas)
     region_of = _group_of(geo.regions)
     superregion_of = _group_of(geo.superregions)
@@ -489,6 +494,7 @@ def _world(
             continent=continent_of.get(province, ""),
             climate=climate_of.get(province, ""),
             terrain=terrain_of.get(province, ""),
+            island=kind == "land" and province in on_map and province not in joined,
         )
     return World(
         provinces=out,
@@ -642,7 +648,13 @@ def _build_into(temp: str, ident: str, version: str, mods: list[Mod], reader: _R
 
     provinces = [p for p in definition.colors if p not in dmap.random_only]
     terrain_of = {**_terrain_bitmap(reader, dmap, geo, ids), **geo.terrain_of}
-    world = _world(provinces, dmap, geo, common, terrain_of)
+    land = {
+        p
+        for p in provinces
+        if p not in dmap.sea and p not in dmap.lakes  # wasteland is land: not an island
+    }
+    joined = _map.land_neighbours(ids, land)
+    world = _world(provinces, dmap, geo, common, terrain_of, set(boxes), joined)
     files: dict[str, int] = {}
     total_names = 0
     for language, table in tables.items():
