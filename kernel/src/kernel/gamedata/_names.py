@@ -30,16 +30,43 @@ _KEY_LISTS: Final = {
 Used = dict[str, dict[str, str]]
 
 
+# Parts of the payload that hold numbers only (ledger points, histogram buckets, budgets'
+# entries): most of its values, and no key to name. Not walked.
+_NUMBERS: Final = frozenset(
+    (
+        "points",
+        "buckets",
+        "losses",
+        "conditions",
+        "mana",
+        "last_month_income",
+        "last_month_expense",
+        "year_to_date_income",
+        "year_to_date_expense",
+        "last_year_income",
+        "last_year_expense",
+        "total_expense",
+    )
+)
+
+
 def _walk(value: Any) -> Iterable[Mapping[str, Any]]:
-    """Every mapping inside ``value`` (a decoded payload), iteratively."""
+    """Every mapping inside ``value`` (a decoded payload), iteratively, but for the
+    number-only parts of ``_NUMBERS``."""
     stack = [value]
     while stack:
         item = stack.pop()
-        if isinstance(item, Mapping):
+        if type(item) is dict:
             yield item
-            stack.extend(v for v in item.values() if isinstance(v, (Mapping, list)))
-        elif isinstance(item, list):
-            stack.extend(v for v in item if isinstance(v, (Mapping, list)))
+            for key, inner in item.items():
+                kind = type(inner)
+                if (kind is dict or kind is list) and key not in _NUMBERS:
+                    stack.append(inner)
+        elif type(item) is list:
+            for inner in item:
+                kind = type(inner)
+                if kind is dict or kind is list:
+                    stack.append(inner)
 
 
 def used_names(payload: Any, names: Names | None) -> Used:
