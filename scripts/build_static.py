@@ -105,17 +105,20 @@ def copy_static(out: Path) -> None:
     shutil.copytree(bundle, out / "static" / assets.BUNDLE)
 
 
-def named(analysis: Any, gamedata: Path | None, language: str) -> dict[str, Any] | None:
-    """``{"names", "gamedata"}`` for an analysis: the bundle of ``gamedata`` chosen for it
-    (app.analysis.names.save_identity, kernel.gamedata.choose_bundle) in ``language``."""
+def named(encoded: bytes, gamedata: Path | None, language: str) -> dict[str, Any] | None:
+    """``{"names", "gamedata"}`` for an analysis (``encoded``: its payload JSON): the
+    bundle of ``gamedata`` chosen for it (app.analysis.names.save_identity,
+    kernel.gamedata.choose_bundle) in ``language``."""
+    if gamedata is None:
+        return None
     import msgspec
 
     from app.analysis.names import save_identity
     from kernel.gamedata import choose_bundle, list_bundles, read_names, used_names
 
-    plain = msgspec.json.decode(payload_json(analysis))
+    plain = msgspec.json.decode(encoded)
     identity = save_identity(plain)
-    if gamedata is None or identity is None:
+    if identity is None:
         return None
     bundle = choose_bundle(list_bundles(str(gamedata)), *identity)
     if bundle is None or language not in bundle.languages:
@@ -142,6 +145,7 @@ def demos(
             continue
         info = analysis.info
         completed = {a.id for a in analysis.achievements.results if a.completed}
+        encoded = payload_json(analysis)
         out.append(
             {
                 "slug": slug(path.name),
@@ -150,8 +154,8 @@ def demos(
                 "date": info.date,
                 "player": info.player_name or info.player_tag,
                 "patch": info.patch,
-                "json": payload_json(analysis),
-                "names": named(analysis, gamedata, language),
+                "json": encoded,
+                "names": named(encoded, gamedata, language),
                 "completed": completed,
             }
         )

@@ -163,10 +163,14 @@ async def section_html(
     view: dict[str, Any],
     cache: AnalysisCache,
     template: str = ENTRY,
+    *,
+    found: tuple[Any, dict[str, Any]] | None = None,
 ) -> Markup | None:
     """The partial ``template`` rendered for the save's analysis and ``view``; None when
-    the save has no analysis, or (for a section of the EU4 analysis) not an EU4 one."""
-    found = await payload(save_id, cache)
+    the save has no analysis, or (for a section of the EU4 analysis) not an EU4 one.
+    ``found``: the save's ``payload`` when the caller has it already."""
+    if found is None:
+        found = await payload(save_id, cache)
     if found is None:
         return None
     key, analysis = found

@@ -49,10 +49,10 @@ class SaveSectionsController(Controller):
         if chart not in CSV_CHARTS:
             raise NotFoundException(f"no chart {chart!r}")
         found = await analysis_pages.payload(save_id, analysis_cache)
-        analysis = found[1] if found is not None else None
-        if analysis is None or not analysis_pages.is_eu4_analysis(analysis):
+        if found is None or not analysis_pages.is_eu4_analysis(found[1]):
             raise NotFoundException("no EU4 analysis for this save")
-        naming = await analysis_pages.page_naming(request, save_id, analysis_cache)
+        key, analysis = found
+        naming = analysis_pages.naming(request, key, analysis, analysis_cache)
         return Response(
             chart_csv(analysis, chart, naming.used),
             media_type="text/csv; charset=utf-8",

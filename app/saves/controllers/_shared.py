@@ -88,8 +88,11 @@ async def save_page(
         raise NotFoundException("save not found")
     view = analysis_pages.view_for(request, save_id)
     headers = {"Vary": "HX-Request"}
+    found = await analysis_pages.payload(save_id, cache)  # once for the sections and names
     if section is not None:
-        html = await analysis_pages.section_html(request, save_id, view, cache, section)
+        html = await analysis_pages.section_html(
+            request, save_id, view, cache, section, found=found
+        )
         if html is None:
             raise NotFoundException("no EU4 analysis for this save")
         if wants_fragment(request):
@@ -97,8 +100,14 @@ async def save_page(
     user = current_user(request)
     context = {
         "save": save,
-        "analysis_html": await analysis_pages.section_html(request, save_id, view, cache),
-        "naming": await analysis_pages.page_naming(request, save_id, cache),
+        "analysis_html": await analysis_pages.section_html(
+            request, save_id, view, cache, found=found
+        ),
+        "naming": (
+            analysis_pages.naming(request, found[0], found[1], cache)
+            if found is not None
+            else analysis_pages.NO_NAMES
+        ),
         "can_edit": can_edit(user, save.user_id),
         "is_admin": user is not None and user.admin,
         "edit_error": edit_error,
