@@ -136,7 +136,13 @@ def demos(
         return out
     for path in sorted(p for p in corpus.iterdir() if p.is_file()):
         try:
-            analysis = analyze(path.read_bytes(), tokens=tokens)
+            # With the game data the server would use: the achievements that need it are
+            # decided as on a shared page.
+            analysis = analyze(
+                path.read_bytes(),
+                tokens=tokens,
+                gamedata=str(gamedata) if gamedata is not None else None,
+            )
         except kernel.TokensNeeded:
             print(f"build_static: {path.name}: skipped (binary: no token table here)")
             continue

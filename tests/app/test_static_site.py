@@ -112,3 +112,6 @@ def test_demo_pages_name_keys_with_game_data(tmp_path):
     named = msgspec.json.decode((folder / "names.json").read_bytes())
     assert named == {"names": {"country": {"ENG": "England"}}, "gamedata": "EU4 1.31.6 data"}
     assert 'data-names="names.json"' in (folder / "index.html").read_text()
+    # The demo was analysed with that game data, as the server analyses uploads.
+    stored = msgspec.json.decode((folder / "analysis.json").read_bytes())
+    assert stored["gamedata"]["label"] == "EU4 1.31.6 data"
