@@ -393,6 +393,44 @@ class ProvinceRow(msgspec.Struct, kw_only=True, frozen=True):
     is_city: bool
     devastation: float
     colony: bool  # a colony still growing (colonysize)
+    claims: list[str] = []  # countries with a claim on it (``claims={…}``)
+
+
+class ProvinceChange(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
+    """``[day, province, field, value]``: one entry of a province's ``history`` block.
+
+    ``day``: ``kernel.Date.days()`` of the dated block; 0 for the undated setup entries at
+    the top of the block (the state the game started from). ``field``: ``owner``,
+    ``controller`` (``value``: the controlling tag; ``REB`` for rebels), ``religion`` or
+    ``culture``. ``value`` "" when the field was cleared (an abandoned colony)."""
+
+    day: int
+    province: int
+    field: str
+    value: str
+
+
+class CountryChange(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
+    """``[day, tag, field, value]``: a dated country-history event the map replays.
+
+    ``field`` ``tag``: the country ``tag`` was called ``value`` before ``day``
+    (``changed_tag_from``); ``color``: its map colour before ``day`` was ``value``, "r g b"
+    (``changed_country_mapcolor_from``)."""
+
+    day: int
+    tag: str
+    field: str
+    value: str
+
+
+class MapHistory(msgspec.Struct, kw_only=True, frozen=True):
+    """What the save says for the map beyond the provinces table (``kernel.eu4.map``)."""
+
+    colors: dict[str, list[int]] = {}  # tag -> its map colour now ``[r, g, b]``
+    provinces: list[ProvinceChange] = []  # by day, then the save's order
+    countries: list[CountryChange] = []  # by day
+    subjects: dict[str, list[str]] = {}  # overlord -> subjects (diplomacy dependencies)
+    allies: dict[str, list[str]] = {}  # tag -> allies, both ways
 
 
 class DevelopmentBucket(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
@@ -478,3 +516,4 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     leaderboard: Leaderboard
     warnings: list[str]  # sections missing from the save, and similar notes
     gamedata: GameDataUsed | None = None  # None: analyzed without game data
+    map: MapHistory = MapHistory()  # empty in payloads stored before the map
