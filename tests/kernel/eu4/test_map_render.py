@@ -4,15 +4,34 @@ rules; then the real corpus bundle and saves."""
 
 from __future__ import annotations
 
+import io
 import random
 from collections.abc import Sequence
 
+import msgspec
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PIL import Image
+from support.corpus import save_file
+from support.gamedata import Imported
 
-from kernel.eu4.map._colors import BORDER, UNKNOWN
-from kernel.eu4.map.render import Colors, IndexImage, draw
+from kernel import Date, KernelError
+from kernel.eu4 import analyze
+from kernel.eu4.map import MapCountry, MapLayers, MapMode, Timeline, layers, state_at
+from kernel.eu4.map._colors import BORDER, UNKNOWN, grey
+from kernel.eu4.map.render import (
+    Colors,
+    IndexImage,
+    draw,
+    focus,
+    og_image,
+    png,
+    read_image,
+    render,
+)
+from kernel.eu4.types import Eu4Analysis
+from kernel.gamedata import read_map_info, read_names, read_world
 
 RED, GREEN, BLUE, SEA, LAKE = 0xC83232, 0x32C832, 0x3232C8, 0x36577A, 0x4F7EA6
 
@@ -198,3 +217,211 @@ def test_many_colours_draw_the_same_as_few() -> None:
     assert pixels(drawn) == expected(ids, colors)
     few = draw(image_of(BLOCKS), BLOCK_COLORS, size=(32, 24))
     assert few.mode == "P"
+
+
+# --- render(): modes, days, focus, refusals, on hand-made layers ---------------------------
+
+TAGS = ("AAA", "BBB")
+
+
+def small_layers(**changes: object) -> MapLayers:
+    """Provinces 1, 2 (AAA; 2 occupied by BBB), 3 (BBB), 4 sea, as BLOCKS draws them."""
+    political = MapMode(
+        key="political",
+        label="Political",
+        primary=[UNKNOWN, RED, RED, BLUE, SEA, LAKE],
+        secondary=[-1, -1, BLUE, -1, -1, -1],
+        values=["", "Aland", "Aland", "Bland", "", ""],
+        legend=[],
+    )
+    plain = MapMode(
+        key="development",
+        label="Development",
+        primary=[UNKNOWN, GREEN, GREEN, RED, SEA, LAKE],
+        secondary=[-1] * 6,
+        values=[""] * 6,
+        legend=[],
+        gradient=True,
+    )
+    base = MapLayers(
+        bundle="test",
+        width=32,
+        height=24,
+        size=6,
+        date="1500-01-01",
+        names=["", "One", "Two", "Three", "Sea", "Lake"],
+        kinds=["", "land", "land", "land", "sea", "lake"],
+        owner=[-1, 0, 0, 1, -1, -1],
+        controller=[-1, 0, 1, 1, -1, -1],
+        countries=[
+            MapCountry(tag="AAA", name="Aland", color=RED, player=True, great_power=False),
+            MapCountry(tag="BBB", name="Bland", color=BLUE, player=False, great_power=True),
+        ],
+        modes=[political, plain],
+        timeline=Timeline(start=Date(1444, 11, 11).days(), end=Date(1500, 1, 1).days()),
+    )
+    return msgspec.structs.replace(base, **changes)
+
+
+def test_render_draws_the_mode_at_the_save_date() -> None:
+    image = image_of(BLOCKS)
+    layers = small_layers()
+    for mode in ("political", "development"):
+        drawn = render(layers, image, mode=mode)
+        primary, secondary, owner = state_at(layers, mode, None)
+        colors = Colors(primary, secondary, owner, [k in ("sea", "lake") for k in layers.kinds])
+        assert pixels(drawn) == expected(BLOCKS, colors)
+    half = render(layers, image, mode="development", scale=0.5)
+    assert pixels(half) == expected(BLOCKS, colors, scale=0.5)
+
+
+def test_highlight_greys_the_others_and_their_stripes() -> None:
+    layers = small_layers()
+    got = pixels(render(layers, image_of(BLOCKS), highlight=["BBB"]))
+    assert got[15][5] == BLUE  # BBB's own province keeps its colour
+    assert got[3][3] == grey(RED)  # AAA's province 1 is greyed
+    stripes = {got[y][x] for y in range(1, 9) for x in range(13, 23)}
+    assert stripes == {grey(RED), grey(BLUE)}  # 2 (AAA's, held by BBB): greyed, stripes too
+    assert focus(layers, "AAA") == ["AAA"]
+    with pytest.raises(KernelError, match="no country 'ZZZ'"):
+        focus(layers, "ZZZ")
+
+
+def test_render_refuses_a_bad_mode_day_or_scale() -> None:
+    layers, image = small_layers(), image_of(BLOCKS)
+    with pytest.raises(KernelError, match="no map mode 'terrain' for this save: political, dev"):
+        render(layers, image, mode="terrain")
+    with pytest.raises(KernelError, match=r"1400\.1\.1 is outside the save, which runs from 1444"):
+        render(layers, image, day=Date(1400, 1, 1).days())
+    for scale in (0, 1.5, -1):
+        with pytest.raises(KernelError, match="scale"):
+            render(layers, image, scale=scale)
+
+
+def test_png_bytes() -> None:
+    data = png(small_layers(), image_of(BLOCKS), scale=0.5)
+    with Image.open(io.BytesIO(data)) as drawn:
+        assert drawn.format == "PNG" and drawn.size == (16, 12)
+
+
+# --- the corpus: a real save on the real bundle's map ---------------------------------------
+
+KOREA = "eu4/atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4"
+
+
+def corpus_map(bundle: Imported, analysis: Eu4Analysis) -> MapLayers:
+    root, bundle_id = str(bundle.root), bundle.id
+    return layers(
+        analysis,
+        world=read_world(root, bundle_id),
+        names=read_names(root, bundle_id, "english"),
+        info=read_map_info(root, bundle_id),
+        bundle=bundle_id,
+    )
+
+
+def interior_mask(ids: npt.NDArray[np.uint16]) -> npt.NDArray[np.bool_]:
+    """Pixels whose four neighbours (x wrapping) are their own province."""
+    same = (ids == np.roll(ids, 1, axis=1)) & (ids == np.roll(ids, -1, axis=1))
+    same[1:-1] &= (ids[1:-1] == ids[:-2]) & (ids[1:-1] == ids[2:])
+    same[[0, -1]] = False
+    return same
+
+
+def packed(drawn: Image.Image) -> npt.NDArray[np.int64]:
+    rgb = np.asarray(drawn.convert("RGB")).astype(np.int64)
+    out: npt.NDArray[np.int64] = rgb[:, :, 0] << 16 | rgb[:, :, 1] << 8 | rgb[:, :, 2]
+    return out
+
+
+@pytest.fixture(scope="module")
+def korea(corpus_bundle: Imported) -> Eu4Analysis:
+    return analyze(save_file(KOREA).read_bytes(), gamedata=str(corpus_bundle.root))
+
+
+@pytest.fixture(scope="module")
+def corpus_image(corpus_bundle: Imported) -> IndexImage:
+    return read_image(str(corpus_bundle.root), corpus_bundle.id)
+
+
+def test_korea_interior_pixels_have_the_owners_colour(
+    corpus_bundle: Imported, korea: Eu4Analysis, corpus_image: IndexImage
+) -> None:
+    result = corpus_map(corpus_bundle, korea)
+    got = packed(render(result, corpus_image))
+    assert got.shape == (2048, 5632)
+    ids = corpus_image.ids
+    inside = interior_mask(ids)
+    owners = {row.id: row.owner for row in korea.provinces if row.owner}
+    colour_of = {tag: r << 16 | g << 8 | b for tag, (r, g, b) in korea.map.colors.items()}
+    lookup = np.full(result.size, -1, dtype=np.int64)
+    for pid, tag in owners.items():
+        if pid < result.size and result.kinds[pid] == "land":
+            lookup[pid] = colour_of[tag]
+    political = result.modes[0]
+    secondary = np.array(political.secondary, dtype=np.int64)
+    owned = inside & (lookup[ids] >= 0) & (secondary[ids] == -1)  # stripes: the next test
+    assert owned.sum() > 1_000_000
+    assert (got[owned] == lookup[ids][owned]).all()
+    assert len(np.unique(ids[owned])) > 1000
+    sea = np.array([kind == "sea" for kind in result.kinds])
+    wet = inside & sea[ids]
+    assert wet.sum() > 5_000_000 and (got[wet] == SEA).all()
+    # every interior pixel: its mode colour (or the stripes' where a province has them)
+    ys, xs = np.indices(ids.shape)
+    stripes = (secondary[ids] != -1) & ((((xs + ys) >> 3) & 1) == 1)
+    want = np.where(stripes, secondary[ids], np.array(political.primary, dtype=np.int64)[ids])
+    assert (got[inside] == want[inside]).all()
+
+
+def test_an_occupied_province_shows_the_controllers_stripes(
+    corpus_bundle: Imported, korea: Eu4Analysis, corpus_image: IndexImage
+) -> None:
+    """Korea's start has no occupation: Hanseong (735, KOR) is given to a Japanese army."""
+    rows = [
+        msgspec.structs.replace(row, controller="JAP") if row.id == 735 else row
+        for row in korea.provinces
+    ]
+    occupied = msgspec.structs.replace(korea, provinces=rows)
+    result = corpus_map(corpus_bundle, occupied)
+    kor, jap = (
+        next(c.color for c in result.countries if c.tag == tag) for tag in ("KOR", "JAP")
+    )
+    got = packed(render(result, corpus_image))
+    ys, xs = np.nonzero(interior_mask(corpus_image.ids) & (corpus_image.ids == 735))
+    assert len(ys) > 100
+    stripe = ((xs + ys) >> 3) & 1 == 1
+    assert (got[ys[stripe], xs[stripe]] == jap).all()
+    assert (got[ys[~stripe], xs[~stripe]] == kor).all()
+    assert stripe.any() and (~stripe).any()
+
+
+def test_a_day_in_the_past_draws_the_replayed_owners(
+    corpus_bundle: Imported, modded: Eu4Analysis, corpus_image: IndexImage
+) -> None:
+    result = corpus_map(corpus_bundle, modded)
+    timeline = result.timeline
+    when = (timeline.start + timeline.end) // 2
+    primary, _, _ = state_at(result, "political", when)
+    now, _, _ = state_at(result, "political", None)
+    got = packed(render(result, corpus_image, day=when, borders=False))
+    ids = corpus_image.ids
+    inside = interior_mask(ids)
+    expected_then = np.array(primary, dtype=np.int64)[ids]
+    plain = inside & (np.array([s == -1 for s in state_at(result, "political", when)[1]])[ids])
+    assert (got[plain] == expected_then[plain]).all()
+    changed = plain & (expected_then != np.array(now, dtype=np.int64)[ids])
+    assert changed.sum() > 10_000  # the past is not the present
+
+
+def test_og_image_around_the_player(
+    corpus_bundle: Imported, korea: Eu4Analysis, corpus_image: IndexImage
+) -> None:
+    result = corpus_map(corpus_bundle, korea)
+    with Image.open(io.BytesIO(og_image(result, corpus_image))) as drawn:
+        assert drawn.format == "PNG" and drawn.size == (1200, 630)
+        got = packed(drawn)
+    kor = next(c.color for c in result.countries if c.tag == "KOR")
+    middle = (got[100:500, 300:900] == kor).mean()
+    edges = (got[:, :300] == kor).mean() + (got[:, 900:] == kor).mean()
+    assert middle > 0.05 and edges == 0  # Korea, in the middle of the picture

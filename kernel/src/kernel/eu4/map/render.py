@@ -33,8 +33,8 @@ from PIL import Image, ImageDraw, ImageFont
 from kernel._errors import KernelError
 from kernel._scalars import Date
 from kernel.eu4.map._colors import BORDER, SEA, UNKNOWN, grey
+from kernel.eu4.map._layers import focus_tags, state_at
 from kernel.eu4.map._layers import highlight as highlighted
-from kernel.eu4.map._layers import state_at
 from kernel.eu4.map.types import MapLayers
 from kernel.gamedata import MapInfo, read_index_image
 
@@ -117,13 +117,11 @@ def colors_for(
 
 
 def focus(layers: MapLayers, tag: str) -> list[str]:
-    """The countries the focus on ``tag`` highlights: it, its subjects and its allies
-    (KernelError for a tag the map does not know)."""
-    for country in layers.countries:
-        if country.tag == tag:
-            related = [*country.subjects, *country.allies]
-            return [tag, *(layers.countries[i].tag for i in related)]
-    raise KernelError(f"no country {tag!r} on this map")
+    """The countries the focus on ``tag`` highlights (``kernel.eu4.map.focus_tags``: it,
+    its subjects and its allies); KernelError for a tag the map does not know."""
+    if not any(country.tag == tag for country in layers.countries):
+        raise KernelError(f"no country {tag!r} on this map")
+    return focus_tags(layers, tag)
 
 
 def render(
