@@ -38,6 +38,23 @@ from kernel.eu4.map._layers import highlight as highlighted
 from kernel.eu4.map.types import MapLayers
 from kernel.gamedata import MapInfo, read_index_image
 
+__all__ = [
+    "MAX_SCALE",
+    "MIN_SCALE",
+    "OG_SIZE",
+    "Colors",
+    "IndexImage",
+    "check",
+    "colors_for",
+    "draw",
+    "encode",
+    "focus",
+    "og_image",
+    "png",
+    "read_image",
+    "render",
+]
+
 Ids = npt.NDArray[np.uint16]
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.unsignedinteger]  # codes into a drawing's colour table
@@ -95,14 +112,7 @@ def colors_for(
     """The colours of ``mode`` at ``day`` (None: the save's date); with ``tags``, every
     other country's provinces greyed (``kernel.eu4.map.highlight``), stripes included.
     KernelError for a mode the layers do not have or a day outside the save."""
-    keys = [m.key for m in layers.modes]
-    if mode not in keys:
-        raise KernelError(f"no map mode {mode!r} for this save: {', '.join(keys)}")
-    if day is not None and not layers.timeline.start <= day <= layers.timeline.end:
-        first, last = Date.from_days(layers.timeline.start), Date.from_days(layers.timeline.end)
-        raise KernelError(
-            f"{Date.from_days(day)} is outside the save, which runs from {first} to {last}"
-        )
+    check(layers, mode, day)
     primary, secondary, owner = state_at(layers, mode, day)
     if tags:
         shown = highlighted(layers, primary, owner, tags)
@@ -114,6 +124,19 @@ def colors_for(
         primary = shown
     water = [kind in _WATER for kind in layers.kinds]
     return Colors(primary, secondary, owner, water)
+
+
+def check(layers: MapLayers, mode: str, day: int | None = None) -> None:
+    """KernelError, saying what is wrong, for a mode the layers do not have or a day
+    outside the save (cheap: nothing is computed)."""
+    keys = [m.key for m in layers.modes]
+    if mode not in keys:
+        raise KernelError(f"no map mode {mode!r} for this save: {', '.join(keys)}")
+    if day is not None and not layers.timeline.start <= day <= layers.timeline.end:
+        first, last = Date.from_days(layers.timeline.start), Date.from_days(layers.timeline.end)
+        raise KernelError(
+            f"{Date.from_days(day)} is outside the save, which runs from {first} to {last}"
+        )
 
 
 def focus(layers: MapLayers, tag: str) -> list[str]:
