@@ -21,6 +21,7 @@ from support.gamedata import Imported
 from support.html import parse_html
 from support.http import Browser, Server, serve
 
+from app.analysis.render import render_province
 from app.settings import DatabaseSettings, KernelSettings
 from kernel.eu4.map import MapLayers
 from kernel.eu4.map.render import read_image
@@ -230,3 +231,11 @@ def test_unknown_things_are_readable_404s(client: Browser, korea: str) -> None:
     for path in ("map.json", "map.png", "og.png", "provinces/1"):
         response = client.get(f"/saves/nosuchsave/{path}")
         assert response.status_code == 404 and "no EU4 analysis" in response.text, path
+
+
+def test_province_details_are_what_the_browser_renders(client: Browser, korea: str) -> None:
+    """The fragment is exactly render_province's (the local analysis's) for the payload
+    and names the API gives."""
+    detail = client.get(f"/api/saves/{korea}").json()
+    fragment = client.get(f"/saves/{korea}/provinces/{HANSEONG}", headers={"HX-Request": "true"})
+    assert fragment.text == render_province(detail["analysis"], HANSEONG, names=detail["names"])
