@@ -32,7 +32,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from kernel._errors import KernelError
 from kernel._scalars import Date
-from kernel.eu4.map._colors import BORDER, SEA, UNKNOWN, grey
+from kernel.eu4.map._colors import BORDER, SEA, UNKNOWN
 from kernel.eu4.map._layers import focus_tags, state_at
 from kernel.eu4.map._layers import highlight as highlighted
 from kernel.eu4.map.types import MapLayers
@@ -110,18 +110,13 @@ def colors_for(
     layers: MapLayers, mode: str = "political", day: int | None = None, tags: Collection[str] = ()
 ) -> Colors:
     """The colours of ``mode`` at ``day`` (None: the save's date); with ``tags``, every
-    other country's provinces greyed (``kernel.eu4.map.highlight``), stripes included.
-    KernelError for a mode the layers do not have or a day outside the save."""
+    other country's provinces greyed (``kernel.eu4.map.highlight``; their stripes stay:
+    an occupation is still news). KernelError for a mode the layers do not have or a day
+    outside the save."""
     check(layers, mode, day)
     primary, secondary, owner = state_at(layers, mode, day)
     if tags:
-        shown = highlighted(layers, primary, owner, tags)
-        # A greyed province's stripes are greyed too: only the highlighted stand out.
-        secondary = [
-            grey(s) if s != -1 and new != old else s
-            for s, new, old in zip(secondary, shown, primary, strict=True)
-        ]
-        primary = shown
+        primary = highlighted(layers, primary, owner, tags)
     water = [kind in _WATER for kind in layers.kinds]
     return Colors(primary, secondary, owner, water)
 

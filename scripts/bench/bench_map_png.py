@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Benchmark the server's map PNG (kernel.eu4.map.render).
 
-    .venv/bin/python scripts/bench/bench_map.py [--repeats N] [--write]
+    .venv/bin/python scripts/bench/bench_map_png.py [--repeats N] [--write]
 
 (Run it as a file, from anywhere: it imports scripts/bench/harness.py as ``harness``.)
 
@@ -13,8 +13,9 @@ sizes too), the save page's quarter-size image and the 1200x630 OpenGraph image.
 the full map well under 1 s. The renderer is not compiled by mypyc (numpy and Pillow do the
 pixel work), so the kernel's build does not change these figures; the layers' time does.
 
-``--write`` replaces the section between ``<!-- bench_map:begin -->`` and
-``<!-- bench_map:end -->`` in docs/benchmarks.md. A benchmark, not a test.
+``--write`` replaces the section between ``<!-- bench_map_png:begin -->`` and
+``<!-- bench_map_png:end -->`` in docs/benchmarks.md. A benchmark, not a test. (The map in
+the browser: scripts/bench/bench_map.py.)
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ CORPUS_SAVES = (
     "atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4",
     "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4",
 )
-SECTION = "bench_map"
+SECTION = "bench_map_png"
 TARGET = 1.0
 LEVELS = (1, 3, 6)
 
@@ -117,8 +118,8 @@ def main() -> None:
         write_section(
             SECTION,
             text,
-            "Map: the server's PNG (`scripts/bench/bench_map.py`)",
-            "```\n./scripts/setup && .venv/bin/python scripts/bench/bench_map.py --write\n```",
+            "Map: the server's PNG (`scripts/bench/bench_map_png.py`)",
+            "```\n./scripts/setup && .venv/bin/python scripts/bench/bench_map_png.py --write\n```",
         )
 
 
