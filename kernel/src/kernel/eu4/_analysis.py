@@ -72,6 +72,7 @@ from kernel.eu4._read import (
     texts,
 )
 from kernel.eu4._wars import casualties, read_wars
+from kernel.eu4.map._source import map_history
 from kernel.eu4.types import (
     AchievementResult,
     Achievements,
@@ -137,7 +138,6 @@ UNREAD: Final = frozenset(
         "advisor",
         "ai",
         "building_prov",
-        "colors",
         "country_missions",
         "discovered_by",
         "discovery_dates2",
@@ -449,6 +449,12 @@ def _analyze(
         ),
         warnings=warnings,
         gamedata=_used(geo),
+        map=map_history(
+            container_of(head.get("provinces")),
+            countries,
+            container_of(head.get("diplomacy")),
+            dependencies,
+        ),
     )
 
 

@@ -70,6 +70,7 @@ _SINGLE: Final = frozenset(
         "heir",
         "previous_country_tags",
         "owned_provinces",
+        "colors",
     )
 )
 _REPEATED: Final = frozenset(

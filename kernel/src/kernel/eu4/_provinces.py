@@ -43,6 +43,7 @@ _SINGLE: Final = frozenset(
         "is_city",
         "devastation",
         "colonysize",
+        "claims",
     )
 )
 
@@ -177,6 +178,7 @@ def _province(pid: int, f: Fields) -> ProvinceRow:
         is_city=flag(f.get("is_city")),
         devastation=number(f.get("devastation")),
         colony=colony_size is not None and owner is not None,
+        claims=texts(f.get("claims")),
     )
 
 

@@ -4,7 +4,7 @@ the server's PNG) draws them on the bundle's province image. docs/map.md is the 
 
 from __future__ import annotations
 
-from kernel.eu4.map._layers import MODES, highlight, layers, state_at
+from kernel.eu4.map._layers import MODES, focus_tags, highlight, layers, state_at
 from kernel.eu4.map.types import LegendEntry, MapCountry, MapLayers, MapMode, Timeline
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "MapLayers",
     "MapMode",
     "Timeline",
+    "focus_tags",
     "highlight",
     "layers",
     "state_at",
