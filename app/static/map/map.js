@@ -541,6 +541,6 @@ document.addEventListener("click", (event) => {
   if (!target || event.target.closest("a[href]")) return;
   const section = document.querySelector("[data-map][data-map-ready]");
   if (section?.map?.focusOn(target.dataset.focusCountry)) {
-    section.scrollIntoView({ behavior: "smooth", block: "start" });
+    section.scrollIntoView({ block: "start" });
   }
 });
