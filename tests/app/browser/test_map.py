@@ -46,8 +46,10 @@ POINT_OF = """(pid) => {
     const py = (best.y + 0.5 - view.y) * view.scale;
     const rect = view.canvas.getBoundingClientRect();
     const ratio = view.canvas.width / rect.width;
-    const data = view.context.getImageData(Math.floor(px * ratio), Math.floor(py * ratio), 1, 1).data;
-    return { x: rect.left + px, y: rect.top + py, color: (data[0] << 16) | (data[1] << 8) | data[2] };
+    const at = [Math.floor(px * ratio), Math.floor(py * ratio)];
+    const data = view.context.getImageData(at[0], at[1], 1, 1).data;
+    const color = (data[0] << 16) | (data[1] << 8) | data[2];
+    return { x: rect.left + px, y: rect.top + py, color };
 }"""
 VIEW = """() => { const v = document.querySelector("[data-map][data-map-ready]").map.view;
     return { x: v.x, y: v.y, scale: v.scale }; }"""
