@@ -2,8 +2,8 @@
 #
 # Chronicle as one image: docker build -t chronicle .
 #
-#   assets   npm ci of package-lock.json's run-time packages (htmx and the Pyodide runtime;
-#            no CDN at run time)
+#   assets   npm ci of package-lock.json's run-time packages (htmx, the Pyodide runtime and
+#            webm-muxer; no CDN at run time)
 #   builder  compilers + the pinned build tools: the mypyc-compiled kernel wheel, the browser
 #            bundle (Pyodide + the pure kernel wheel + msgspec's Pyodide wheel + Jinja2), the
 #            app's wheel and a wheel of every run-time dependency (exact pins:
@@ -26,7 +26,7 @@ ARG DEBIAN=bookworm
 FROM node:20-${DEBIAN}-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-# "dependencies" only (htmx.org, pyodide); jomini is a devDependency (tests, benchmarks).
+# "dependencies" only (htmx.org, pyodide, webm-muxer); jomini is a devDependency (tests, benchmarks).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
 # --- builder --------------------------------------------------------------------------------
@@ -73,6 +73,7 @@ COPY app app
 COPY templates templates
 COPY migrations migrations
 COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js app/static/vendor/htmx.min.js
+COPY --from=assets /src/node_modules/webm-muxer/build/webm-muxer.mjs app/static/vendor/webm-muxer.mjs
 
 # The browser's local-analysis bundle into app/static/wasm/, as scripts/setup builds it:
 # the kernel's PURE wheel, msgspec's Pyodide wheel, Jinja2 and MarkupSafe (their pure

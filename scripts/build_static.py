@@ -52,7 +52,20 @@ from kernel.eu4 import ACHIEVEMENTS, analyze  # noqa: E402
 OUT = ROOT / "dist"
 CORPUS = ROOT.parent / "shared" / "corpus" / "saves" / "eu4"
 SITE_NAME = "Chronicle"
-STATIC_FILES = ("app.css", "local/local.js", "local/worker.js")
+# The pages' scripts and styles (the map's modules import one another by relative URL).
+STATIC_FILES = (
+    "app.css",
+    "local/local.js",
+    "local/worker.js",
+    "map/map.js",
+    "map/colors.js",
+    "map/raster.js",
+    "map/state.js",
+    "map/view.js",
+    "map/timelapse.js",
+    "map/export.js",
+    "vendor/webm-muxer.mjs",
+)
 
 
 def slug(name: str) -> str:

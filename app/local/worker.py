@@ -28,7 +28,15 @@ from app.analysis.names import language_for
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from kernel.eu4 import analyze as analyze_eu4
-from kernel.gamedata import Manifest, choose_bundle, names_file, read_names, used_names
+from kernel.gamedata import (
+    Manifest,
+    choose_bundle,
+    names_file,
+    read_map_info,
+    read_names,
+    read_world,
+    used_names,
+)
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
 # (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).
@@ -41,6 +49,7 @@ _current: dict[str, Any] = {}
 GAMEDATA_ROOT: Final = os.path.join(tempfile.gettempdir(), "chronicle-gamedata")
 MANIFEST: Final = "manifest.json"
 WORLD: Final = "world.json.gz"
+MAP_INFO: Final = "map.json.gz"
 _gamedata: dict[str, str] = {}
 
 
@@ -70,6 +79,7 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     finally:
         if enabled:
             gc.enable()
+    _current["analysis"] = analysis  # the map's layers are computed from it (``map_layers``)
     _name_current()
     info = analysis.info
     summary = {
@@ -115,7 +125,11 @@ def gamedata_for(
     with open(os.path.join(folder, MANIFEST), "wb") as handle:
         handle.write(msgspec.json.encode(bundle))
     _gamedata.update(bundle=bundle.id, language=language, label=bundle.label)
-    return {"bundle": bundle.id, "files": [WORLD, names_file(language)], "label": bundle.label}
+    files = [WORLD, names_file(language)]
+    if bundle.has_map:
+        _gamedata["map"] = "1"
+        files.append(MAP_INFO)  # the map's size and province boxes (``map_layers``)
+    return {"bundle": bundle.id, "files": files, "label": bundle.label}
 
 
 def put_gamedata(bundle: str, name: str, data: bytes) -> None:
@@ -171,6 +185,41 @@ def csv(chart: str) -> str | None:
         return chart_csv(_require(), chart, _current.get("names"))
     except KeyError:
         return None
+
+
+def map_layers() -> str | None:
+    """The current analysis's map (``kernel.eu4.map.layers``: ``MapLayers`` as JSON text,
+    what GET /saves/{id}/map.json serves for a stored save), computed once and kept; None
+    when there is no map to draw (no analysis of a dropped save, or its game data has no
+    map). The page draws it with app/static/map/ on the bundle's province-index image."""
+    cached = _current.get("map")
+    if cached is not None:
+        return str(cached)
+    analysis, bundle = _current.get("analysis"), _gamedata.get("bundle")
+    if analysis is None or not bundle or not _gamedata.get("map"):
+        return None
+    from kernel.eu4.map import layers  # only when a map is asked for
+
+    language = _gamedata.get("language")
+    try:
+        world = read_world(GAMEDATA_ROOT, bundle)
+        info = read_map_info(GAMEDATA_ROOT, bundle)
+        names = read_names(GAMEDATA_ROOT, bundle, language) if language else None
+    except kernel.KernelError:
+        return None
+    drawn = layers(analysis, world=world, names=names, info=info, bundle=bundle)
+    text = msgspec.json.encode(drawn).decode()
+    _current["map"] = text
+    return text
+
+
+def province(pid: int) -> str:
+    """One province's details (the fragment GET /saves/{id}/provinces/{pid} serves)."""
+    from app.analysis.render import render_province  # type: ignore[attr-defined,unused-ignore]
+
+    view = analysis_view(dict(LOCAL_VIEW))
+    html: str = render_province(_require(), pid, view, _current.get("names"))
+    return html
 
 
 def _require() -> Any:

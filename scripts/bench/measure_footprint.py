@@ -162,6 +162,7 @@ migrations = pathlib.Path(app.saves.piccolo_app.APP_CONFIG.migrations_folder_pat
 assert any(migrations.glob("*.py")), "migrations"
 static = app.local.assets.STATIC_DIR
 assert static.joinpath("vendor", "htmx.min.js").is_file(), "htmx"
+assert static.joinpath("vendor", "webm-muxer.mjs").is_file(), "webm-muxer"
 assert "site-packages" in app.core.__file__, app.core.__file__
 import json
 bundle = static / app.local.assets.BUNDLE

@@ -10,12 +10,16 @@ from pathlib import Path
 import msgspec
 import pytest
 from support import saves as crafted
+from support.corpus import EU4, corpus_file
 
 from app.analysis.errors import NO_TABLE
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from app.local import worker as local_analysis
 from kernel.eu4 import analyze
+from kernel.eu4.map import layers
+from kernel.eu4.map.types import MapLayers
+from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 
 BUNDLED = (
     "app/local/worker.py",
@@ -80,3 +84,37 @@ def test_rejections_are_results_with_the_kernels_message(tmp_path):
     assert local_analysis.analyze(binary, table)["ok"] is True
     bad = local_analysis.analyze(binary, b"not a token file")
     assert bad["ok"] is False and "the site's EU4 token table line 1" in bad["message"]
+
+
+def test_the_worker_draws_the_map_of_a_save_with_the_bundles_map(corpus_bundle):
+    """With a bundle that has a map, ``gamedata_for`` asks for map.json.gz too, and
+    ``map_layers`` is the kernel's MapLayers of the analysis (what the save page's
+    map.json serves); without game data there is no map."""
+    root = str(corpus_bundle.root)
+    save = corpus_file(EU4 / "atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4").read_bytes()
+    index = msgspec.json.encode(list_bundles(root)).decode()
+    wanted = local_analysis.gamedata_for(save, None, index, None, "en")
+    assert wanted is not None and "map.json.gz" in wanted["files"]
+    for name in wanted["files"]:
+        data = (corpus_bundle.root / wanted["bundle"] / name).read_bytes()
+        local_analysis.put_gamedata(wanted["bundle"], name, data)
+    assert local_analysis.analyze(save)["ok"] is True
+    text = local_analysis.map_layers()
+    assert text is not None
+    drawn = msgspec.json.decode(text, type=MapLayers)
+    bundle = wanted["bundle"]
+    expected = layers(
+        analyze(save, gamedata=root),
+        world=read_world(root, bundle),
+        names=read_names(root, bundle, "english"),
+        info=read_map_info(root, bundle),
+        bundle=bundle,
+    )
+    assert drawn == expected
+    assert drawn.names[735] == "Hanseong"
+    assert drawn.countries[drawn.owner[735]].tag == "KOR"
+    assert local_analysis.map_layers() is text  # computed once
+
+    local_analysis.gamedata_for(b"not a save", None, index, None, None)
+    assert local_analysis.analyze(save)["ok"] is True
+    assert local_analysis.map_layers() is None

@@ -253,6 +253,21 @@ function setup(root) {
     });
   }
 
+  // What the map island (app/static/map/map.js) of a result asks for: the map's layers
+  // and a province's details from the worker, the index image from the site's game data.
+  root.mapSource = {
+    layers: async () => {
+      const answer = await ask({ type: "map" });
+      if (answer.layers === null) throw new Error("this save's game data has no map");
+      return JSON.parse(answer.layers);
+    },
+    province: async (pid) => (await ask({ type: "province", pid })).html,
+    index: (bundle) =>
+      root.dataset.gamedata
+        ? new URL(`${bundle}/provinces.bin.gz`, absolute(root.dataset.gamedata)).href
+        : null,
+  };
+
   // The analysis rendered with any view (the partials' ``view``: base, htmx, csv, sorts):
   // for scripts and the tests that compare it with the server's own page.
   root.renderView = async (view) => (await ask({ type: "render", view })).html;

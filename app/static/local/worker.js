@@ -14,6 +14,9 @@
 //   {type: "payload", id, url, names}   hold a stored analysis (a pre-rendered page's JSON,
 //                                       and its names' JSON when it has one) instead, for
 //                                       "render" and "csv"
+//   {type: "map", id}                   the analysis's map: MapLayers JSON text as "layers"
+//                                       (null without game data that has a map)
+//   {type: "province", id, pid}         one province's details (HTML) as "html"
 //
 // and posts back {type: "progress", id, step, state: "start"|"done", ms},
 // {type: "done", id, ...} or {type: "failed", id, message}. Every request it makes is a GET
@@ -51,6 +54,10 @@ def gamedata_for(data, tokens, index, cookie, accept):
     return json.dumps(local.gamedata_for(data.to_bytes(), raw, index, cookie, accept))
 def put_gamedata(bundle, name, data):
     local.put_gamedata(bundle, name, data.to_bytes())
+def map_layers():
+    return local.map_layers()
+def province(pid):
+    return local.province(int(pid))
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
@@ -126,7 +133,8 @@ async function start() {
   );
   const glue = pyodide.runPython(
     `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload, ` +
-      `"gamedata_for": gamedata_for, "put_gamedata": put_gamedata}`,
+      `"gamedata_for": gamedata_for, "put_gamedata": put_gamedata, "map_layers": map_layers, ` +
+      `"province": province}`,
   );
   return {
     pyodide,
@@ -136,6 +144,8 @@ async function start() {
     use_payload: glue.get("use_payload"),
     gamedata_for: glue.get("gamedata_for"),
     put_gamedata: glue.get("put_gamedata"),
+    map_layers: glue.get("map_layers"),
+    province: glue.get("province"),
   };
 }
 
@@ -228,6 +238,12 @@ self.onmessage = async (event) => {
     } else if (type === "csv") {
       const py = await load();
       self.postMessage({ type: "done", id, csv: py.csv(event.data.chart) ?? null });
+    } else if (type === "map") {
+      const py = await load();
+      self.postMessage({ type: "done", id, layers: py.map_layers() ?? null });
+    } else if (type === "province") {
+      const py = await load();
+      self.postMessage({ type: "done", id, html: py.province(event.data.pid) });
     }
   } catch (error) {
     self.postMessage({ type: "failed", id, message: readable(error) });
