@@ -24,7 +24,13 @@ PUBLIC_MODULES = {
     "kernel.eu4.map": kernel.eu4.map.__all__,
     "kernel.eu4.map.render": kernel.eu4.map.render.__all__,
 }
-PUBLIC_SUBMODULES = {"kernel.eu4", "kernel.eu4.types", "kernel.eu4.map.types"}
+# kernel.gamedata.build: the import (numpy, Pillow), which the benchmarks run.
+PUBLIC_SUBMODULES = {
+    "kernel.eu4",
+    "kernel.eu4.types",
+    "kernel.eu4.map.types",
+    "kernel.gamedata.build",
+}
 
 
 def kernel_imports(tree: ast.AST) -> list[tuple[str, str | None]]:
