@@ -39,6 +39,8 @@ from app.gamedata.controllers import GameDataController
 from app.gamedata.services import GameData
 from app.local import assets
 from app.local.controllers import LocalPagesController
+from app.maps.controllers import MapController
+from app.maps.services import Maps
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers import (
     SaveAdminController,
@@ -81,6 +83,8 @@ class AppCore(InitPluginProtocol):
         self.analysis_cache = AnalysisCache(settings.web.analysis_cache_mb * 1024 * 1024)
         # Game-data bundles: names joined to saves' keys when pages are made (app.gamedata).
         self.gamedata = GameData(settings.gamedata_path)
+        # Saves' maps: layers in the analysis cache, pictures under <VAR_DIR>/cache/maps.
+        self.maps = Maps(self.gamedata, self.analysis_cache, settings.var_path / "cache" / "maps")
         self.admin = build_admin(settings)  # built once; the mount below delegates to it
         self.inflight = InFlight()  # requests the lifespan shutdown waits for (app.shutdown)
 
@@ -93,6 +97,7 @@ class AppCore(InitPluginProtocol):
             pool=self.pool,
             analysis_cache=self.analysis_cache,
             gamedata=self.gamedata,
+            maps=self.maps,
         )
         app_config.dependencies.update(
             settings=_state("settings"),
@@ -100,6 +105,7 @@ class AppCore(InitPluginProtocol):
             pool=_state("pool"),
             analysis_cache=_state("analysis_cache"),
             gamedata=_state("gamedata"),
+            maps=_state("maps"),
         )
         app_config.route_handlers.extend(
             [
@@ -109,6 +115,7 @@ class AppCore(InitPluginProtocol):
                 UserPagesController,
                 GameDataController,
                 SaveSectionsController,
+                MapController,
                 SaveAdminController,
                 AchievementApiController,
                 AchievementPagesController,

@@ -42,6 +42,7 @@ import jinja2.runtime
 # a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
 TEMPLATES: Final = Path(__file__).resolve().parent.parent.parent / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
+PROVINCE: Final = "analysis/_province.html.jinja2"  # one province's details (the map's click)
 # The browser bundle's partials, compiled to Python modules by scripts/build_wasm.py with
 # ``compiled_partials`` (and byte-compiled): Jinja then skips parsing and compiling them in
 # Wasm at the first render. Only the bundle has this folder; the checkout renders from source.
@@ -98,6 +99,10 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "province_page_size": 100,
     "war_page_size": 20,
     "chart_series": 10,
+    # The size of the map of the bundle the analysis was made with (its province image),
+    # for the map section; 0: unknown (the server: the bundle is not on the site).
+    "map_width": 0,
+    "map_height": 0,
 }
 # The part of the view that travels in links (query parameters).
 STATE_KEYS: Final = ("csort", "corder", "psort", "porder", "ppage", "wpage")
@@ -136,6 +141,8 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out["wpage"] = _int(given.get("wpage"), 1)
     for key in ("province_page_size", "war_page_size", "chart_series"):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
+    for key in ("map_width", "map_height"):
+        out[key] = _int(given.get(key), 0, 0, 1 << 16)
     return out
 
 
@@ -534,6 +541,45 @@ def label(
     return key_name(context.get("names"), category, key) or fallback or humanize(key)
 
 
+# --- one province (the map's province details) ---------------------------------------------
+
+_DAYS_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def game_date(days: Any) -> str:
+    """``YYYY-MM-DD`` of a day count of the payload (``kernel.Date.days()``: the games'
+    365-day calendar, from year 0); an en dash for anything else."""
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        return DASH
+    year, rest = divmod(days, 365)
+    month = 1
+    while month < 12 and rest >= _DAYS_BEFORE[month]:
+        month += 1
+    return f"{year:04d}-{month:02d}-{rest - _DAYS_BEFORE[month - 1] + 1:02d}"
+
+
+def find_province(analysis: Mapping[str, Any], pid: int) -> Mapping[str, Any] | None:
+    """The payload's row of province ``pid`` (None: the save has no such province)."""
+    for row in analysis.get("provinces") or []:
+        if isinstance(row, Mapping) and row.get("id") == pid:
+            return row
+    return None
+
+
+def province_history(analysis: Mapping[str, Any], pid: int) -> list[dict[str, Any]]:
+    """The province's history as the payload keeps it (``map.provinces``: ``[day,
+    province, field, value]``), in order: ``{day, date, field, value}``; ``date`` None
+    for the entries the game started from (day 0)."""
+    history = (analysis.get("map") or {}).get("provinces") or []
+    out: list[dict[str, Any]] = []
+    for entry in history:
+        if isinstance(entry, Sequence) and len(entry) == 4 and entry[1] == pid:
+            day, _, field, value = entry
+            date = game_date(day) if day else None
+            out.append({"day": day, "date": date, "field": field, "value": value})
+    return out
+
+
 # --- the environment ----------------------------------------------------------------------
 
 FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
@@ -555,6 +601,9 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "by_tag": by_tag,
     "line_chart": line_chart,
     "bar_chart": bar_chart,
+    "find_province": find_province,
+    "province_history": province_history,
+    "game_date": game_date,
     "COUNTRY_SORTS": COUNTRY_SORTS,
     "PROVINCE_SORTS": PROVINCE_SORTS,
 }
@@ -620,4 +669,21 @@ def render_analysis(
         environment(templates)
         .get_template(template)
         .render(analysis=payload, view=view, names=names or {}, gamedata=gamedata)
+    )
+
+
+def render_province(
+    payload: Mapping[str, Any],
+    pid: int,
+    view: Mapping[str, Any] | None = None,
+    names: Mapping[str, Mapping[str, str]] | None = None,
+    *,
+    templates: Path = TEMPLATES,
+) -> str:
+    """The province-details partial of province ``pid`` (the map's click): the browser's
+    entry point, with the inputs the server's /saves/{id}/provinces/{pid} gives it."""
+    return (
+        environment(templates)
+        .get_template(PROVINCE)
+        .render(analysis=payload, view=view, names=names or {}, gamedata=None, pid=pid)
     )

@@ -17,11 +17,22 @@ from pathlib import Path
 from typing import Final
 
 import kernel
-from kernel.gamedata import Manifest, Names, choose_bundle, list_bundles, read_names
+from kernel.gamedata import (
+    Manifest,
+    MapInfo,
+    Names,
+    World,
+    choose_bundle,
+    list_bundles,
+    read_map_info,
+    read_names,
+    read_world,
+)
 
 logger = logging.getLogger(__name__)
 
 NAMES_KEPT: Final = 8  # (bundle, language) pairs held in memory per process
+WORLDS_KEPT: Final = 4  # bundles whose world and map info are held (the maps read them)
 
 
 class GameData:
@@ -34,6 +45,7 @@ class GameData:
         self._stamp: float | None = None
         self._bundles: list[Manifest] = []
         self._names: dict[tuple[str, str], Names] = {}
+        self._worlds: dict[str, tuple[World, MapInfo]] = {}
 
     def bundles(self) -> list[Manifest]:
         """Every readable bundle (read again when the directory changed)."""
@@ -46,10 +58,30 @@ class GameData:
                 self._bundles = list_bundles(str(self.root))
                 self._stamp = stamp
                 self._names.clear()
+                self._worlds.clear()
             return list(self._bundles)
 
     def for_save(self, game: str, version: str, mods: Sequence[str]) -> Manifest | None:
         return choose_bundle(self.bundles(), game, version, mods)
+
+    def bundle(self, bundle_id: str) -> Manifest | None:
+        """The readable bundle ``bundle_id`` (the one an analysis was made with), if here."""
+        return next((b for b in self.bundles() if b.id == bundle_id), None)
+
+    def world(self, bundle: Manifest) -> tuple[World, MapInfo]:
+        """The bundle's world and map info (what the map is computed from), read once.
+        Raises kernel.KernelError when they cannot be read (or it has no map)."""
+        with self._lock:
+            found = self._worlds.get(bundle.id)
+        if found is not None:
+            return found
+        root = str(self.root)
+        found = (read_world(root, bundle.id), read_map_info(root, bundle.id))
+        with self._lock:
+            if len(self._worlds) >= WORLDS_KEPT:
+                self._worlds.pop(next(iter(self._worlds)))
+            self._worlds[bundle.id] = found
+        return found
 
     def names(self, bundle: Manifest, language: str) -> Names | None:
         """The bundle's names in ``language`` (None: unreadable, logged)."""

@@ -170,6 +170,7 @@ def render(view: dict[str, Any] | None = None) -> str:
     """The analysis partial for the current analysis; ``view`` overrides ``LOCAL_VIEW``
     (only the keys ``analysis_view`` knows; the rest are ignored)."""
     given = dict(LOCAL_VIEW)
+    given.update(_map_size())
     given.update(view or {})
     return render_analysis(
         _require(),
@@ -220,6 +221,19 @@ def province(pid: int) -> str:
     view = analysis_view(dict(LOCAL_VIEW))
     html: str = render_province(_require(), pid, view, _current.get("names"))
     return html
+
+
+def _map_size() -> dict[str, int]:
+    """The map section's ``map_width``/``map_height`` (the bundle's map) when the current
+    analysis has a map to draw (``map_layers``); {} otherwise: the section says so."""
+    bundle = _gamedata.get("bundle")
+    if not bundle or not _gamedata.get("map") or "analysis" not in _current:
+        return {}
+    try:
+        info = read_map_info(GAMEDATA_ROOT, bundle)
+    except kernel.KernelError:
+        return {}
+    return {"map_width": info.width, "map_height": info.height}
 
 
 def _require() -> Any:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 from app.analysis.names import LANGUAGE_COOKIE, language_for, save_identity
 from app.analysis.render import ENTRY, STATE_KEYS, analysis_view
 from app.gamedata.services import GameData
+from app.maps.services import Maps
 from app.saves import services
 from app.saves.analysis_cache import DECODED_FACTOR, AnalysisCache
 from kernel.gamedata import used_names
@@ -78,6 +79,17 @@ def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
     given: dict[str, Any] = {key: params.get(key) for key in STATE_KEYS if key in params}
     given.update(base=f"/saves/{save_id}", htmx=True, csv=f"/saves/{save_id}/csv")
     return analysis_view(given)
+
+
+def map_size(
+    request: Request[Any, Any, Any], found: tuple[Any, dict[str, Any]] | None
+) -> tuple[int, int] | None:
+    """(width, height) of the map the save page shows for this stored analysis (the view's
+    ``map_width``/``map_height``); None when it cannot be drawn here (app.maps)."""
+    if found is None or not is_eu4_analysis(found[1]):
+        return None
+    maps: Maps = request.app.state.maps
+    return maps.size_for(found[1])
 
 
 async def payload(save_id: str, cache: AnalysisCache) -> tuple[Any, dict[str, Any]] | None:
@@ -178,7 +190,14 @@ async def section_html(
         return None
     named = naming(request, key, analysis, cache)
     html_key = (
-        "html", *key[1:], template, named.bundle, named.language, *(view[k] for k in STATE_KEYS)
+        "html",
+        *key[1:],
+        template,
+        named.bundle,
+        named.language,
+        view["map_width"],  # the map section: whether the site has the analysis's bundle
+        view["map_height"],
+        *(view[k] for k in STATE_KEYS),
     )
     html = cache.get(html_key)
     if html is None:

@@ -36,6 +36,18 @@ class SaveSectionsController(Controller):
             raise NotFoundException(f"no section {section!r}")
         return await save_page(request, save_id, analysis_cache, template)
 
+    @get("/provinces", name="save_provinces")
+    async def provinces_section(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: SaveId,
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> Response[Any]:
+        """The provinces section: ``save_section``'s, routed here because the province
+        details (``/provinces/{pid}``, app.maps) make ``provinces`` a path segment of its
+        own, which the router no longer matches with ``{section}``."""
+        return await save_page(request, save_id, analysis_cache, analysis_pages.PROVINCES)
+
     @get("/csv/{chart:str}", name="save_csv")
     async def save_csv(
         self,

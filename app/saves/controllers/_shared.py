@@ -89,6 +89,9 @@ async def save_page(
     view = analysis_pages.view_for(request, save_id)
     headers = {"Vary": "HX-Request"}
     found = await analysis_pages.payload(save_id, cache)  # once for the sections and names
+    map_size = analysis_pages.map_size(request, found)
+    if map_size is not None:
+        view["map_width"], view["map_height"] = map_size
     if section is not None:
         html = await analysis_pages.section_html(
             request, save_id, view, cache, section, found=found
@@ -108,6 +111,10 @@ async def save_page(
             if found is not None
             else analysis_pages.NO_NAMES
         ),
+        # The link preview's picture (og:image) where the map can be drawn.
+        "og_image": f"{str(request.base_url).rstrip('/')}/saves/{save_id}/og.png"
+        if map_size is not None
+        else None,
         "can_edit": can_edit(user, save.user_id),
         "is_admin": user is not None and user.admin,
         "edit_error": edit_error,

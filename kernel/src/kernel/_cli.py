@@ -4,11 +4,15 @@
     python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
     python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
     python -m kernel analyze FILE [--tokens PATH] [--country TAG]… [--gamedata DIR]
+    python -m kernel map FILE [--gamedata DIR] [--mode MODE] [--date Y.M.D] [--scale S]
+                     [--focus TAG] [--no-borders] [--language L] [--tokens PATH] -o OUT.png
     python -m kernel gamedata build GAME_DIR [--mod MOD_DIR]… -o GAMEDATA_DIR
     python -m kernel gamedata list GAMEDATA_DIR
 
 Token tables: ``--tokens PATH``, else ``$CHRONICLE_TOKENS_DIR/<game>.txt``. Game data
-(``analyze``): ``--gamedata DIR``, else ``$CHRONICLE_GAMEDATA_DIR``.
+(``analyze``, ``map``): ``--gamedata DIR``, else ``$CHRONICLE_GAMEDATA_DIR``. ``map``
+exits 2 when the game data or the options cannot draw the save (no bundle for it, a bundle
+without a map, an unknown mode or country, a date outside the save).
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from kernel._errors import KernelError
 from kernel._json import DUPLICATE_KEY_MODES
 from kernel._melt import MELT_RULES, melt_documents
 from kernel._save import Save, open_save
+from kernel._scalars import Date
 from kernel._tape import MAX_SOURCE
 from kernel._tokens import (
     TOKENS_DIR_ENV,
@@ -140,6 +145,54 @@ def _parser() -> argparse.ArgumentParser:
         help="with --gamedata: the language of the names (default english; the bundle's "
         "first when it lacks it)",
     )
+    map_cmd = commands.add_parser(
+        "map",
+        help="draw the EU4 map of a save as a PNG",
+        description="Analyze an EU4 save with the game-data bundle of its version and draw "
+        "its map on the bundle's province image (full size by default: 5632x2048 for EU4): "
+        "every pixel inside a province in that province's colour for the mode, occupations "
+        "as stripes, country and province borders (docs/map.md).",
+    )
+    map_cmd.add_argument("file", metavar="FILE", help="the save to read ('-' for stdin)")
+    map_cmd.add_argument(
+        "--gamedata",
+        metavar="DIR",
+        default=os.environ.get(GAMEDATA_DIR_ENV) or None,
+        help=f"game-data directory with a bundle for the save (default: ${GAMEDATA_DIR_ENV})",
+    )
+    map_cmd.add_argument(
+        "--mode", default="political", help="map mode (default political; a wrong one lists them)"
+    )
+    map_cmd.add_argument(
+        "--date",
+        metavar="Y.M.D",
+        help="the map at this date, replayed from the save's history (political, religion, "
+        "battles; default: the save's date)",
+    )
+    map_cmd.add_argument(
+        "--scale",
+        type=float,
+        default=1.0,
+        help="size relative to the bundle's map, at most 1 (default 1: full size)",
+    )
+    map_cmd.add_argument(
+        "--focus",
+        metavar="TAG",
+        help="keep the colours of this country, its subjects and allies; grey the rest",
+    )
+    map_cmd.add_argument(
+        "--no-borders",
+        action="store_true",
+        help="no province borders (country borders and coasts stay)",
+    )
+    map_cmd.add_argument(
+        "--language",
+        default="english",
+        help="the language of country names (default english; the bundle's first when "
+        "it lacks it)",
+    )
+    map_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
+    map_cmd.add_argument("-o", "--output", metavar="OUT", required=True, help="the PNG to write")
     gamedata_cmd = commands.add_parser(
         "gamedata",
         help="import a game install into game-data bundles, list them",
@@ -258,6 +311,72 @@ def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
     return msgspec.json.encode(plain)
 
 
+class _CannotDraw(Exception):
+    """``map`` cannot draw this save with this game data or these options (exit 2)."""
+
+
+def _map(data: bytes, args: argparse.Namespace) -> bytes:
+    """The PNG of ``map``: analysed with the game data, drawn on its bundle's map."""
+    if not args.gamedata:
+        raise _CannotDraw(
+            f"the map needs game data: pass --gamedata DIR or set ${GAMEDATA_DIR_ENV}"
+        )
+    try:
+        from kernel.eu4.map import layers
+        from kernel.eu4.map.render import focus, png, read_image
+    except ImportError as exc:
+        raise KernelError(
+            f"drawing the map needs the kernel's gamedata extra "
+            f"(pip install 'chronicle-kernel[gamedata]'): {exc}"
+        ) from None
+    from kernel.eu4 import analyze
+    from kernel.gamedata import read_manifest, read_names, read_world
+
+    day: int | None = None
+    if args.date is not None:
+        date = Date.parse(args.date)
+        if date is None:
+            raise _CannotDraw(f"--date {args.date!r} is not a date like 1600.1.1")
+        day = date.days()
+    tokens = _tokens_for("eu4", args.tokens)
+    result = analyze(data, tokens=tokens, gamedata=args.gamedata)  # KernelError: exit 1
+    used = result.gamedata
+    if used is None:
+        v = result.info.version
+        version = f"{v.first}.{v.second}.{v.third}"
+        raise _CannotDraw(
+            f"no game-data bundle in {args.gamedata} fits this save (EU4 {version}): import "
+            f"the game with 'python -m kernel gamedata build GAME_DIR -o {args.gamedata}'"
+        )
+    try:
+        manifest = read_manifest(args.gamedata, used.id)
+        if not manifest.has_map:
+            raise _CannotDraw(f"game-data bundle {used.id} has no map: import the game again")
+        languages = manifest.languages
+        language = args.language if args.language in languages else (languages or ["english"])[0]
+        image = read_image(args.gamedata, used.id)
+        assert image.info is not None
+        drawn = layers(
+            result,
+            world=read_world(args.gamedata, used.id),
+            names=read_names(args.gamedata, used.id, language),
+            info=image.info,
+            bundle=used.id,
+        )
+        tags = focus(drawn, args.focus) if args.focus else ()
+        return png(
+            drawn,
+            image,
+            mode=args.mode,
+            day=day,
+            scale=args.scale,
+            borders=not args.no_borders,
+            highlight=tags,
+        )
+    except KernelError as exc:
+        raise _CannotDraw(str(exc)) from None
+
+
 # The most a command reads: the tape addresses 1 GiB of source (kernel._tape.MAX_SOURCE),
 # and an endless input (/dev/zero, a pipe) must end in an error, not in memory exhaustion.
 MAX_INPUT: Final = MAX_SOURCE
@@ -367,8 +486,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             out = _melt(data, args)
         elif args.command == "analyze":
             out = _analyze(data, args) + b"\n"
+        elif args.command == "map":
+            out = _map(data, args)
         else:  # pragma: no cover - argparse only lets known commands through
             return 2
+    except _CannotDraw as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     except KernelError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -1,0 +1,1 @@
+"""The EU4 map of a save on the server: layers, pictures and province details."""
