@@ -26,7 +26,7 @@ import kernel
 from app.analysis.errors import refusal
 from app.analysis.names import language_for
 from app.analysis.payload import payload
-from app.analysis.render import analysis_view, chart_csv, render_analysis
+from app.analysis.render import analysis_view, chart_csv, render_analysis, render_province
 from kernel.eu4 import analyze as analyze_eu4
 from kernel.gamedata import (
     Manifest,
@@ -216,8 +216,6 @@ def map_layers() -> str | None:
 
 def province(pid: int) -> str:
     """One province's details (the fragment GET /saves/{id}/provinces/{pid} serves)."""
-    from app.analysis.render import render_province  # type: ignore[attr-defined,unused-ignore]
-
     view = analysis_view(dict(LOCAL_VIEW))
     html: str = render_province(_require(), pid, view, _current.get("names"))
     return html

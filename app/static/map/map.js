@@ -535,7 +535,8 @@ new MutationObserver((records) => {
 }).observe(document.documentElement, { childList: true, subtree: true });
 scan(document);
 
-// Any [data-focus-country="TAG"] (the countries table's names) focuses the map on it.
+// Any [data-focus-country="TAG"] (country names in the tables, chart lines and legends)
+// focuses the map on it.
 document.addEventListener("click", (event) => {
   const target = event.target.closest?.("[data-focus-country]");
   if (!target || event.target.closest("a[href]")) return;

@@ -68,6 +68,17 @@ _KIND_LABELS: Final = (
     ("wasteland", WASTELAND, "Wasteland"),
 )
 _START: Final = Date(1444, 11, 11)
+# Legend keys that are not about the mode's subject: listed after the others.
+_BACKGROUND: Final = frozenset(
+    (
+        (SEA, "Sea"),
+        (LAKE, "Lake"),
+        (WASTELAND, "Wasteland"),
+        (UNCOLONISED, "Uncolonised"),
+        (UNCOLONISED, "Unknown"),
+        (UNCOLONISED, "None"),
+    )
+)
 
 
 class _Context:
@@ -296,14 +307,19 @@ class _Mode:
         if legend is None:
             ranked = sorted(self.counts.items(), key=_legend_order)
             legend = []
+            background: list[LegendEntry] = []
             rest = 0
             for (color, label), count in ranked:
-                if len(legend) < _LEGEND_MAX:
-                    legend.append(LegendEntry(color=color, label=label, provinces=count))
+                entry = LegendEntry(color=color, label=label, provinces=count)
+                if (color, label) in _BACKGROUND:
+                    background.append(entry)
+                elif len(legend) < _LEGEND_MAX:
+                    legend.append(entry)
                 else:
                     rest += count
             if rest:
                 legend.append(LegendEntry(color=UNKNOWN, label="Others", provinces=rest))
+            legend += background
         return MapMode(
             key=self.key,
             label=LABELS[self.key],
@@ -315,8 +331,8 @@ class _Mode:
         )
 
 
-def _legend_order(item: tuple[tuple[int, str], int]) -> tuple[int, str]:
-    return (-item[1], item[0][1])
+def _legend_order(item: tuple[tuple[int, str], int]) -> tuple[bool, int, str]:
+    return (item[0] in _BACKGROUND, -item[1], item[0][1])
 
 
 def _not_land(ctx: _Context, mode: _Mode, pid: int) -> bool:
