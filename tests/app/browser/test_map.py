@@ -198,3 +198,22 @@ def test_the_map_in_local_analysis(site, new_context, local):
     page.mouse.click(point["x"], point["y"])
     page.wait_for_selector("#province-details[data-loaded='735']")
     assert "Hanseong" in page.locator("#province-details").inner_text()
+
+
+def test_without_webcodecs_the_video_is_recorded(site, new_context, uploaded, tmp_path):
+    """A browser without VideoEncoder records the timelapse with MediaRecorder instead."""
+    context = new_context(site.url, accept_downloads=True)
+    context.add_init_script("delete window.VideoEncoder; delete window.VideoFrame;")
+    page = context.new_page()
+    open_map(page, f"/saves/{uploaded(JBB)}")
+    assert page.evaluate("typeof VideoEncoder") == "undefined"
+    page.click("[data-map-timelapse]")
+    page.select_option("[data-map-unit]", "year")
+    page.select_option("[data-map-video-size]", "4")
+    with page.expect_download(timeout=180_000) as download:
+        page.click("[data-map-video]")
+    video = tmp_path / "recorded.webm"
+    download.value.save_as(video)
+    data = video.read_bytes()
+    assert data[:4] == b"\x1a\x45\xdf\xa3"  # EBML: a WebM file
+    assert len(data) > 1_000

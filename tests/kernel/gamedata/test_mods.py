@@ -122,3 +122,61 @@ def test_mod_without_descriptor_or_folder(mini: Path, tmp_path: Path) -> None:
     assert any("descriptor.mod" in w for w in warnings)
     with pytest.raises(KernelError, match=r"mod folder .*missing.* does not exist"):
         build(mini, [tmp_path / "missing"], out_root=tmp_path / "out")
+
+
+def test_a_save_of_the_mod_is_drawn_on_the_mods_map(
+    modded: Imported, corpus_bundle: Imported, tmp_path: Path
+) -> None:
+    """The bundle of the save's mod set is chosen and its own map drawn: the mod's new
+    province 5000 is on it; on the vanilla bundle it is counted and reported instead."""
+    from PIL import Image
+    from support.saves import text_save
+
+    from kernel.eu4 import analyze
+    from kernel.eu4.map import layers
+    from kernel.eu4.map.render import png, read_image
+    from kernel.gamedata import read_map_info
+
+    countries = (
+        'SWE={ human=yes name="Sweden" capital=1 colors={ map_color={ 10 20 30 } } } '
+        'AAA={ name="Atlanteans" capital=5000 colors={ map_color={ 200 100 0 } } }'
+    )
+    provinces = (
+        '-1={ name="Stockholm" owner="SWE" controller="SWE" base_tax=5.000 } '
+        '-5000={ name="Atlantis" owner="AAA" controller="AAA" base_tax=3.000 }'
+    )
+    mods = 'mods_enabled_names={ { filename="mod/test.mod" name="Test Mod" } }'
+    data = text_save(
+        player="SWE", name="Sweden", minor=31, countries=countries, provinces=provinces,
+        extra=mods,
+    )  # fmt: skip
+    analysis = analyze(data, gamedata=modded.root)
+    assert analysis.gamedata is not None and analysis.gamedata.id == modded.id
+    root = str(modded.root)
+    drawn = layers(
+        analysis,
+        world=read_world(root, modded.id),
+        names=read_names(root, modded.id, "english"),
+        info=read_map_info(root, modded.id),
+        bundle=modded.id,
+    )
+    assert drawn.unknown == [] and drawn.notes == []
+    assert drawn.modes[0].primary[5000] == 0xC86400
+    out = tmp_path / "mod.png"
+    out.write_bytes(png(drawn, read_image(root, modded.id), borders=False))
+    with Image.open(out) as image:
+        assert image.size == (3, 2)
+        pixels = image.convert("RGB")
+        # (0, 1): Stockholm on all sides that count (right: Stockholm, no row below)
+        assert pixels.getpixel((0, 1)) == (10, 20, 30)
+
+    vanilla = str(corpus_bundle.root)
+    on_vanilla = layers(
+        analysis,
+        world=read_world(vanilla, corpus_bundle.id),
+        names=None,
+        info=read_map_info(vanilla, corpus_bundle.id),
+        bundle=corpus_bundle.id,
+    )
+    assert on_vanilla.unknown == [5000]
+    assert "1 of the save's provinces are not on the map" in on_vanilla.notes[0]
