@@ -6,10 +6,10 @@ map, the OpenGraph image) drawn by ``kernel.eu4.map.render``.
   per-process analysis cache (app.saves.analysis_cache), with their JSON (plain and
   gzip-compressed) and its digest, the map's version: every picture's cache key and ETag
   starts with it, so a reprocessed save, a bundle imported again or a new kernel draw anew.
-- Pictures are kept on local disk, ``<VAR_DIR>/cache/maps/<save>/<key>.png``: written once
-  (atomically), then served from the file. Nothing removes them yet: a reprocessed save
-  leaves its older pictures behind, and a deleted save its folder (delete the folder, or
-  the whole cache, at any time: it is drawn again when asked for).
+- Pictures are kept on local disk, ``<VAR_DIR>/cache/maps/<save>/<version>-<key>.png``:
+  written once (atomically), then served from the file. Writing a picture removes the
+  save's pictures of other map versions; deleting a save removes its folder. The cache
+  can be deleted at any time: a picture is drawn again when asked for.
 - Computing and drawing run in worker threads, one at a time per process (a capacity
   limiter): numpy and zlib release the GIL for the pixel work, so the event loop keeps
   serving; the kernel's process pool (app.saves.pool) is left to uploads, and would have
@@ -25,6 +25,7 @@ import gzip
 import hashlib
 import logging
 import os
+import shutil
 import tempfile
 import threading
 from collections.abc import Callable
@@ -230,7 +231,9 @@ class Maps:
     @staticmethod
     def picture_key(entry: MapEntry, what: str) -> str:
         """The cache key and ETag of one picture of this map version."""
-        return hashlib.blake2b(f"{entry.digest}/{what}".encode(), digest_size=16).hexdigest()
+        # The map's version first: pictures of older versions are told apart and pruned.
+        hashed = hashlib.blake2b(f"{entry.digest}/{what}".encode(), digest_size=12).hexdigest()
+        return f"{entry.digest}-{hashed}"
 
     def map_picture(self, entry: MapEntry, picture: Picture) -> tuple[str, Drawing]:
         """(cache key, drawing) of a map picture; ``file`` draws it when not kept yet."""
@@ -275,6 +278,7 @@ class Maps:
                 logger.error("map: %s", exc)
                 raise MapUnavailable(f"The map cannot be drawn: {exc}") from None
             _write(folder, path, data)
+            _prune(folder, key.split("-", 1)[0])
             return path
 
         return await self.run(make)
@@ -292,11 +296,23 @@ class Maps:
             self._images[bundle] = found
         return found
 
+    async def forget(self, save_id: str) -> None:
+        """Remove the save's pictures (it was deleted)."""
+        await anyio.to_thread.run_sync(shutil.rmtree, self.folder / save_id, True)
+
     async def run(self, job: Callable[..., T], *args: Any) -> T:
         """``job(*args)`` in a worker thread, one such job at a time in this process."""
         if self._limiter is None:
             self._limiter = anyio.CapacityLimiter(1)
         return await anyio.to_thread.run_sync(job, *args, limiter=self._limiter)
+
+
+def _prune(folder: Path, version: str) -> None:
+    """Remove the pictures of other map versions (a reprocessed save, a bundle imported
+    again): they are never asked for again."""
+    for old in folder.glob("*.png"):
+        if not old.name.startswith(version + "-"):
+            old.unlink(missing_ok=True)
 
 
 def _write(folder: Path, path: Path, data: bytes) -> None:

@@ -20,6 +20,7 @@ from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from app.accounts.auth import current_user, requires_user
+from app.maps.services import Maps
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import SaveId, check_editor, page_of_saves, upload
@@ -137,6 +138,7 @@ class SaveApiController(Controller):
         request: Request[Any, Any, Any],
         save_id: SaveId,
         storage: NamedDependency[Storage],
+        maps: NamedDependency[Maps],
     ) -> None:
         await check_editor(request, save_id)
         try:
@@ -144,6 +146,7 @@ class SaveApiController(Controller):
                 raise NotFoundException("save not found")
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
+        await maps.forget(save_id)
 
     @get(
         "/{save_id:str}/file",

@@ -13,6 +13,7 @@ from litestar.plugins.flash import flash
 from litestar.response import Template
 
 from app.accounts.auth import requires_user
+from app.maps.services import Maps
 from app.saves import services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import (
@@ -149,11 +150,13 @@ class SavePagesController(Controller):
         request: Request[Any, Any, Any],
         save_id: SaveId,
         storage: NamedDependency[Storage],
+        maps: NamedDependency[Maps],
     ) -> Response[Any]:
         await check_editor(request, save_id)
         try:
             await services.delete_save(save_id, storage)
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
+        await maps.forget(save_id)
         flash(request, "Deleted.", category="info")
         return redirect(request, "/")

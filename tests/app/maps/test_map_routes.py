@@ -20,6 +20,7 @@ from support.corpus import save_file
 from support.gamedata import Imported
 from support.html import parse_html
 from support.http import Browser, Server, serve
+from support.saves import text_save
 
 from app.analysis.render import render_province
 from app.settings import DatabaseSettings, KernelSettings
@@ -239,3 +240,21 @@ def test_province_details_are_what_the_browser_renders(client: Browser, korea: s
     detail = client.get(f"/api/saves/{korea}").json()
     fragment = client.get(f"/saves/{korea}/provinces/{HANSEONG}", headers={"HX-Request": "true"})
     assert fragment.text == render_province(detail["analysis"], HANSEONG, names=detail["names"])
+
+
+def test_pictures_of_older_versions_and_deleted_saves_are_removed(
+    client: Browser, corpus_server: Server
+) -> None:
+    response = client.upload(text_save(minor=31), "crafted.eu4")  # drawn on the 1.31 bundle
+    assert response.status_code == 201, response.text
+    save_id = response.json()["save_id"]
+    assert client.get(f"/saves/{save_id}/og.png").status_code == 200
+    (current,) = pictures(corpus_server, save_id)
+    stale = current.with_name("0123456789abcdef01234567-feedfacefeedfacefeedface.png")
+    stale.write_bytes(b"an older version's picture")
+    assert client.get(f"/saves/{save_id}/map.png?scale=0.25").status_code == 200
+    kept = pictures(corpus_server, save_id)
+    assert stale not in kept and current in kept and len(kept) == 2
+    assert client.post(f"/saves/{save_id}/delete").status_code in (200, 303)
+    assert pictures(corpus_server, save_id) == []
+    assert not current.parent.exists()
