@@ -90,3 +90,18 @@ def analyze_locally(page: Any, path: Path, *, drop: bool = False) -> str:
 def local() -> Callable[..., str]:
     """``analyze_locally(page, path, drop=False)`` (see above)."""
     return analyze_locally
+
+
+@pytest.fixture(scope="module")
+def gamedata_site(
+    make_settings: Callable[..., Any], serve_app: Any, own_database: str, corpus_bundle: Any
+) -> Iterator[Any]:
+    """The app served with the corpus install as its game data (one per module)."""
+    from app.settings import DatabaseSettings, KernelSettings
+
+    settings = make_settings(
+        database=DatabaseSettings(url=own_database, pool_max_size=5),
+        kernel=KernelSettings(workers=1, gamedata_dir=str(corpus_bundle.root)),
+    )
+    with serve_app(settings) as server:
+        yield server

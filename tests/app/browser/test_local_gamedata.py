@@ -3,35 +3,17 @@ in Chromium shows the game's names ("England", not ENG), as its shared page does
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from typing import Any
-
-import pytest
 from support.corpus import save_file
 from support.html import parse_html
-
-from app.settings import DatabaseSettings, KernelSettings
 
 POLAND = "eu4/pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
 
 
-@pytest.fixture(scope="module")
-def site(
-    make_settings: Callable[..., Any], serve_app: Any, own_database: str, corpus_bundle: Any
-) -> Iterator[Any]:
-    settings = make_settings(
-        database=DatabaseSettings(url=own_database, pool_max_size=5),
-        kernel=KernelSettings(workers=1, gamedata_dir=str(corpus_bundle.root)),
-    )
-    with serve_app(settings) as server:
-        yield server
-
-
 def test_a_corpus_save_is_named_in_the_browser_as_on_its_page(
-    site, new_context, local, browser_class
+    gamedata_site, new_context, local, browser_class
 ):
     save = save_file(POLAND)
-    page = new_context(site.url).new_page()
+    page = new_context(gamedata_site.url).new_page()
     page.goto("/local")
     assert local(page, save) == "done"
     local_countries = page.locator("[data-result] #countries").inner_text()
@@ -40,7 +22,7 @@ def test_a_corpus_save_is_named_in_the_browser_as_on_its_page(
     assert "Poland (SWE)" in local_countries
     assert "EU4 1.31.6 data" in page.locator("[data-result] #gamedata").inner_text()
     # The shared page of the same save says the same.
-    client = browser_class(site.url)
+    client = browser_class(gamedata_site.url)
     client.register("poland")
     save_id = client.upload(save).json()["save_id"]
     shared = parse_html(client.get(f"/saves/{save_id}").text)

@@ -15,8 +15,6 @@ from typing import Any
 import pytest
 from support.corpus import EU4, corpus_file
 
-from app.settings import DatabaseSettings, KernelSettings
-
 KOREA = EU4 / "atvrager_Korea-start_1444.11.11_v1.37.5_ziptxt.eu4"
 JBB = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 HANSEONG = 735
@@ -58,21 +56,9 @@ LAYER_COLOR = """([mode, pid]) => document.querySelector("[data-map][data-map-re
 
 
 @pytest.fixture(scope="module")
-def site(
-    make_settings: Callable[..., Any], serve_app: Any, own_database: str, corpus_bundle: Any
-) -> Iterator[Any]:
-    settings = make_settings(
-        database=DatabaseSettings(url=own_database, pool_max_size=5),
-        kernel=KernelSettings(workers=1, gamedata_dir=str(corpus_bundle.root)),
-    )
-    with serve_app(settings) as server:
-        yield server
-
-
-@pytest.fixture(scope="module")
-def uploaded(site: Any, browser_class: Any) -> Iterator[Callable[[Path], str]]:
+def uploaded(gamedata_site: Any, browser_class: Any) -> Iterator[Callable[[Path], str]]:
     """``uploaded(path)``: the id of the save uploaded once for the module."""
-    client = browser_class(site.url)
+    client = browser_class(gamedata_site.url)
     client.register("mapper")
     ids: dict[Path, str] = {}
 
@@ -90,8 +76,10 @@ def open_map(page: Any, url: str) -> None:
     page.wait_for_selector(READY, timeout=60_000)
 
 
-def test_the_save_page_map_pans_zooms_hovers_clicks_and_switches_modes(site, new_context, uploaded):
-    page = new_context(site.url, viewport={"width": 1200, "height": 900}).new_page()
+def test_the_save_page_map_pans_zooms_hovers_clicks_and_switches_modes(
+    gamedata_site, new_context, uploaded
+):
+    page = new_context(gamedata_site.url, viewport={"width": 1200, "height": 900}).new_page()
     open_map(page, f"/saves/{uploaded(KOREA)}")
     assert page.locator(f"{MAP} canvas.map-canvas").is_visible()
     assert page.locator("[data-map-static]").is_hidden()
@@ -148,8 +136,10 @@ def test_the_save_page_map_pans_zooms_hovers_clicks_and_switches_modes(site, new
     assert page.locator("[data-map-legend] strong").inner_text() == "Religion"
 
 
-def test_the_timelapse_plays_and_exports_a_video_and_a_png(site, new_context, uploaded, tmp_path):
-    context = new_context(site.url, accept_downloads=True)
+def test_the_timelapse_plays_and_exports_a_video_and_a_png(
+    gamedata_site, new_context, uploaded, tmp_path
+):
+    context = new_context(gamedata_site.url, accept_downloads=True)
     page = context.new_page()
     open_map(page, f"/saves/{uploaded(JBB)}")
     page.click("[data-map-timelapse]")
@@ -184,9 +174,9 @@ def test_the_timelapse_plays_and_exports_a_video_and_a_png(site, new_context, up
     assert int.from_bytes(png[20:24], "big") == 1024
 
 
-def test_the_map_in_local_analysis(site, new_context, local):
+def test_the_map_in_local_analysis(gamedata_site, new_context, local):
     """A dropped save's map: the layers and the province details come from the worker."""
-    page = new_context(site.url, viewport={"width": 1200, "height": 900}).new_page()
+    page = new_context(gamedata_site.url, viewport={"width": 1200, "height": 900}).new_page()
     page.goto("/local")
     assert local(page, KOREA, drop=True) == "done"
     page.wait_for_selector(f"[data-result] {READY}", timeout=60_000)
@@ -200,9 +190,9 @@ def test_the_map_in_local_analysis(site, new_context, local):
     assert "Hanseong" in page.locator("#province-details").inner_text()
 
 
-def test_without_webcodecs_the_video_is_recorded(site, new_context, uploaded, tmp_path):
+def test_without_webcodecs_the_video_is_recorded(gamedata_site, new_context, uploaded, tmp_path):
     """A browser without VideoEncoder records the timelapse with MediaRecorder instead."""
-    context = new_context(site.url, accept_downloads=True)
+    context = new_context(gamedata_site.url, accept_downloads=True)
     context.add_init_script("delete window.VideoEncoder; delete window.VideoFrame;")
     page = context.new_page()
     open_map(page, f"/saves/{uploaded(JBB)}")
