@@ -82,7 +82,7 @@ def cmd_apikey(settings: Settings, args: argparse.Namespace) -> int:
 
 def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
     """Run the current kernel again over every stored save (or the ids given)."""
-    from app.saves.pool import KernelPool
+    from app.saves.pool import pool_from_settings
     from app.saves.reprocess import Outcome, reprocess_all
     from app.storage import storage_from_settings
 
@@ -101,11 +101,7 @@ def cmd_reprocess(settings: Settings, args: argparse.Namespace) -> int:
         engine = db.engine()
         await engine.start_connection_pool(min_size=1, max_size=4)
         storage = storage_from_settings(settings)
-        pool = KernelPool(
-            args.workers or settings.kernel.workers,
-            settings.kernel.tokens_dir,
-            str(settings.gamedata_path),
-        )
+        pool = pool_from_settings(settings, args.workers)
         try:
             await storage.start()
             pool.start()

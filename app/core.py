@@ -48,7 +48,7 @@ from app.saves.controllers import (
     SavePagesController,
     SaveSectionsController,
 )
-from app.saves.pool import KernelPool
+from app.saves.pool import pool_from_settings
 from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
@@ -76,9 +76,7 @@ class AppCore(InitPluginProtocol):
         self.settings = settings
         self.secret = security.secret_key(settings)
         self.storage: Storage = storage_from_settings(settings)
-        self.pool = KernelPool(
-            settings.kernel.workers, settings.kernel.tokens_dir, str(settings.gamedata_path)
-        )
+        self.pool = pool_from_settings(settings)
         # The save page's decoded analyses and rendered sections (app/saves/analysis_cache.py).
         self.analysis_cache = AnalysisCache(settings.web.analysis_cache_mb * 1024 * 1024)
         # Game-data bundles: names joined to saves' keys when pages are made (app.gamedata).

@@ -68,6 +68,11 @@ class KernelSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Game-data bundles (``python -m app gamedata import``): names, geography, the map.
     # None: <var_dir>/gamedata.
     gamedata_dir: str | None = None
+    # Wall-clock seconds one parse may take (the worker is then killed and replaced, the
+    # upload refused with 422); 0: no limit. The largest real saves take a few seconds.
+    parse_timeout: float = 120.0
+    # The analysis of one save, as stored (JSON): larger ones are refused with 422.
+    max_analysis_mb: int = 32
 
 
 class WebSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -136,6 +141,8 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "CHRONICLE_TOKENS_DIR": ("kernel", "tokens_dir"),
     "TOKENS_DIR": ("kernel", "tokens_dir"),
     "PUBLISH_TOKENS": ("kernel", "publish_tokens"),
+    "KERNEL_PARSE_TIMEOUT": ("kernel", "parse_timeout"),
+    "MAX_ANALYSIS_MB": ("kernel", "max_analysis_mb"),
     # As for the token tables: the kernel's variable, and ours, which wins.
     "CHRONICLE_GAMEDATA_DIR": ("kernel", "gamedata_dir"),
     "GAMEDATA_DIR": ("kernel", "gamedata_dir"),

@@ -94,8 +94,10 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "corder": "desc",
     "psort": "id",
     "porder": "asc",
+    "cpage": 1,
     "ppage": 1,
     "wpage": 1,
+    "country_page_size": 200,
     "province_page_size": 100,
     "war_page_size": 20,
     "chart_series": 10,
@@ -105,7 +107,7 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "map_height": 0,
 }
 # The part of the view that travels in links (query parameters).
-STATE_KEYS: Final = ("csort", "corder", "psort", "porder", "ppage", "wpage")
+STATE_KEYS: Final = ("csort", "corder", "psort", "porder", "cpage", "ppage", "wpage")
 
 
 def _int(value: Any, default: int, low: int = 1, high: int = 1_000_000) -> int:
@@ -137,9 +139,10 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     psort = given.get("psort")
     out["psort"] = psort if psort in PROVINCE_SORTS else DEFAULT_VIEW["psort"]
     out["porder"] = _order(given.get("porder"), out["psort"]) if psort else "asc"
+    out["cpage"] = _int(given.get("cpage"), 1)
     out["ppage"] = _int(given.get("ppage"), 1)
     out["wpage"] = _int(given.get("wpage"), 1)
-    for key in ("province_page_size", "war_page_size", "chart_series"):
+    for key in ("country_page_size", "province_page_size", "war_page_size", "chart_series"):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
         out[key] = _int(given.get(key), 0, 0, 1 << 16)
@@ -157,7 +160,7 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    for page in ("ppage", "wpage"):
+    for page in ("cpage", "ppage", "wpage"):
         if state[page] != DEFAULT_VIEW[page]:
             pairs.append((page, str(state[page])))
     return "?" + urlencode(pairs) if pairs else ""
@@ -178,13 +181,12 @@ def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
         prefix + "sort": key,
         prefix + "order": sort_link_order(view, prefix, key),
     }
-    if prefix == "p":
-        changes["ppage"] = 1
+    changes[prefix + "page"] = 1
     return view_query(view, **changes)
 
 
 def page_query(view: Mapping[str, Any], key: str, page: int) -> str:
-    """The query of a pager link: page ``page`` of ``key`` ("ppage" or "wpage")."""
+    """The query of a pager link: page ``page`` of ``key`` ("cpage", "ppage", "wpage")."""
     return view_query(view, **{key: page})
 
 

@@ -86,21 +86,32 @@ SaveRejected = Refusal
 
 
 def parse_save(
-    path: str, tokens_dir: str | None = None, gamedata_dir: str | None = None
+    path: str,
+    tokens_dir: str | None = None,
+    gamedata_dir: str | None = None,
+    max_payload: int | None = None,
 ) -> ParsedSave:
-    """Read the save at ``path``. Raises SaveRejected for input the kernel rejects.
-    ``gamedata_dir``: game-data bundles, for the achievements and the leaderboard's map
-    check that need geography (the kernel chooses the save's bundle and caches it)."""
+    """Read the save at ``path``. Raises SaveRejected for input the kernel rejects, and
+    for an analysis whose JSON is over ``max_payload`` bytes. ``gamedata_dir``: game-data
+    bundles, for the achievements and the leaderboard's map check that need geography
+    (the kernel chooses the save's bundle and caches it)."""
     with open(path, "rb") as handle:
         data = handle.read()
     try:
-        return parse_bytes(data, token_table(tokens_dir), gamedata_dir)
+        parsed = parse_bytes(data, token_table(tokens_dir), gamedata_dir)
     except (kernel.KernelError, RecursionError, MemoryError) as exc:
         # Re-raised as our own exception: the kernel's may be a mypyc-compiled class, and
         # an exception crossing processes must pickle with all its fields.
         refused = refusal(exc)
         assert refused is not None
         raise refused from None
+    size = len(parsed.payload_json)
+    if max_payload is not None and size > max_payload:
+        raise SaveRejected(
+            f"the analysis of this file would take {size / 2**20:.1f} MB, over this site's "
+            f"limit of {max_payload / 2**20:g} MB: it holds far more than a real save"
+        )
+    return parsed
 
 
 def noop(value: int) -> int:

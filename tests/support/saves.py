@@ -350,3 +350,22 @@ def build_zip(members: list[Member], *, count: int | None = None, cd_shift: int 
 def good_zip() -> bytes:
     """A small valid zipped EU4 save (meta and gamestate)."""
     return build_zip([member("meta", EU4_META), member("gamestate", EU4_STATE)])
+
+
+def crowded_save(count: int, *, history: int = 0) -> bytes:
+    """A crafted EU4 text save of ``count`` provinces, each owned by a country of its own
+    (tags ``A00``, ``A01``, …), each with ``history`` dated history entries: the shape of a
+    save made to inflate an analysis."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+
+    def tag(i: int) -> str:  # distinct for the first 26,000
+        return f"{letters[i // 1000 % 26]}{i % 1000:03d}"
+
+    events = " ".join(f"{1445 + k}.1.1={{ controller={{ tag=REB }} }}" for k in range(history))
+    countries = " ".join(f"{tag(i)}={{ capital={i + 1} }}" for i in range(count))
+    provinces = " ".join(
+        f'-{i + 1}={{ name="P{i}" owner="{tag(i)}" controller="{tag(i)}" base_tax=1.000 '
+        f"history={{ owner={tag(i)} {events} }} }}"
+        for i in range(count)
+    )
+    return text_save(countries=countries, provinces=provinces)

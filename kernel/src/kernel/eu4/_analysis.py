@@ -57,6 +57,15 @@ from kernel.eu4._info import (
 )
 from kernel.eu4._leaderboard import GateInput, gate, leaderboard, vanilla_map
 from kernel.eu4._ledgers import read_ledgers
+from kernel.eu4._limits import (
+    BUDGET_COUNTRIES,
+    MAX_BATTLES,
+    MAX_COUNTRIES,
+    MAX_HISTORY,
+    MAX_PROVINCES,
+    MAX_WARS,
+    capped,
+)
 from kernel.eu4._playthrough import playthrough_id
 from kernel.eu4._provinces import development_distribution, read_provinces
 from kernel.eu4._read import (
@@ -78,10 +87,15 @@ from kernel.eu4.types import (
     Achievements,
     Budget,
     CountryDetails,
+    CountryRow,
     Eu4Analysis,
     GameDataUsed,
+    Ledgers,
+    LedgerSeries,
+    MapHistory,
     ProvinceRow,
     SaveInfo,
+    War,
 )
 
 # The gamestate sections the analysis reads (first occurrence), besides the meta keys
@@ -295,24 +309,29 @@ def _analyze(
     countries = read_countries(container_of(head.get("countries")))
     add_provinces(countries, provinces)
     dependencies = read_dependencies(container_of(head.get("diplomacy")))
-    rows = country_rows(countries, player_tag, player_name, overlords(dependencies))
-    budgets: list[Budget] = []
-    for row in rows:
-        country = countries.get(row.tag)
-        if country is not None:
-            budgets.append(budget(country))
-    ledgers = read_ledgers(
-        head.get("income_statistics"),
-        head.get("nation_size_statistics"),
-        head.get("score_statistics"),
-        head.get("inflation_statistics"),
-    )
-    wars, latest_war = read_wars(head.all("active_war"), head.all("previous_war"))
-
     humans: list[str] = []
     for country in countries.values():
         if country.human:
             humans.append(country.tag)
+    rows = _table(
+        country_rows(countries, player_tag, player_name, overlords(dependencies)),
+        [player_tag, *humans],
+        warnings,
+    )
+    kept: set[str] = set()
+    for row in rows:
+        kept.add(row.tag)
+    ledgers = _ledgers_of(
+        read_ledgers(
+            head.get("income_statistics"),
+            head.get("nation_size_statistics"),
+            head.get("score_statistics"),
+            head.get("inflation_statistics"),
+        ),
+        kept,
+    )
+    wars, latest_war = read_wars(head.all("active_war"), head.all("previous_war"))
+    wars = _bounded_wars(wars, warnings)
     content_date = Date.from_days((start if start is not None else when).days() + 1)
     scan = scan_histories(countries, content_date)
     start_tag = starting_tag(countries, player_tag) if countries else None
@@ -328,6 +347,7 @@ def _analyze(
         humans=humans,
         details_for=details_for,
     )
+    budgets = _budgets(countries, rows, details)
 
     pairs = players(meta)
     is_multiplayer = multiplayer(meta, pairs)
@@ -428,9 +448,9 @@ def _analyze(
         ledgers=ledgers,
         budgets=budgets,
         wars=wars,
-        casualties=casualties(countries),
+        casualties=capped(casualties(countries), MAX_COUNTRIES, "countries' casualties", warnings),
         details=details,
-        provinces=provinces,
+        provinces=capped(provinces, MAX_PROVINCES, "provinces", warnings),
         development=development_distribution(provinces),
         achievements=Achievements(
             eligible=eligible,
@@ -449,13 +469,94 @@ def _analyze(
         ),
         warnings=warnings,
         gamedata=_used(geo),
-        map=map_history(
-            container_of(head.get("provinces")),
-            countries,
-            container_of(head.get("diplomacy")),
-            dependencies,
+        map=_bounded_history(
+            map_history(
+                container_of(head.get("provinces")),
+                countries,
+                container_of(head.get("diplomacy")),
+                dependencies,
+            ),
+            warnings,
         ),
     )
+
+
+# --- bounds (kernel.eu4._limits) ------------------------------------------------------------
+
+
+def _table(rows: list[CountryRow], players: list[str], warnings: list[str]) -> list[CountryRow]:
+    """The countries table: the largest ``MAX_COUNTRIES`` (rows come largest first), and
+    the players' countries wherever they rank."""
+    if len(rows) <= MAX_COUNTRIES:
+        return rows
+    out = capped(rows, MAX_COUNTRIES, "countries owning provinces", warnings)
+    for row in rows[MAX_COUNTRIES:]:
+        if row.tag in players:
+            out.append(row)
+    return out
+
+
+def _budgets(
+    countries: dict[str, CountryData], rows: list[CountryRow], details: list[CountryDetails]
+) -> list[Budget]:
+    """Budgets of the countries that matter, in table order: the detailed ones, the great
+    powers and the ``BUDGET_COUNTRIES`` largest (a budget is 4 kB of numbers)."""
+    wanted: set[str] = set()
+    for detail in details:
+        wanted.add(detail.tag)
+    out: list[Budget] = []
+    for index, row in enumerate(rows):
+        if index >= BUDGET_COUNTRIES and not row.great_power and row.tag not in wanted:
+            continue
+        country = countries.get(row.tag)
+        if country is not None:
+            out.append(budget(country))
+    return out
+
+
+def _ledgers_of(ledgers: Ledgers, kept: set[str]) -> Ledgers:
+    """At most ``MAX_COUNTRIES`` series per ledger: those of the table's countries first,
+    then others (countries gone since: a player's former tag) in the save's order."""
+    return Ledgers(
+        income=_series_of(ledgers.income, kept),
+        nation_size=_series_of(ledgers.nation_size, kept),
+        score=_series_of(ledgers.score, kept),
+        inflation=_series_of(ledgers.inflation, kept),
+    )
+
+
+def _series_of(series: list[LedgerSeries], kept: set[str]) -> list[LedgerSeries]:
+    if len(series) <= MAX_COUNTRIES:
+        return series
+    room = MAX_COUNTRIES - len(kept)
+    out: list[LedgerSeries] = []
+    for one in series:
+        if one.tag in kept:
+            out.append(one)
+        elif room > 0:
+            out.append(one)
+            room -= 1
+    return out
+
+
+def _bounded_wars(wars: list[War], warnings: list[str]) -> list[War]:
+    out: list[War] = []
+    cut = 0
+    for war in capped(wars, MAX_WARS, "wars", warnings):
+        if len(war.battles) > MAX_BATTLES:
+            cut += len(war.battles) - MAX_BATTLES
+            war = msgspec.structs.replace(war, battles=war.battles[:MAX_BATTLES])
+        out.append(war)
+    if cut:
+        warnings.append(f"{cut} battles left out: an analysis keeps {MAX_BATTLES} per war")
+    return out
+
+
+def _bounded_history(history: MapHistory, warnings: list[str]) -> MapHistory:
+    if len(history.provinces) <= MAX_HISTORY:
+        return history
+    kept = capped(history.provinces, MAX_HISTORY, "province-history entries", warnings)
+    return msgspec.structs.replace(history, provinces=kept)
 
 
 def _ids(provinces: list[ProvinceRow]) -> list[int]:
