@@ -53,6 +53,7 @@ from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
 from app.web import health, security
+from app.web.decoding import FormDecodingMiddleware
 from app.web.errors import error_response
 from app.web.templating import template_config
 
@@ -161,6 +162,7 @@ class AppCore(InitPluginProtocol):
                 *(limit.middleware for limit in security.rate_limits(settings)),
                 session.middleware,
                 DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/"]),
+                FormDecodingMiddleware(),  # before anything reads a form: the CSRF check
                 DefineMiddleware(security.ChronicleCSRFMiddleware, config=csrf),
             ]
         )

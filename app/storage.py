@@ -30,6 +30,8 @@ if TYPE_CHECKING:
     from types_aiobotocore_s3.client import S3Client
 
 CHUNK: Final = 256 * 1024
+# The folder (key prefix) uploads are stored under: made at start, checked by /health.
+SAVES_AREA: Final = "saves"
 _KEY: Final = re.compile(r"[A-Za-z0-9_-]+(/[A-Za-z0-9_.-]+)*")
 
 
@@ -123,8 +125,9 @@ class LocalStorage:
         return self.root / check_key(key)
 
     async def start(self) -> None:
+        saves = self.root / SAVES_AREA
         try:
-            await anyio.to_thread.run_sync(lambda: self.root.mkdir(parents=True, exist_ok=True))
+            await anyio.to_thread.run_sync(lambda: saves.mkdir(parents=True, exist_ok=True))
         except OSError as exc:
             raise StorageError(f"cannot use {self.description}: {exc}") from exc
 
@@ -134,15 +137,16 @@ class LocalStorage:
     async def check(self) -> None:
         """Raise StorageError unless the store is usable (reads no object; GET /health)."""
 
-        # The root is there and writable: a volume that went away, was replaced or was
-        # mounted read-only fails here, before an upload does.
+        # The root and the folder uploads go to are there and writable: a volume that went
+        # away, was replaced or was mounted read-only fails here, before an upload does.
         def probe() -> str | None:
-            if not self.root.exists():
-                return "is missing"
-            if not self.root.is_dir():
-                return "is not a directory"
-            if not os.access(self.root, os.W_OK | os.X_OK):
-                return "is not writable"
+            for folder in (self.root, self.root / SAVES_AREA):
+                if not folder.exists():
+                    return f"{folder} is missing"
+                if not folder.is_dir():
+                    return f"{folder} is not a directory"
+                if not os.access(folder, os.W_OK | os.X_OK):
+                    return f"{folder} is not writable"
             return None
 
         try:
@@ -150,7 +154,7 @@ class LocalStorage:
         except OSError as exc:
             raise StorageError(f"cannot use {self.description}: {exc}") from exc
         if problem is not None:
-            raise StorageError(f"{self.description} {problem}")
+            raise StorageError(f"directory {problem}")
 
     async def put(self, key: str, source: Path) -> None:
         target = self._path(key)

@@ -20,7 +20,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, cast
 
@@ -37,7 +37,7 @@ from app.saves.pool import KernelPool, ParserCrashed
 from app.saves.schemas import SaveDetail, SaveSummary
 from app.saves.tables import Save
 from app.settings import Settings
-from app.storage import Storage, StorageError
+from app.storage import SAVES_AREA, Storage, StorageError
 
 logger = logging.getLogger(__name__)
 
@@ -85,6 +85,10 @@ class Spooled(msgspec.Struct, frozen=True):
     sha256: str
 
 
+# What new_save_id makes, and saves.id holds (older ids may start with "-").
+SAVE_ID: Final = re.compile(r"[A-Za-z0-9_-]{1,16}")
+
+
 def new_save_id() -> str:
     """12 URL-safe characters (72 random bits), never starting with ``-``: operators pass
     ids on command lines (``python -m app reprocess ID``), where a leading dash reads as
@@ -96,7 +100,7 @@ def new_save_id() -> str:
 
 
 def storage_key(save_id: str) -> str:
-    return f"saves/{save_id}"
+    return f"{SAVES_AREA}/{save_id}"
 
 
 def clean_filename(name: str | None, limit: int, *, from_path: bool = False) -> str:
@@ -358,17 +362,32 @@ def encode_cursor(row: SaveSummary) -> str:
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str) -> tuple[datetime, str] | None:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, _, save_id = raw.partition("|")
-        return datetime.fromisoformat(moment), save_id
-    except (binascii.Error, UnicodeDecodeError, ValueError):
-        return None
-
-
 class BadCursor(ValueError):
     pass
+
+
+# An encoded cursor is about 50 characters; the bound keeps decoding cheap.
+_CURSOR: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
+BAD_CURSOR: Final = "This page link is not valid (a bad cursor); start again from the first page."
+
+
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The position an ``encode_cursor`` cursor names: an aware datetime (UTC) and a
+    save id. It comes from the query string, so BadCursor for anything else: not base64,
+    not UTF-8, no ``|``, a naive or unreadable date or one outside datetime's range once
+    shifted to UTC (asyncpg would fail on it), an id that is not a save id (a NUL, which
+    PostgreSQL text refuses)."""
+    if not _CURSOR.fullmatch(cursor):
+        raise BadCursor(BAD_CURSOR)
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        moment, bar, save_id = raw.partition("|")
+        when = datetime.fromisoformat(moment)
+        if bar and when.tzinfo is not None and SAVE_ID.fullmatch(save_id):
+            return when.astimezone(UTC), save_id
+    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
+        pass
+    raise BadCursor(BAD_CURSOR)
 
 
 async def list_saves(
@@ -379,10 +398,7 @@ async def list_saves(
     if user_id is not None:
         query = query.where(Save.user_id == user_id)
     if cursor:
-        position = decode_cursor(cursor)
-        if position is None:
-            raise BadCursor("invalid cursor")
-        moment, save_id = position
+        moment, save_id = decode_cursor(cursor)
         query = query.where(
             (Save.created_on < moment) | ((Save.created_on == moment) & (Save.id < save_id))
         )

@@ -17,6 +17,7 @@ from litestar.status_codes import (
 from litestar_htmx import ClientRedirect
 
 from app import db
+from app.web import decoding
 from app.web.htmx import wants_fragment
 
 logger = logging.getLogger(__name__)
@@ -31,6 +32,11 @@ def is_api(request: Request[Any, Any, Any]) -> bool:
 
 
 def error_response(request: Request[Any, Any, Any], exc: Exception) -> Response[Any]:
+    if decoding.undecodable(exc):
+        exc = decoding.NotUtf8(str(exc))
+    if isinstance(exc, decoding.NotUtf8):
+        # Anyone can send one: a line for the operator, not a traceback per request.
+        logger.warning("%s %s: 400, %s", request.method, request.url.path, exc.reason)
     if isinstance(exc, HTTPException):
         status, detail = exc.status_code, exc.detail
         extra = exc.extra if isinstance(exc.extra, dict) else None

@@ -3,8 +3,9 @@ image's HEALTHCHECK (``python -m app.web.health``).
 
 It checks the two things every request depends on, at once and each within
 ``CHECK_TIMEOUT`` seconds: the database (``SELECT 1`` on a pooled connection) and the
-storage backend (the backend's ``check``: the directory is there and writable, or the S3
-bucket answers ``HeadBucket``; no object is read). The answer is 200
+storage backend (the backend's ``check``: the directory and its ``saves/`` folder, where
+uploads are written, are there and writable, or the S3 bucket answers ``HeadBucket``; no
+object is read). The answer is 200
 ``{"status": "ok", "database": "ok", "storage": "ok"}``, or 503 with ``"error"`` for the
 part that failed and a one-line reason under ``"errors"`` (never a traceback).
 

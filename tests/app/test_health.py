@@ -11,6 +11,7 @@ import sys
 import time
 
 import httpx
+import pytest
 from support.storage import StorageWrapper
 
 from app import db
@@ -87,7 +88,46 @@ def test_storage_failure_is_503(make_settings, serve_app, tmp_path):
         root.unlink()
         assert_plain_failure(get_health(server.url), "storage", "is missing")
         root.mkdir()
+        # The folder uploads go to is checked too.
+        reason = assert_plain_failure(get_health(server.url), "storage", "is missing")
+        assert str(root / "saves") in reason
+        (root / "saves").mkdir()
         assert get_health(server.url).json() == OK  # recovers without a restart
+
+
+def test_saves_folder_is_checked(make_settings, serve_app, tmp_path):
+    """Uploads are written under <storage>/saves: a usable root with an unusable saves/
+    is a failure too (issue 20, point 7); a fresh store gets its saves/ at start."""
+    root = tmp_path / "objects"
+    saves = root / "saves"
+    with serve_app(make_settings(storage=StorageSettings(url=str(root)))) as server:
+        assert saves.is_dir()
+        assert get_health(server.url).json() == OK
+        saves.rmdir()
+        reason = assert_plain_failure(get_health(server.url), "storage", "is missing")
+        assert str(saves) in reason
+        saves.write_text("not a directory")
+        reason = assert_plain_failure(get_health(server.url), "storage", "is not a directory")
+        assert str(saves) in reason
+        saves.unlink()
+        saves.mkdir()
+        assert get_health(server.url).json() == OK
+
+
+@pytest.mark.skipif(
+    os.geteuid() == 0, reason="root writes through any mode bits: chmod cannot take it away"
+)
+def test_read_only_saves_folder(make_settings, serve_app, tmp_path):
+    root = tmp_path / "objects"
+    saves = root / "saves"
+    with serve_app(make_settings(storage=StorageSettings(url=str(root)))) as server:
+        saves.chmod(0o555)
+        try:
+            reason = assert_plain_failure(get_health(server.url), "storage", "is not writable")
+            assert str(saves) in reason
+        finally:
+            saves.chmod(0o755)
+        assert get_health(server.url).json() == OK
 
 
 class HangingStorage(StorageWrapper):

@@ -22,7 +22,7 @@ from app.web.htmx import wants_fragment
 # Save ids are URL-safe tokens no longer than saves.id (services.new_save_id). Anything
 # else is a 400 here, not a query that PostgreSQL refuses (NUL in text) with a 500; the
 # OpenAPI document states the bound.
-SaveId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9_-]{1,16}$")]
+SaveId = Annotated[str, PathParameter(pattern=f"^{services.SAVE_ID.pattern}$")]
 
 SAVE_PAGE: Final = "saves/show.html.jinja2"
 
