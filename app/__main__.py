@@ -50,7 +50,12 @@ def cmd_createuser(settings: Settings, args: argparse.Namespace) -> int:
     try:
         user_id = asyncio.run(
             services.create_user(
-                args.name, password, display_name=args.display_name, admin=args.admin
+                args.name,
+                password,
+                display_name=args.display_name,
+                admin=args.admin,
+                site_name=settings.web.site_name,
+                allow_reserved=True,  # the operator may name an account "admin"
             )
         )
     except services.AccountError as exc:

@@ -2,23 +2,61 @@
 
 Our guard lets only admins reach it; Piccolo Admin then asks them to log in with the same
 username and password (it keeps its own session, in the session_auth table).
+
+Admins reset a user's password here (editing the user's password field): our password
+rules apply (``User._validate_password``, which Piccolo calls), and the user's sessions
+end with it (``_on_user_edit``). Edited names get their comparison keys again.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from piccolo_admin.endpoints import create_admin
+from piccolo.columns import Column
+from piccolo_admin.endpoints import TableConfig, create_admin
+from piccolo_api.crud.hooks import Hook, HookType
 
-from app.accounts.tables import User
+from app.accounts import services
+from app.accounts.tables import User, key_columns
 from app.saves.tables import Save
 from app.settings import Settings
 
 
+async def _on_user_edit(row_id: Any, values: dict[Any, Any]) -> dict[Any, Any]:
+    """Piccolo Admin's pre-patch hook of the users table.
+
+    ``values`` is keyed by column; Piccolo hashes a new password and writes all of it in one
+    UPDATE after this. A password it will accept (``_validate_password``) also moves the
+    user's session epoch in that same UPDATE, so every session cookie of the user ends
+    exactly when the password changes; Piccolo Admin's own sessions of the user are deleted
+    here, before (should the UPDATE then fail, the user only logs in to the admin again).
+    """
+    by_name = {
+        key._meta.name if isinstance(key, Column) else key: value for key, value in values.items()
+    }
+    password = by_name.get("password")
+    if password:
+        try:
+            User._validate_password(password)
+        except ValueError:
+            return values  # Piccolo refuses it with the message: nothing to end
+        values[User.session_epoch] = User.session_epoch + 1
+        await services.end_admin_sessions(int(row_id))
+    if "username" in by_name or "display_name" in by_name:
+        row = await User.select(User.username, User.display_name).where(User.id == row_id).first()
+        if row is not None:
+            merged = {**row, **by_name}
+            keys = key_columns(str(merged["username"]), merged["display_name"])
+            values[User.username_skeleton] = keys["username_skeleton"]
+            values[User.display_name_skeleton] = keys["display_name_skeleton"]
+    return values
+
+
 def build_admin(settings: Settings) -> Any:
     """The Piccolo Admin ASGI application (FastAPI underneath)."""
+    users = TableConfig(User, hooks=[Hook(hook_type=HookType.pre_patch, callable=_on_user_edit)])
     return create_admin(
-        tables=[User, Save],
+        tables=[users, Save],
         auth_table=User,
         site_name=f"{settings.web.site_name} admin",
         production=settings.security.secure_cookies,

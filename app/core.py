@@ -32,6 +32,8 @@ from litestar.types import Receive, Scope, Send
 from app import db
 from app.accounts.auth import AuthenticationMiddleware, requires_admin
 from app.accounts.controllers import AccountController
+from app.accounts.throttle import STORE as ACCOUNT_THROTTLE_STORE
+from app.accounts.throttle import AccountThrottle
 from app.accounts.users import UserApiController, UserPagesController
 from app.achievements.controllers import AchievementApiController, AchievementPagesController
 from app.admin import build_admin
@@ -167,7 +169,15 @@ class AppCore(InitPluginProtocol):
             ]
         )
         app_config.before_send.append(security.security_headers(settings))
-        app_config.stores = self._stores()
+        app_config.stores = stores = self._stores()
+        limits = settings.limits
+        app_config.state["login_throttle"] = AccountThrottle(
+            stores.get(ACCOUNT_THROTTLE_STORE),
+            limits.login_failures_per_account,
+            max(1, limits.login_account_window),
+            security.derive_key(self.secret, "login-device"),
+        )
+        app_config.dependencies["login_throttle"] = _state("login_throttle")
         app_config.exception_handlers.update({HTTPException: error_response, 500: error_response})
         app_config.allowed_hosts = (
             AllowedHostsConfig(
@@ -209,7 +219,7 @@ class AppCore(InitPluginProtocol):
         return piccolo_admin
 
     def _stores(self) -> StoreRegistry:
-        names = (security.LOGIN_STORE, security.UPLOAD_STORE)
+        names = (security.LOGIN_STORE, security.UPLOAD_STORE, ACCOUNT_THROTTLE_STORE)
         if self.settings.redis_url:
             root = RedisStore.with_client(url=self.settings.redis_url, namespace="chronicle")
             return StoreRegistry(stores={name: root.with_namespace(name) for name in names})

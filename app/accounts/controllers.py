@@ -1,17 +1,22 @@
-"""Account pages: register, log in, log out, and the account page with the API key."""
+"""Account pages: register, log in (throttled per account too), log out, the account page
+with the API key, and the password change."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from litestar import Controller, Request, get, post
+from litestar.di import NamedDependency
+from litestar.exceptions import PermissionDeniedException
 from litestar.params import FromQuery, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Response, Template
 
-from app.accounts import services
+from app.accounts import services, throttle
 from app.accounts.auth import current_user, requires_user
-from app.accounts.schemas import LoginForm, RegisterForm
+from app.accounts.schemas import LoginForm, PasswordForm, RegisterForm
+from app.accounts.throttle import AccountThrottle
+from app.settings import Settings
 from app.web.htmx import redirect, render
 
 
@@ -20,6 +25,26 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
+
+
+def _remember_device(
+    response: Response[Any], settings: Settings, login_throttle: AccountThrottle, username: str
+) -> Response[Any]:
+    """Mark this browser as one that logged in to ``username`` (app.accounts.throttle)."""
+    response.set_cookie(
+        key=throttle.DEVICE_COOKIE,
+        value=login_throttle.device_token(username),
+        max_age=throttle.DEVICE_COOKIE_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=settings.security.secure_cookies,
+    )
+    return response
+
+
+def _wait(seconds: int) -> str:
+    minutes = -(-seconds // 60)
+    return f"{minutes} minute{'s' if minutes != 1 else ''}"
 
 
 class AccountController(Controller):
@@ -39,24 +64,46 @@ class AccountController(Controller):
 
     @post("/login", opt={"rate_limit": "login"}, status_code=200)
     async def log_in(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[LoginForm]
+        self,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[LoginForm],
+        settings: NamedDependency[Settings],
+        login_throttle: NamedDependency[AccountThrottle],
     ) -> Response[Any]:
-        user = await services.authenticate(data.username.strip(), data.password)
+        username = data.username.strip()
+        context = {"next": safe_next(data.next), "username": data.username}
+        wait = await login_throttle.retry_after(
+            username, request.cookies.get(throttle.DEVICE_COOKIE)
+        )
+        if wait is not None:
+            error = (
+                "Too many failed log-ins for this account: try again in "
+                f"{_wait(wait)}, or from a browser that has logged in to it before."
+            )
+            page = render(
+                request,
+                "accounts/login.html.jinja2",
+                "accounts/_login_form.html.jinja2",
+                {**context, "error": error},
+                status_code=429,
+            )
+            page.headers["Retry-After"] = str(wait)
+            return page
+        user = await services.authenticate(username, data.password)
         if user is None:
+            await login_throttle.failed(username)
             return render(
                 request,
                 "accounts/login.html.jinja2",
                 "accounts/_login_form.html.jinja2",
-                {
-                    "next": safe_next(data.next),
-                    "error": "Unknown username or wrong password.",
-                    "username": data.username,
-                },
+                {**context, "error": "Unknown username or wrong password."},
                 status_code=401,
             )
+        await login_throttle.succeeded(username)
         request.set_session(await services.session_data(user.id))
         flash(request, f"Welcome back, {user.name}.", category="info")
-        return redirect(request, safe_next(data.next))
+        response = redirect(request, safe_next(data.next))
+        return _remember_device(response, settings, login_throttle, user.username)
 
     @get("/register", name="register")
     async def register_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -69,7 +116,11 @@ class AccountController(Controller):
 
     @post("/register", opt={"rate_limit": "login"}, status_code=200)
     async def register(
-        self, request: Request[Any, Any, Any], data: URLEncodedBody[RegisterForm]
+        self,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[RegisterForm],
+        settings: NamedDependency[Settings],
+        login_throttle: NamedDependency[AccountThrottle],
     ) -> Response[Any]:
         error = None
         if data.password != data.password_again:
@@ -77,7 +128,10 @@ class AccountController(Controller):
         else:
             try:
                 user_id = await services.create_user(
-                    data.username.strip(), data.password, display_name=data.display_name
+                    data.username.strip(),
+                    data.password,
+                    display_name=data.display_name,
+                    site_name=settings.web.site_name,
                 )
             except services.AccountError as exc:
                 error = str(exc)
@@ -94,7 +148,8 @@ class AccountController(Controller):
             )
         request.set_session(await services.session_data(user_id))
         flash(request, "Your account is ready.", category="info")
-        return redirect(request, "/account")
+        response = redirect(request, "/account")
+        return _remember_device(response, settings, login_throttle, data.username.strip())
 
     @post("/logout", status_code=200)
     async def log_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
@@ -140,3 +195,59 @@ class AccountController(Controller):
             "accounts/_api_key.html.jinja2",
             {"has_key": False, "new_key": None, "user": user},
         )
+
+    @get("/account/password", name="password", guards=[requires_user])
+    async def password_form(self, request: Request[Any, Any, Any]) -> Template:
+        return render(
+            request,
+            "accounts/password.html.jinja2",
+            "accounts/_password_form.html.jinja2",
+            {"error": None},
+        )
+
+    @post(
+        "/account/password",
+        guards=[requires_user],
+        opt={"rate_limit": "login"},  # it checks a password: as many tries as logging in
+        status_code=200,
+    )
+    async def change_password(
+        self,
+        request: Request[Any, Any, Any],
+        data: URLEncodedBody[PasswordForm],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        """A new password; every other session of the user ends, this one goes on."""
+        user = current_user(request)
+        assert user is not None
+        if user.via != "session":
+            raise PermissionDeniedException("change the password from the account page")
+        error = None
+        if data.password != data.password_again:
+            error = "The two new passwords differ."
+        else:
+            try:
+                await services.change_password(
+                    user.id,
+                    data.current_password,
+                    data.password,
+                    site_name=settings.web.site_name,
+                )
+            except services.AccountError as exc:
+                error = str(exc)
+        if error is not None:
+            return render(
+                request,
+                "accounts/password.html.jinja2",
+                "accounts/_password_form.html.jinja2",
+                {"error": error},
+                status_code=422,
+            )
+        # The epoch moved on: this session gets a cookie of the new one, the others are void.
+        request.set_session(await services.session_data(user.id))
+        flash(
+            request,
+            "Your password is changed; your other sessions are logged out.",
+            category="info",
+        )
+        return redirect(request, "/account")

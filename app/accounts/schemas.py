@@ -22,6 +22,12 @@ class RegisterForm(msgspec.Struct, kw_only=True):
     display_name: str = ""
 
 
+class PasswordForm(msgspec.Struct, kw_only=True):
+    current_password: str = ""
+    password: str = ""
+    password_again: str = ""
+
+
 class UserInfo(msgspec.Struct, kw_only=True):
     user_id: int
     user_name: str

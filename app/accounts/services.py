@@ -6,6 +6,16 @@ in against the same table with ``BaseUser.login``: one credential store for both
 runs in a worker thread (hashlib releases the GIL) so a login never stalls the event
 loop, and the comparison is constant-time (``hmac.compare_digest``).
 
+Passwords too easy to guess are refused (``app.accounts.passwords``: zxcvbn, which knows
+the common-password lists). Usernames are unique case-insensitively (a unique index on
+lower(username)), and no two people's names may look alike (``app.accounts.names``: the
+keys are checked under one advisory lock, so two registrations cannot take the same key
+at once); display names cannot imitate the site's staff or the site.
+
+Sessions are stateless cookies carrying the user's ``session_epoch``: bumping it voids
+them all (log out, password change, admin reset); Piccolo Admin's own sessions (its
+``sessions`` table) go at the same time.
+
 API keys are 256-bit random tokens, shown once; only their SHA-256 is stored (a fast hash
 is right for high-entropy secrets: nothing to brute-force).
 """
@@ -24,13 +34,18 @@ from typing import Any, Final
 import anyio.to_thread
 import msgspec
 from asyncpg.exceptions import UniqueViolationError
+from piccolo.columns.combination import WhereRaw
+from piccolo_api.session_auth.tables import SessionsBase
 
-from app.accounts.tables import User
+from app.accounts import names, passwords
+from app.accounts.tables import User, key_columns
 
 USERNAME: Final = re.compile(r"[A-Za-z0-9_.-]{3,40}")
 MIN_PASSWORD: Final = 8
 MAX_PASSWORD: Final = 128
 MAX_DISPLAY_NAME: Final = 100  # users.display_name is a varchar(100)
+# pg_advisory_xact_lock key held while names are checked and written ("chronicle names").
+NAMES_LOCK: Final = 0x6368726E
 # users.id is a PostgreSQL integer (serial): a larger number names no user, and asyncpg
 # refuses to send it as a query argument, so callers check ids against this first.
 MAX_USER_ID: Final = 2**31 - 1
@@ -66,19 +81,67 @@ def check_display_name(display_name: str | None) -> str | None:
         raise AccountError(f"A display name has at most {MAX_DISPLAY_NAME} characters.")
     if any(ord(char) < 32 or ord(char) == 127 for char in text):
         raise AccountError("A display name cannot contain control characters.")
+    if text and not names.name_key(text):
+        raise AccountError("A display name needs letters or digits that can be seen.")
     return text or None
 
 
-def check_password(password: str) -> str:
+def check_password(password: str, user_inputs: tuple[str | None, ...] = ()) -> str:
+    """Length, then guessability (``user_inputs``: the account's names and the site's)."""
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"The password is too short (at least {MIN_PASSWORD} characters).")
     if len(password) > MAX_PASSWORD:
         raise AccountError(f"The password is too long (at most {MAX_PASSWORD} characters).")
+    problem = passwords.weakness(password, [word for word in user_inputs if word])
+    if problem is not None:
+        raise AccountError(problem)
     return password
 
 
+async def _lock_names() -> None:
+    """Within a transaction: wait for any other check-and-write of names to finish."""
+    await User.raw("SELECT pg_advisory_xact_lock({})", NAMES_LOCK)
+
+
+async def _check_names_free(
+    username: str,
+    display_name: str | None,
+    *,
+    site_name: str,
+    allow_reserved: bool,
+    user_id: int | None = None,
+) -> None:
+    """AccountError when a name's key is reserved or is another user's name's key.
+
+    A user without a display name is shown by username, so usernames are claims too."""
+    keys = key_columns(username, display_name)
+    username_skeleton, display_skeleton = keys["username_skeleton"], keys["display_name_skeleton"]
+    if not allow_reserved:
+        reserved = names.reserved_keys(site_name)
+        if username_skeleton in reserved:
+            raise AccountError("That username is reserved for the site.")
+        if display_skeleton in reserved:
+            raise AccountError("That display name is reserved for the site.")
+    wanted = [key for key in (username_skeleton, display_skeleton) if key]
+    query = User.select(User.username_skeleton, User.display_name_skeleton).where(
+        User.username_skeleton.is_in(wanted) | User.display_name_skeleton.is_in(wanted)
+    )
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    taken = {key for row in await query for key in row.values() if key}
+    if username_skeleton in taken:
+        raise AccountError("That username is taken, or too close to another user's name.")
+    if display_skeleton in taken:
+        raise AccountError("That display name is too close to another user's name.")
+
+
+async def new_password_hash(password: str, user_inputs: tuple[str | None, ...]) -> str:
+    """The hash of a password being set, after ``check_password`` (both in a thread)."""
+    await anyio.to_thread.run_sync(check_password, password, user_inputs)
+    return await hash_password(password)
+
+
 async def hash_password(password: str) -> str:
-    check_password(password)
     hashed: str = await anyio.to_thread.run_sync(User.hash_password, password)
     return hashed
 
@@ -96,12 +159,20 @@ async def _verify(stored: str, password: str) -> tuple[bool, bool]:
 
 
 async def create_user(
-    username: str, password: str, *, display_name: str | None = None, admin: bool = False
+    username: str,
+    password: str,
+    *,
+    display_name: str | None = None,
+    admin: bool = False,
+    site_name: str = "",
+    allow_reserved: bool = False,
 ) -> int:
-    """Create an active user; returns its id. AccountError if the name is taken or invalid."""
+    """Create an active user; returns its id. AccountError if a name is taken, reserved
+    (unless ``allow_reserved``: the operator's ``createuser``) or invalid, or the password
+    too weak."""
     check_username(username)
     display_name = check_display_name(display_name)
-    hashed = await hash_password(password)
+    hashed = await new_password_hash(password, (username, display_name, site_name))
     user = User(  # type: ignore[no-untyped-call]  # BaseUser.__init__ is untyped
         username=username,
         password=hashed,
@@ -109,13 +180,24 @@ async def create_user(
         admin=admin,
         superuser=admin,
         active=True,
+        **key_columns(username, display_name),
     )
     try:
-        await user.save()
-    except UniqueViolationError:
+        async with User._meta.db.transaction():
+            await _lock_names()
+            await _check_names_free(
+                username, display_name, site_name=site_name, allow_reserved=allow_reserved
+            )
+            await user.save()
+    except UniqueViolationError:  # lower(username) is unique: the same name in other case
         raise AccountError("That username is taken.") from None
     user_id: int = user.id
     return user_id
+
+
+def _same_username(username: str) -> WhereRaw:
+    """Usernames match case-insensitively (served by the unique index on lower(username))."""
+    return WhereRaw("lower(username) = lower({})", username)
 
 
 async def authenticate(username: str, password: str) -> CurrentUser | None:
@@ -126,7 +208,7 @@ async def authenticate(username: str, password: str) -> CurrentUser | None:
         await User.select(
             User.id, User.password, User.active, User.username, User.display_name, User.admin
         )
-        .where(User.username == username)
+        .where(_same_username(username))
         .first()
     )
     if row is None:
@@ -164,8 +246,41 @@ async def user_from_session(session: dict[str, Any]) -> CurrentUser | None:
 
 
 async def end_sessions(user_id: int) -> None:
-    """Void every session cookie of the user (log out; cookies are stateless otherwise)."""
-    await User.update({User.session_epoch: User.session_epoch + 1}).where(User.id == user_id)
+    """Void every session of the user: the cookies (stateless otherwise, so by their
+    epoch) and Piccolo Admin's session rows."""
+    async with User._meta.db.transaction():
+        await User.update({User.session_epoch: User.session_epoch + 1}).where(User.id == user_id)
+        await end_admin_sessions(user_id)
+
+
+async def end_admin_sessions(user_id: int) -> None:
+    """Piccolo Admin's sessions of the user (its own table, piccolo_api.session_auth)."""
+    await SessionsBase.delete().where(SessionsBase.user_id == user_id)
+
+
+async def change_password(user_id: int, current: str, new: str, *, site_name: str) -> None:
+    """Set a new password after checking the current one, and void every session of the
+    user (the caller issues the current one again: ``session_data``). AccountError when
+    the current password is wrong or the new one not acceptable; nothing changes then."""
+    row = (
+        await User.select(User.password, User.username, User.display_name)
+        .where(User.id == user_id)
+        .first()
+    )
+    if (
+        row is None
+        or len(current) > MAX_PASSWORD
+        or not (await _verify(row["password"], current))[0]
+    ):
+        raise AccountError("The current password is wrong.")
+    if new == current:
+        raise AccountError("The new password is the current one.")
+    hashed = await new_password_hash(new, (row["username"], row["display_name"], site_name))
+    async with User._meta.db.transaction():
+        await User.update(
+            {User.password: hashed, User.session_epoch: User.session_epoch + 1}
+        ).where(User.id == user_id)
+        await end_admin_sessions(user_id)
 
 
 def _current(row: dict[str, Any], via: str) -> CurrentUser:
@@ -234,7 +349,9 @@ async def user_from_basic_auth(header: str) -> CurrentUser:
 
 
 async def find_user_id(username: str) -> int | None:
-    row = await User.select(User.id).where(User.username == username).first()
+    if "\x00" in username:
+        return None
+    row = await User.select(User.id).where(_same_username(username)).first()
     return None if row is None else int(row["id"])
 
 
