@@ -12,12 +12,21 @@ from litestar.response import Response, Template
 from app.accounts import services
 from app.accounts.auth import current_user, requires_user
 from app.accounts.schemas import LoginForm, RegisterForm
-from app.web.htmx import redirect, render
+from app.web.csrf import start_session
+from app.web.htmx import reload, render
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: never redirect to another site after logging in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only local paths: never redirect to another site after logging in. One leading
+    slash, printable ASCII only (browsers drop tabs and newlines, so "/<tab>/evil.example"
+    would become "//evil.example"), no backslash (browsers read it as a slash)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not all("!" <= char <= "~" for char in target)
+    ):
         return "/"
     return target
 
@@ -54,9 +63,9 @@ class AccountController(Controller):
                 },
                 status_code=401,
             )
-        request.set_session(await services.session_data(user.id))
+        start_session(request, await services.session_data(user.id))
         flash(request, f"Welcome back, {user.name}.", category="info")
-        return redirect(request, safe_next(data.next))
+        return reload(request, safe_next(data.next))
 
     @get("/register", name="register")
     async def register_form(self, request: Request[Any, Any, Any]) -> Template:
@@ -92,17 +101,17 @@ class AccountController(Controller):
                 },
                 status_code=422,
             )
-        request.set_session(await services.session_data(user_id))
+        start_session(request, await services.session_data(user_id))
         flash(request, "Your account is ready.", category="info")
-        return redirect(request, "/account")
+        return reload(request, "/account")
 
     @post("/logout", status_code=200)
     async def log_out(self, request: Request[Any, Any, Any]) -> Response[Any]:
         user = current_user(request)
         if user is not None and user.via == "session":
             await services.end_sessions(user.id)
-        request.clear_session()
-        return redirect(request, "/")
+        start_session(request, {})
+        return reload(request, "/")
 
     @get("/account", name="account", guards=[requires_user])
     async def show_account(self, request: Request[Any, Any, Any]) -> Template:
