@@ -8,8 +8,6 @@ import httpx
 import msgspec
 from support.http import PASSWORD
 
-from app.settings import SecuritySettings
-
 
 def cookies_of(response: httpx.Response) -> dict[str, dict[str, str]]:
     """name -> attributes (and "value") of every Set-Cookie of ``response``."""
