@@ -23,7 +23,7 @@ import secrets
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, Final
 
-from litestar.datastructures import Cookie, MutableScopeHeaders
+from litestar.datastructures import Cookie, MutableScopeHeaders, UploadFile
 from litestar.enums import RequestEncodingType, ScopeType
 from litestar.exceptions import PermissionDeniedException
 from litestar.middleware import ASGIMiddleware
@@ -126,13 +126,19 @@ class SessionCSRFMiddleware(ASGIMiddleware):
         else:
             expected = session_token(scope)
             submitted: object = request.headers.get(HEADER)
+            form = None
             content_type, _ = request.content_type
             if not submitted and content_type in (
                 RequestEncodingType.URL_ENCODED,
                 RequestEncodingType.MULTI_PART,
             ):
-                submitted = (await request.form()).get(FORM_FIELD)
+                form = await request.form()
+                submitted = form.get(FORM_FIELD)
             if expected is None or not _matches(submitted, expected):
+                if form is not None:  # no handler will: release the spooled file parts
+                    for _, value in form.multi_items():
+                        if isinstance(value, UploadFile):
+                            await value.close()
                 raise PermissionDeniedException(REFUSED)
             ScopeState.from_scope(scope).csrf_token = expected
         sent_cookie = request.cookies.get(self.cookie_name)
