@@ -54,7 +54,8 @@ from app.saves.pool import pool_from_settings
 from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
-from app.web import health, security
+from app.web import health, mounts, security
+from app.web.csrf import SessionCSRFMiddleware
 from app.web.decoding import FormDecodingMiddleware
 from app.web.errors import error_response
 from app.web.templating import template_config
@@ -150,22 +151,23 @@ class AppCore(InitPluginProtocol):
         )
         session = CookieBackendConfig(
             secret=security.derive_key(self.secret, "session"),
-            key=security.SESSION_COOKIE,
+            key=security.session_cookie(settings),
             max_age=settings.security.session_max_age,
             secure=settings.security.secure_cookies,
             httponly=True,
             samesite="lax",
             exclude=["^/static/"],
         )
-        csrf = security.csrf_config(settings, self.secret)
         app_config.middleware.extend(
             [
                 self.inflight.middleware,
                 *(limit.middleware for limit in security.rate_limits(settings)),
                 session.middleware,
-                DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/"]),
                 FormDecodingMiddleware(),  # before anything reads a form: the CSRF check
-                DefineMiddleware(security.ChronicleCSRFMiddleware, config=csrf),
+                # Before authentication: a session that turns out stale (logged out
+                # elsewhere) still passes with its token and gets the log-in page, not 403.
+                SessionCSRFMiddleware(settings),
+                DefineMiddleware(AuthenticationMiddleware, exclude=["^/static/"]),
             ]
         )
         app_config.before_send.append(security.security_headers(settings))
@@ -212,7 +214,7 @@ class AppCore(InitPluginProtocol):
     def _admin_mount(self) -> Any:
         admin = self.admin
 
-        @asgi("/admin", is_mount=True, guards=[requires_admin], copy_scope=True)
+        @asgi(mounts.ADMIN_PATH, is_mount=True, guards=[requires_admin], copy_scope=True)
         async def piccolo_admin(scope: Scope, receive: Receive, send: Send) -> None:
             await admin(scope, receive, send)
 

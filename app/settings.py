@@ -37,7 +37,7 @@ class StorageSettings(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class SecuritySettings(msgspec.Struct, kw_only=True, frozen=True):
-    # Keys for the session cookie (AES-GCM) and the CSRF token (HMAC) are derived from it.
+    # The session cookie's key (AES-GCM) is derived from it (the CSRF token lives in the session).
     # None: a random key is kept in <var_dir>/secret_key (created on first use).
     secret_key: str | None = None
     # Mark cookies Secure (HTTPS only). Turn on behind HTTPS.

@@ -17,12 +17,21 @@ from app.accounts.auth import current_user, requires_user
 from app.accounts.schemas import LoginForm, PasswordForm, RegisterForm
 from app.accounts.throttle import AccountThrottle
 from app.settings import Settings
-from app.web.htmx import redirect, render
+from app.web.csrf import start_session
+from app.web.htmx import reload, render
 
 
 def safe_next(target: str | None) -> str:
-    """Only local paths: never redirect to another site after logging in."""
-    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+    """Only local paths: never redirect to another site after logging in. One leading
+    slash, printable ASCII only (browsers drop tabs and newlines, so "/<tab>/evil.example"
+    would become "//evil.example"), no backslash (browsers read it as a slash)."""
+    if (
+        not target
+        or not target.startswith("/")
+        or target.startswith("//")
+        or "\\" in target
+        or not all("!" <= char <= "~" for char in target)
+    ):
         return "/"
     return target
 
@@ -100,9 +109,9 @@ class AccountController(Controller):
                 status_code=401,
             )
         await login_throttle.succeeded(username)
-        request.set_session(await services.session_data(user.id))
+        start_session(request, await services.session_data(user.id))
         flash(request, f"Welcome back, {user.name}.", category="info")
-        response = redirect(request, safe_next(data.next))
+        response = reload(request, safe_next(data.next))
         return _remember_device(response, settings, login_throttle, user.username)
 
     @get("/register", name="register")
@@ -146,9 +155,9 @@ class AccountController(Controller):
                 },
                 status_code=422,
             )
-        request.set_session(await services.session_data(user_id))
+        start_session(request, await services.session_data(user_id))
         flash(request, "Your account is ready.", category="info")
-        response = redirect(request, "/account")
+        response = reload(request, "/account")
         return _remember_device(response, settings, login_throttle, data.username.strip())
 
     @post("/logout", status_code=200)
@@ -156,8 +165,8 @@ class AccountController(Controller):
         user = current_user(request)
         if user is not None and user.via == "session":
             await services.end_sessions(user.id)
-        request.clear_session()
-        return redirect(request, "/")
+        start_session(request, {})
+        return reload(request, "/")
 
     @get("/account", name="account", guards=[requires_user])
     async def show_account(self, request: Request[Any, Any, Any]) -> Template:
@@ -243,11 +252,12 @@ class AccountController(Controller):
                 {"error": error},
                 status_code=422,
             )
-        # The epoch moved on: this session gets a cookie of the new one, the others are void.
-        request.set_session(await services.session_data(user.id))
+        # The epoch moved on: this session gets a cookie of the new one (and a new CSRF
+        # token), the others are void.
+        start_session(request, await services.session_data(user.id))
         flash(
             request,
             "Your password is changed; your other sessions are logged out.",
             category="info",
         )
-        return redirect(request, "/account")
+        return reload(request, "/account")

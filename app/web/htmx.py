@@ -43,3 +43,13 @@ def redirect(request: Request[Any, Any, Any], to: str) -> Response[Any]:
     if wants_fragment(request):
         return ClientRedirect(redirect_to=to)
     return Redirect(path=to, status_code=HTTP_303_SEE_OTHER)
+
+
+def reload(request: Request[Any, Any, Any], to: str) -> Response[Any]:
+    """After the session changed (log in, register, log out): a new document, HX-Redirect
+    for every htmx request, boosted ones too. A boosted swap keeps ``<body>``'s attributes,
+    and the CSRF header htmx sends is one of them (app.web.csrf: the new session's token
+    is in the new page only)."""
+    if getattr(request, "htmx", None):
+        return ClientRedirect(redirect_to=to)
+    return Redirect(path=to, status_code=HTTP_303_SEE_OTHER)

@@ -1,4 +1,5 @@
-"""CSRF, security headers, secrets derived from SECRET_KEY, and the rate limits."""
+"""Security headers, secrets derived from SECRET_KEY, the session cookie's name, and the
+rate limits (CSRF: app.web.csrf)."""
 
 from __future__ import annotations
 
@@ -8,22 +9,19 @@ import secrets
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
 
-from litestar.config.csrf import CSRFConfig
 from litestar.datastructures import MutableScopeHeaders
-from litestar.enums import ScopeType
-from litestar.middleware.csrf import CSRFMiddleware
 from litestar.middleware.rate_limit import RateLimitConfig
+
+from app.web import mounts
+from app.web.csrf import host_cookie
 
 if TYPE_CHECKING:
     from litestar.connection import Request
-    from litestar.types import Message, Receive, Scope, Send
+    from litestar.types import Message, Scope
 
     from app.settings import Settings
 
-CSRF_COOKIE: Final = "chronicle_csrf"  # not "csrftoken": Piccolo Admin uses that name
-CSRF_HEADER: Final = "x-csrftoken"  # htmx sends it (hx-headers on <body>)
 SESSION_COOKIE: Final = "chronicle_session"
-ADMIN_PATH: Final = "/admin"
 
 # The local-analysis island runs Pyodide in a Web Worker: WebAssembly compilation
 # needs 'wasm-unsafe-eval' and the worker may start from a blob: URL. No inline scripts or
@@ -36,6 +34,23 @@ CONTENT_SECURITY_POLICY: Final = "; ".join(
         "style-src 'self'",
         "img-src 'self' data:",
         "font-src 'self'",
+        "connect-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Piccolo Admin (a Vue application, served under /admin with every other header above) sets
+# no policy on its page: this one fits it. Its Font Awesome icons and components insert
+# <style> elements, hence 'unsafe-inline' for styles only; scripts stay 'self'.
+ADMIN_CONTENT_SECURITY_POLICY: Final = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self' data:",
         "connect-src 'self'",
         "object-src 'none'",
         "base-uri 'none'",
@@ -81,38 +96,15 @@ def derive_key(secret: str, purpose: str) -> bytes:
     return hmac.new(secret.encode(), f"chronicle/{purpose}".encode(), hashlib.sha256).digest()
 
 
-def csrf_config(settings: Settings, secret: str) -> CSRFConfig:
-    return CSRFConfig(
-        secret=derive_key(secret, "csrf").hex(),
-        cookie_name=CSRF_COOKIE,
-        header_name=CSRF_HEADER,
-        cookie_secure=settings.security.secure_cookies,
-        cookie_samesite="lax",
-        # Piccolo Admin protects its own forms (its own CSRF middleware and cookie).
-        exclude=[f"^{ADMIN_PATH}(/|$)"],
-    )
-
-
-class ChronicleCSRFMiddleware(CSRFMiddleware):
-    """Litestar's CSRF check, except for requests that carry an Authorization header.
-
-    Those are authenticated by the header alone (app.accounts.auth ignores the session
-    cookie for them), and browsers never attach one on their own (the app sends no Basic
-    challenge, so none is cached): nothing ambient for a forged request to ride on.
-    """
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == ScopeType.HTTP and any(
-            name == b"authorization" for name, _ in scope.get("headers", ())
-        ):
-            await self.app(scope, receive, send)
-            return
-        await super().__call__(scope, receive, send)
+def session_cookie(settings: Settings) -> str:
+    """``__Host-chronicle_session`` with SECURE_COOKIES: the session holds the CSRF token,
+    so no subdomain may plant one (renaming it logs everyone out once)."""
+    return host_cookie(SESSION_COOKIE, settings.security.secure_cookies)
 
 
 def security_headers(settings: Settings) -> Any:
     """A ``before_send`` hook adding the security headers to every response (error pages
-    and 404s included). Piccolo Admin (a Vue application) keeps its own CSP."""
+    and 404s included), judged on the full path: under /admin, Piccolo Admin's policy."""
     hsts = settings.security.secure_cookies
 
     async def add_headers(message: Message, scope: Scope) -> None:
@@ -123,10 +115,10 @@ def security_headers(settings: Settings) -> Any:
             key = name.decode()
             if key not in headers:
                 headers[key] = value.decode()
-        path = scope.get("path", "")
-        in_admin = path == ADMIN_PATH or path.startswith(ADMIN_PATH + "/")
-        if not in_admin and "content-security-policy" not in headers:
-            headers["content-security-policy"] = CONTENT_SECURITY_POLICY
+        if "content-security-policy" not in headers:  # Piccolo Admin's media files set one
+            in_admin = mounts.in_admin(mounts.full_path(scope))
+            policy = ADMIN_CONTENT_SECURITY_POLICY if in_admin else CONTENT_SECURITY_POLICY
+            headers["content-security-policy"] = policy
         if hsts:
             headers["strict-transport-security"] = "max-age=31536000; includeSubDomains"
 

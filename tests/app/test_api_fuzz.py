@@ -39,18 +39,6 @@ SEED = 8
 # What schemathesis counts as "schema-valid data accepted" by default (4.32.5).
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
-pytestmark = [
-    # Litestar's CSRF middleware reads the form of an unsafe request that has no CSRF header
-    # (to look for a ``_csrf_token`` field), so an anonymous multipart upload gets its parts
-    # spooled into UploadFiles that nothing closes once the request is refused with 403;
-    # they are closed when collected, with a ResourceWarning (reported: app/web/security.py).
-    pytest.mark.filterwarnings(
-        "ignore:Exception ignored in. <function SpooledTemporaryFile.__del__"
-        ":pytest.PytestUnraisableExceptionWarning"
-    ),
-]
-
-
 def _config(**extra: Any) -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
