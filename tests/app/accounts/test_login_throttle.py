@@ -39,7 +39,9 @@ def test_too_many_failures_lock_the_name_not_the_owner(
         assert "Too many failed log-ins for this account: try again in 5 minutes" in (
             html.unescape(locked.text)
         )
-        assert "chronicle_session" not in attacker.client.cookies
+        # not logged in (every visitor has a session: it carries the CSRF token)
+        account = attacker.get("/account")
+        assert account.status_code == 303 and account.headers["location"].startswith("/login")
         # From any other browser (or address) alike: the name is held, not the client.
         assert client_for(server.url).login(name, PASSWORD).status_code == 429
         # htmx gets the form fragment with the message.
