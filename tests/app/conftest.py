@@ -12,8 +12,6 @@ starts an app for the duration of a ``with`` block; ``app_server`` is the defaul
 
 from __future__ import annotations
 
-import asyncio
-import concurrent.futures
 import os
 import secrets
 import socket
@@ -30,6 +28,7 @@ import httpx
 import msgspec
 import pytest
 from support import ROOT, corpus
+from support.db import fetch, run
 from support.http import Browser, Server, serve
 from support.saves import fresh_save
 
@@ -45,17 +44,6 @@ from app.settings import (
 )
 
 MACHINE_PG = "postgresql://postgres@127.0.0.1:5432/postgres"
-
-
-def run(coro: Any) -> Any:
-    """Run a coroutine from a (synchronous) test. While Playwright's sync API is active
-    the thread has a running event loop, so the coroutine then runs in a thread of its own."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coro)
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        return pool.submit(asyncio.run, coro).result()
 
 
 async def _reachable(url: str) -> bool:
@@ -107,15 +95,7 @@ def database_url(pg_admin_url: str) -> Iterator[str]:
 
 def _query(url: str) -> Callable[..., list[dict[str, Any]]]:
     def query(text: str, *args: Any) -> list[dict[str, Any]]:
-        async def go() -> list[dict[str, Any]]:
-            conn = await asyncpg.connect(url)
-            try:
-                return [dict(r) for r in await conn.fetch(text, *args)]
-            finally:
-                await conn.close()
-
-        rows: list[dict[str, Any]] = run(go())
-        return rows
+        return fetch(url, text, *args)
 
     return query
 

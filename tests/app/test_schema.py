@@ -3,8 +3,8 @@
 import asyncio
 import secrets
 
-import asyncpg
 import pytest
+from support.db import fetch
 
 from app import db
 from app.settings import DatabaseSettings, Settings
@@ -26,16 +26,6 @@ def empty_database(pg_admin_url, database_url):
         db.use_database(Settings(database=DatabaseSettings(url=database_url)))
         asyncio.run(db.drop_database(pg_admin_url, name))
 
-
-def fetch(url, query, *args):
-    async def go():
-        conn = await asyncpg.connect(url)
-        try:
-            return [dict(r) for r in await conn.fetch(query, *args)]
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
 
 
 def columns(url, table):

@@ -8,6 +8,7 @@ import secrets
 import asyncpg
 import pytest
 from piccolo.apps.migrations.commands.forwards import run_forwards
+from support.db import fetch
 
 from app import db
 from app.accounts.tables import User
@@ -55,19 +56,9 @@ def migrated(pg_admin_url, database_url):
         asyncio.run(db.drop_database(pg_admin_url, name))
 
 
-def _rows(url, query, *args):
-    async def go():
-        conn = await asyncpg.connect(url)
-        try:
-            return [dict(r) for r in await conn.fetch(query, *args)]
-        finally:
-            await conn.close()
-
-    return asyncio.run(go())
-
 
 def test_case_duplicates_are_renamed_not_lost(migrated):
-    rows = _rows(migrated, "SELECT id, username, display_name FROM users ORDER BY id")
+    rows = fetch(migrated, "SELECT id, username, display_name FROM users ORDER BY id")
     assert len(rows) == len(USERS)
     ids = [row["id"] for row in rows]
     assert [row["username"] for row in rows] == [
@@ -97,7 +88,7 @@ def test_the_index_refuses_new_case_duplicates(migrated):
 
 
 def test_name_keys_are_filled(migrated):
-    rows = _rows(
+    rows = fetch(
         migrated,
         "SELECT username_skeleton, display_name_skeleton FROM users WHERE username = 'solo'",
     )
@@ -107,7 +98,7 @@ def test_name_keys_are_filled(migrated):
 def test_renamed_accounts_log_in_under_their_new_names(
     migrated, make_settings, serve_app, client_for
 ):
-    (renamed,) = _rows(migrated, "SELECT username FROM users WHERE username LIKE 'dup-%'")
+    (renamed,) = fetch(migrated, "SELECT username FROM users WHERE username LIKE 'dup-%'")
     settings = make_settings(database=DatabaseSettings(url=migrated, pool_max_size=2))
     with serve_app(settings) as server:
         assert (
