@@ -20,6 +20,8 @@ from __future__ import annotations
 import unicodedata
 from typing import Final
 
+from confusable_homoglyphs import confusables
+
 # Shown as nothing (or as a blank) though not in a space or format category.
 _INVISIBLE: Final = frozenset("\u115f\u1160\u3164\uffa0\u2800\u17b4\u17b5")
 _SEPARATORS: Final = frozenset("_.-")
@@ -46,3 +48,11 @@ def name_key(name: str) -> str:
 
 def reserved_keys(site_name: str) -> frozenset[str]:
     return frozenset({*(name_key(word) for word in RESERVED), name_key(site_name)} - {""})
+
+
+def mixed_lookalikes(name: str) -> bool:
+    """The name mixes scripts with characters that look like the other script's (a
+    Cyrillic "\u0430" in "paul"): the key above cannot see through that, so such names are
+    refused. Unicode's confusables data, through ``confusable-homoglyphs``; names written
+    in one script (Cyrillic, Greek, Han alone) pass."""
+    return bool(confusables.is_dangerous(name))

@@ -83,6 +83,11 @@ def check_display_name(display_name: str | None) -> str | None:
         raise AccountError("A display name cannot contain control characters.")
     if text and not names.name_key(text):
         raise AccountError("A display name needs letters or digits that can be seen.")
+    if names.mixed_lookalikes(text):
+        raise AccountError(
+            "A display name cannot mix alphabets whose letters look alike (such as a "
+            "Cyrillic letter among Latin ones): write it in one."
+        )
     return text or None
 
 

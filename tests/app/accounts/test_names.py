@@ -81,6 +81,8 @@ def test_display_names_cannot_imitate(new_browser, unique):
         "\uff2d\uff4f\uff44\uff45\uff52\uff41\uff54\uff4f\uff52": "reserved for the site",
         "chronicle": "reserved for the site",  # the site's name (APP_SITE_NAME)
         "\u200b\u3164": "needs letters or digits that can be seen",
+        # a Cyrillic letter among Latin ones ("\u0430" looks like "a")
+        "F\u0430mous Player": "cannot mix alphabets whose letters look alike",
     }
     client = new_browser()
     for display, message in cases.items():
@@ -93,6 +95,9 @@ def test_display_names_cannot_imitate(new_browser, unique):
     assert "too close to another user's name" in _text(response)
     # Nothing was created by the refusals; a name of one's own is fine.
     assert _register(client, unique("honest"), "Honest Abe").status_code == 303
+    # names in one alphabet, whatever it is, are fine
+    assert _register(client, unique("cyrillic"), "\u041f\u0451\u0442\u0440").status_code == 303
+    assert _register(client, unique("greek"), "\u03a9\u03bc\u03ad\u03b3\u03b1").status_code == 303
 
 
 def test_reserved_usernames_are_refused_at_registration(new_browser):
