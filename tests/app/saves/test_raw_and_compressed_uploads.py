@@ -146,6 +146,7 @@ def test_concatenated_gzip_members_are_one_body(app_server, key, make_save):
         ("gzip", gzip.compress(b"EU4txt\n" * 1000)[:-20], 400, "ends early"),
         ("gzip", gzip.compress(b"EU4txt\n") + b"trailing junk", 400, "is not valid gzip"),
     ],
+    ids=["br", "two-codings", "not-gzip", "not-zstd", "gzip-cut-short", "gzip-then-junk"],
 )
 def test_bad_encodings_are_refused_readably(app_server, key, sql, coding, body, status, words):
     before = count_saves(sql)
