@@ -263,10 +263,10 @@ async def _upload_form(
     """The multipart body's file and fields (fields win over the query and headers)."""
     form = await request.form()
     file = form.get("file")
+    for _, value in form.multi_items():  # let go of any other file part (spooled to disk)
+        if isinstance(value, UploadFile) and value is not file:
+            await value.close()
     if not isinstance(file, UploadFile):
-        for value in form.values():
-            if isinstance(value, UploadFile):
-                await value.close()
         raise ValidationException("The form has no file: send the save in a field named file.")
     return UploadForm(
         file=file,
