@@ -55,6 +55,7 @@ from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
 from app.web import health, mounts, security
+from app.web.compressed import CompressedBodyMiddleware
 from app.web.csrf import SessionCSRFMiddleware
 from app.web.decoding import FormDecodingMiddleware
 from app.web.errors import error_response
@@ -163,6 +164,9 @@ class AppCore(InitPluginProtocol):
                 self.inflight.middleware,
                 *(limit.middleware for limit in security.rate_limits(settings)),
                 session.middleware,
+                # Uploads sent compressed: decompressed for everything after (the CSRF
+                # check may read the form), the body limit counting decompressed bytes.
+                CompressedBodyMiddleware(),
                 FormDecodingMiddleware(),  # before anything reads a form: the CSRF check
                 # Before authentication: a session that turns out stale (logged out
                 # elsewhere) still passes with its token and gets the log-in page, not 403.

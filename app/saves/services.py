@@ -20,6 +20,7 @@ import re
 import secrets
 import tempfile
 import unicodedata
+from collections.abc import AsyncIterable, AsyncIterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final, cast
@@ -124,9 +125,16 @@ def check_aar(aar: str | None, settings: Settings) -> str | None:
     return aar
 
 
-async def spool(upload: UploadFile, directory: Path, limit: int) -> Spooled:
-    """Copy the uploaded file into a temporary file in ``directory``, hashing it, and
-    stopping with TooLarge past ``limit`` bytes."""
+async def file_chunks(upload: UploadFile) -> AsyncIterator[bytes]:
+    """A multipart file part's bytes, as ``spool`` reads them."""
+    while chunk := await upload.read(CHUNK):
+        yield chunk
+
+
+async def spool(chunks: AsyncIterable[bytes], directory: Path, limit: int) -> Spooled:
+    """Copy the uploaded file (a file part's ``file_chunks``, or a raw request body, both
+    already decompressed by app.web.compressed) into a temporary file in ``directory``,
+    hashing it, and stopping with TooLarge past ``limit`` bytes."""
     directory.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(prefix="upload-", suffix=".part", dir=directory)
     os.close(fd)
@@ -135,7 +143,7 @@ async def spool(upload: UploadFile, directory: Path, limit: int) -> Spooled:
     size = 0
     try:
         async with await anyio.open_file(path, "wb") as out:
-            while chunk := await upload.read(CHUNK):
+            async for chunk in chunks:
                 size += len(chunk)
                 if size > limit:
                     raise TooLarge(f"the file is larger than the limit of {limit} bytes")
@@ -149,7 +157,8 @@ async def spool(upload: UploadFile, directory: Path, limit: int) -> Spooled:
 
 async def upload_save(
     *,
-    upload: UploadFile,
+    chunks: AsyncIterable[bytes],
+    sent_name: str | None,
     filename: str | None,
     aar: str | None,
     user: CurrentUser,
@@ -157,14 +166,15 @@ async def upload_save(
     pool: KernelPool,
     settings: Settings,
 ) -> str:
-    """Store a new save; returns its id. Raises an UploadError subclass when refused."""
+    """Store a new save (its bytes: ``chunks``; the name the client gave the file, maybe a
+    path: ``sent_name``); returns its id. Raises an UploadError subclass when refused."""
     limit = settings.limits.max_filename_chars
     if filename and filename.strip():
         name = clean_filename(filename, limit)
     else:
-        name = clean_filename(upload.filename, limit, from_path=True)
+        name = clean_filename(sent_name, limit, from_path=True)
     aar = check_aar(aar, settings)
-    spooled = await spool(upload, settings.var_path / "tmp", settings.limits.max_upload_bytes)
+    spooled = await spool(chunks, settings.var_path / "tmp", settings.limits.max_upload_bytes)
     try:
         try:
             parsed = await pool.parse(str(spooled.path))
@@ -326,8 +336,7 @@ def _summary_columns() -> tuple[Column, ...]:
 _SUMMARY: Final = _summary_columns()
 # The same columns for hand-written SQL over ``saves s JOIN users u`` (the leaderboards).
 SUMMARY_SQL: Final = ", ".join(
-    [f"s.{column._meta.db_column_name}" for column in _SUMMARY]
-    + ["u.username", "u.display_name"]
+    [f"s.{column._meta.db_column_name}" for column in _SUMMARY] + ["u.username", "u.display_name"]
 )
 
 
@@ -510,4 +519,3 @@ async def count_saves(user_id: int | None = None) -> int:
     if user_id is not None:
         query = query.where(Save.user_id == user_id)
     return int(await query)
-

@@ -32,6 +32,8 @@ from litestar.serialization import decode_json, decode_msgpack
 from litestar.types import ASGIApp, Receive, Scope, Send
 from litestar.utils.scope.state import ScopeState
 
+from app.web.compressed import UPLOAD
+
 NOT_UTF8: Final = "The request could not be read: its text is not valid UTF-8."
 
 # Litestar's body decoders: a decoding error raised inside one of them is the client's.
@@ -73,6 +75,8 @@ def undecodable(exc: BaseException) -> bool:
 
 
 def _takes_upload(handler: HTTPRouteHandler) -> bool:
+    if handler.opt.get(UPLOAD):  # POST /api/saves reads a form or a raw body itself
+        return True
     data = handler.parsed_data_field
     body = data.kwarg_definition if data is not None else None
     return isinstance(body, BodyKwarg) and body.media_type == RequestEncodingType.MULTI_PART

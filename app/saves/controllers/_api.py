@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
-from urllib.parse import quote
+from dataclasses import dataclass
+from typing import Annotated, Any, Final
+from urllib.parse import quote, unquote
 
 import msgspec
 from litestar import Controller, Request, Response, delete, get, patch, post
+from litestar.datastructures import UploadFile
 from litestar.di import NamedDependency
+from litestar.enums import RequestEncodingType
 from litestar.exceptions import (
     HTTPException,
     NotFoundException,
@@ -15,7 +18,15 @@ from litestar.exceptions import (
     ValidationException,
 )
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import Body, FromQuery, MultipartBody, QueryParameter
+from litestar.openapi.spec import (
+    OpenAPIFormat,
+    OpenAPIMediaType,
+    OpenAPIType,
+    Operation,
+    RequestBody,
+    Schema,
+)
+from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
@@ -35,6 +46,7 @@ from app.saves.schemas import (
 )
 from app.settings import Settings
 from app.storage import ObjectMissing, Storage, StorageError
+from app.web.compressed import UPLOAD
 from app.web.openapi import AUTH_ERRORS, ERRORS, error
 
 # SavePatch forbids unknown fields (a typo is a 400, not a silent no-op); Litestar's
@@ -49,6 +61,34 @@ def _upload_error(exc: services.UploadError) -> Response[Any]:
     raise HTTPException(status_code=exc.status, detail=exc.message)
 
 
+# The raw body's types: a save as the game writes it (text or binary) or its zip. Windows
+# browsers name a zip x-zip-compressed.
+RAW_TYPES: Final = ("application/octet-stream", "application/zip", "application/x-zip-compressed")
+NOT_A_SAVE_BODY: Final = (
+    "Send the save as a multipart form (a file field named file) or as the request body "
+    "itself with Content-Type application/octet-stream or application/zip."
+)
+
+
+@dataclass
+class UploadOperation(Operation):
+    """``POST /api/saves``'s request body, which no ``data`` parameter states: the handler
+    reads a form or the raw file itself."""
+
+    def __post_init__(self) -> None:
+        text = Schema(type=OpenAPIType.STRING)
+        file = Schema(type=OpenAPIType.STRING, format=OpenAPIFormat.BINARY)
+        form = Schema(
+            type=OpenAPIType.OBJECT,
+            properties={"file": file, "filename": text, "aar": text},
+            required=["file"],
+        )
+        content = {"multipart/form-data": OpenAPIMediaType(schema=form)}
+        for kind in RAW_TYPES[:2]:
+            content[kind] = OpenAPIMediaType(schema=file)
+        self.request_body = RequestBody(content=content, required=True)
+
+
 class SaveApiController(Controller):
     path = "/api/saves"
     tags = ("saves",)
@@ -57,12 +97,15 @@ class SaveApiController(Controller):
         "/",
         status_code=HTTP_201_CREATED,
         guards=[requires_user],
-        opt={"rate_limit": "upload"},
+        opt={"rate_limit": "upload", UPLOAD: True},
+        operation_class=UploadOperation,
         summary="Upload a save (session cookie + CSRF header, or HTTP Basic user_id:api_key)",
         responses={
             **AUTH_ERRORS,
+            400: error("Unreadable form, header or compressed body"),
             409: ResponseSpec(data_container=DuplicateSaveBody, description="Uploaded before"),
-            413: error("File too large"),
+            413: error("File too large (once decompressed)"),
+            415: error("Neither a form nor a raw save; or an unknown Content-Encoding"),
             422: error("Not a readable save"),
             429: error("Too many uploads"),
             503: error("File store down"),
@@ -71,13 +114,27 @@ class SaveApiController(Controller):
     async def create_save(
         self,
         request: Request[Any, Any, Any],
-        data: MultipartBody[UploadForm],
         storage: NamedDependency[Storage],
         pool: NamedDependency[KernelPool],
         settings: NamedDependency[Settings],
+        filename: FromQuery[str | None] = None,
+        aar: FromQuery[str | None] = None,
+        x_filename: Annotated[str | None, HeaderParameter(name="x-filename")] = None,
+        x_aar: Annotated[str | None, HeaderParameter(name="x-aar")] = None,
     ) -> Response[SaveCreated | DuplicateSaveBody]:
+        """The body is a multipart form (``file``, ``filename``, ``aar``) or the file
+        itself (``application/octet-stream`` or ``application/zip``, pdx.tools' way: the
+        name and the AAR in the query or in ``X-Filename``/``X-AAR``, percent-encoded
+        UTF-8). Either may be sent with ``Content-Encoding: gzip`` or ``zstd``; the limit
+        applies to the decompressed file, and the file is stored decompressed."""
+        name = filename if filename is not None else _header_text(x_filename)
+        text = aar if aar is not None else _header_text(x_aar)
         try:
-            save_id = await upload(request, data, storage, pool, settings)
+            if request.content_type[0] == RequestEncodingType.MULTI_PART:
+                form = await _upload_form(request, name, text)
+                save_id = await upload(request, form, storage, pool, settings)
+            else:
+                save_id = await _raw_upload(request, name, text, storage, pool, settings)
         except services.UploadError as exc:
             return _upload_error(exc)
         return Response(SaveCreated(save_id=save_id), status_code=HTTP_201_CREATED)
@@ -181,6 +238,65 @@ class SaveApiController(Controller):
         headers["Content-Length"] = str(stored.size)
         headers["Content-Disposition"] = _attachment(filename)
         return Stream(stored.chunks(), media_type="application/octet-stream", headers=headers)
+
+
+def _header_text(value: str | None) -> str | None:
+    """A header's percent-encoded UTF-8 (headers carry Latin-1 at most); 400 otherwise."""
+    if value is None:
+        return None
+    try:
+        return unquote(value, errors="strict")
+    except UnicodeDecodeError:
+        raise ValidationException(
+            "X-Filename and X-AAR are percent-encoded UTF-8 (as encodeURIComponent writes)."
+        ) from None
+
+
+def _field(form: Any, name: str) -> str | None:
+    value = form.get(name)
+    return value if isinstance(value, str) else None
+
+
+async def _upload_form(
+    request: Request[Any, Any, Any], filename: str | None, aar: str | None
+) -> UploadForm:
+    """The multipart body's file and fields (fields win over the query and headers)."""
+    form = await request.form()
+    file = form.get("file")
+    for _, value in form.multi_items():  # let go of any other file part (spooled to disk)
+        if isinstance(value, UploadFile) and value is not file:
+            await value.close()
+    if not isinstance(file, UploadFile):
+        raise ValidationException("The form has no file: send the save in a field named file.")
+    return UploadForm(
+        file=file,
+        filename=_field(form, "filename") or filename,
+        aar=_field(form, "aar") or aar,
+    )
+
+
+async def _raw_upload(
+    request: Request[Any, Any, Any],
+    filename: str | None,
+    aar: str | None,
+    storage: Storage,
+    pool: KernelPool,
+    settings: Settings,
+) -> str:
+    if request.content_type[0] not in RAW_TYPES:
+        raise HTTPException(status_code=415, detail=NOT_A_SAVE_BODY)
+    user = current_user(request)
+    assert user is not None  # the handler's requires_user guard
+    return await services.upload_save(
+        chunks=request.stream(),
+        sent_name=None,
+        filename=filename,
+        aar=aar,
+        user=user,
+        storage=storage,
+        pool=pool,
+        settings=settings,
+    )
 
 
 def _etags(header: str | None) -> set[str]:

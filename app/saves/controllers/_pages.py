@@ -28,6 +28,7 @@ from app.saves.pool import KernelPool
 from app.saves.schemas import EditForm, UploadForm
 from app.settings import Settings
 from app.storage import Storage
+from app.web.compressed import UPLOAD
 from app.web.htmx import redirect, render, wants_fragment
 
 ROWS = "saves/_rows.html.jinja2"
@@ -73,7 +74,12 @@ class SavePagesController(Controller):
             headers={"Vary": "HX-Request"},
         )
 
-    @post("/saves", guards=[requires_user], opt={"rate_limit": "upload"}, status_code=200)
+    @post(
+        "/saves",
+        guards=[requires_user],
+        opt={"rate_limit": "upload", UPLOAD: True},
+        status_code=200,
+    )
     async def upload_save(
         self,
         request: Request[Any, Any, Any],

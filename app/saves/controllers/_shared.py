@@ -52,7 +52,8 @@ async def upload(
     assert user is not None  # the handlers' requires_user guard
     try:
         return await services.upload_save(
-            upload=data.file,
+            chunks=services.file_chunks(data.file),
+            sent_name=data.file.filename,
             filename=data.filename,
             aar=data.aar,
             user=user,

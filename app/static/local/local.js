@@ -238,17 +238,53 @@ function setup(root) {
     analyze(event.dataTransfer.files[0]);
   });
 
+  // Share: progress while the body goes out (bytes sent, then "reading the save") and a
+  // Cancel that aborts the request while it is still sending (the server then has no
+  // whole file, so nothing is stored). Each step is also a "share-progress" event on the
+  // root (detail: phase "packing" | "sending" | "reading", sent, total, size).
+  const sending = root.querySelector("[data-share-progress]");
+  const bar = sending?.querySelector("progress");
+  const sendingText = sending?.querySelector("[data-share-text]");
+  const cancel = sending?.querySelector("[data-cancel]");
+  let inFlight = null; // the AbortController of the upload being sent
+
+  function shareProgress(detail) {
+    root.dispatchEvent(new CustomEvent("share-progress", { detail }));
+    if (!sending) return;
+    sending.hidden = false;
+    if (detail.phase === "packing") {
+      bar.removeAttribute("value");
+      sendingText.textContent = `Compressing ${megabytes(detail.size)}…`;
+    } else if (detail.phase === "sending") {
+      bar.max = detail.total;
+      bar.value = detail.sent;
+      const packed = detail.total < detail.size ? ` (compressed from ${megabytes(detail.size)})` : "";
+      sendingText.textContent = `Sending ${megabytes(detail.sent)} of ${megabytes(detail.total)}${packed}…`;
+    } else {
+      bar.removeAttribute("value"); // the server's part: no measure of it
+      sendingText.textContent = "Reading the save…";
+      cancel.hidden = true; // it has the whole file now
+    }
+  }
+
+  cancel?.addEventListener("click", () => inFlight?.abort());
+
   if (share) {
     share.addEventListener("click", async () => {
       if (!current) return;
       share.disabled = true;
       showStatus(`Uploading ${current.name} to share it…`);
+      inFlight = new AbortController();
+      if (cancel) cancel.hidden = false;
       try {
-        await upload(current);
+        await upload(current, shareProgress, inFlight.signal);
       } catch (error) {
-        showStatus(`Sharing failed: ${error.message}`, "error");
+        if (error.name === "AbortError") showStatus("Sharing cancelled: nothing was stored.");
+        else showStatus(`Sharing failed: ${error.message}`, "error");
       } finally {
+        inFlight = null;
         share.disabled = false;
+        if (sending) sending.hidden = true;
       }
     });
   }
@@ -275,26 +311,73 @@ function setup(root) {
   if (root.dataset.preload === "1") warmUp();
 }
 
-// Share: the same POST as the upload form (multipart, CSRF header), then go to the page
-// the server made. Errors come back as the form's fragment: its alert is the message.
-async function upload(file) {
+const megabytes = (bytes) => `${(bytes / 1e6).toFixed(1)} MB`;
+
+// Text saves shrink to a tenth or less; below this the compressing is not worth its time.
+const COMPRESS_FROM = 1 << 20;
+
+// The upload form's body for ``file``, gzip-compressed when that makes it smaller (a large
+// text save; a zip is compressed already), with its Content-Type (the multipart boundary).
+// The server decompresses it as it arrives and stores the file as it was.
+async function packForm(file, onProgress) {
   const form = new FormData();
   form.append("file", file, file.name);
-  const headers = { "HX-Request": "true" };
+  const request = new Request(location.href, { method: "POST", body: form });
+  const type = request.headers.get("content-type");
+  const body = await request.blob();
+  const head = new Uint8Array(await file.slice(0, 4).arrayBuffer());
+  const zipped = head[0] === 0x50 && head[1] === 0x4b; // "PK": a zip
+  if (file.size < COMPRESS_FROM || zipped || typeof CompressionStream === "undefined") {
+    return { body, type, encoding: null };
+  }
+  onProgress({ phase: "packing", sent: 0, total: body.size, size: file.size });
+  const stream = body.stream().pipeThrough(new CompressionStream("gzip"));
+  const packed = await new Response(stream).blob();
+  return packed.size < body.size
+    ? { body: packed, type, encoding: "gzip" }
+    : { body, type, encoding: null };
+}
+
+// POST ``packed`` with XMLHttpRequest (fetch reports no upload progress); resolves with the
+// finished request, rejects with an AbortError when ``signal`` aborts it.
+function send(url, packed, headers, size, onProgress, signal) {
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", url);
+    for (const [name, value] of Object.entries(headers)) xhr.setRequestHeader(name, value);
+    const total = packed.body.size;
+    xhr.upload.onprogress = (event) =>
+      onProgress({ phase: "sending", sent: event.loaded, total, size });
+    xhr.upload.onload = () => onProgress({ phase: "reading", sent: total, total, size });
+    xhr.onload = () => resolve(xhr);
+    xhr.onerror = () => reject(new Error("the connection to the site failed; try again"));
+    xhr.onabort = () => reject(new DOMException("the upload was cancelled", "AbortError"));
+    signal.addEventListener("abort", () => xhr.abort());
+    xhr.send(packed.body);
+  });
+}
+
+// Share: the same POST as the upload form (multipart, CSRF header), compressed when that
+// helps, then go to the page the server made. Errors come back as the form's fragment:
+// its alert is the message.
+async function upload(file, onProgress, signal) {
+  const packed = await packForm(file, onProgress);
+  if (signal.aborted) throw new DOMException("the upload was cancelled", "AbortError");
+  const headers = { "HX-Request": "true", "Content-Type": packed.type };
+  if (packed.encoding) headers["Content-Encoding"] = packed.encoding;
   try {
     Object.assign(headers, JSON.parse(document.body.getAttribute("hx-headers") || "{}"));
   } catch {
     // no CSRF header: the server will say so
   }
-  const response = await fetch("/saves", { method: "POST", body: form, headers });
-  const target = response.headers.get("HX-Redirect");
+  const xhr = await send("/saves", packed, headers, file.size, onProgress, signal);
+  const target = xhr.getResponseHeader("HX-Redirect");
   if (target) {
     location.assign(target);
     return;
   }
-  const text = await response.text();
-  const alert = new DOMParser().parseFromString(text, "text/html").querySelector("[role=alert]");
-  throw new Error(alert?.textContent.trim() || `the server answered ${response.status}`);
+  const alert = new DOMParser().parseFromString(xhr.responseText, "text/html").querySelector("[role=alert]");
+  throw new Error(alert?.textContent.trim() || `the server answered ${xhr.status}`);
 }
 
 // On the first page and on every page htmx swaps in (boosted navigation keeps this script).
