@@ -2,11 +2,11 @@
 
 The app finds ``templates/`` and ``migrations/`` beside its package (app/web/templating.py
 and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``, whose
-``vendor/`` (htmx, webm-muxer and Swagger UI, copied from node_modules by scripts/setup) and ``wasm/`` (the
-local-analysis bundle, scripts/build_wasm.py) are git-ignored. An editable install runs
-from the checkout and needs none of this; a built wheel (the Docker image,
-scripts/bench/measure_footprint.py) carries all of it, so that an installed app finds
-``site-packages/templates`` and ``site-packages/migrations`` the same way.
+``vendor/`` (htmx, webm-muxer and Swagger UI, copied from node_modules by scripts/setup)
+and ``wasm/`` (the local-analysis bundle, scripts/build_wasm.py) are git-ignored. An
+editable install runs from the checkout and needs none of this; a built wheel (the Docker
+image, scripts/bench/measure_footprint.py) carries all of it, so that an installed app
+finds ``site-packages/templates`` and ``site-packages/migrations`` the same way.
 
 The bundle is optional (without it the drop zone says local analysis is unavailable);
 ``CHRONICLE_REQUIRE_BUNDLE=1`` (the Dockerfile sets it) makes its absence an error.
