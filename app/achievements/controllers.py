@@ -1,27 +1,37 @@
 """Achievements over HTTP: the index and the per-achievement leaderboards, as pages and
-as JSON (``GET /api/achievements``, ``GET /api/achievements/{id}``)."""
+as JSON (``GET /api/achievements``, ``GET /api/achievements/{id}``), and the admins'
+rebalance of the patch weights (``POST /achievements/rebalance``)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from litestar import Controller, Request, get
+from litestar import Controller, Request, Response, get, post
 from litestar.exceptions import NotFoundException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath
+from litestar.params import FromPath, URLEncodedBody
+from litestar.plugins.flash import flash
 from litestar.response import Template
 
-from app.achievements import services
-from app.achievements.schemas import AchievementBoard, AchievementIndex
+from app.accounts.auth import requires_admin
+from app.achievements import services, weights
+from app.achievements.schemas import AchievementBoard, AchievementIndex, RebalanceForm
+from app.web.htmx import redirect
 
 
 class AchievementApiController(Controller):
     path = "/api/achievements"
     tags = ("achievements",)
 
-    @get("/", summary="Every achievement Chronicle detects, with runs and best score")
+    @get(
+        "/",
+        summary="Every achievement Chronicle detects, with runs and best score, and the "
+        "patches that count with their weights",
+    )
     async def list_achievements(self) -> AchievementIndex:
-        return AchievementIndex(achievements=await services.index())
+        return AchievementIndex(
+            achievements=await services.index(), patch_weights=await weights.current()
+        )
 
     @get(
         "/{achievement_id:int}",
@@ -37,6 +47,19 @@ class AchievementApiController(Controller):
         return found
 
 
+async def _index_page(
+    *, error: str | None = None, text: str | None = None, status_code: int = 200
+) -> Template:
+    current = await weights.current()
+    context = {
+        "achievements": await services.index(),
+        "patch_weights": current,
+        "weights_text": weights.as_text(current) if text is None else text,
+        "weights_error": error,
+    }
+    return Template("achievements/index.html.jinja2", context=context, status_code=status_code)
+
+
 class AchievementPagesController(Controller):
     path = "/achievements"
     tags = ("pages",)
@@ -44,9 +67,20 @@ class AchievementPagesController(Controller):
 
     @get("/", name="achievements")
     async def list_achievements(self) -> Template:
-        return Template(
-            "achievements/index.html.jinja2", context={"achievements": await services.index()}
-        )
+        return await _index_page()
+
+    @post("/rebalance", guards=[requires_admin], status_code=200)
+    async def rebalance(
+        self, request: Request[Any, Any, Any], data: URLEncodedBody[RebalanceForm]
+    ) -> Response[Any]:
+        """Admins: replace the patch weights and rescore every save (all or nothing)."""
+        try:
+            parsed = weights.parse(data.weights)
+        except weights.BadWeights as exc:
+            return await _index_page(error=str(exc), text=data.weights, status_code=400)
+        count = await weights.rebalance(parsed)
+        flash(request, f"Patch weights saved: {count} saves rescored.", category="info")
+        return redirect(request, "/achievements")
 
     @get("/{achievement_id:int}", name="achievement")
     async def show_achievement(
