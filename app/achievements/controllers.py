@@ -4,18 +4,21 @@ rebalance of the patch weights (``POST /achievements/rebalance``)."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, get, post
-from litestar.exceptions import NotFoundException
+from litestar.di import NamedDependency
+from litestar.exceptions import NotFoundException, ValidationException
 from litestar.openapi.datastructures import ResponseSpec
-from litestar.params import FromPath, URLEncodedBody
+from litestar.params import FromPath, FromQuery, QueryParameter, URLEncodedBody
 from litestar.plugins.flash import flash
 from litestar.response import Template
 
+from app import cursors
 from app.accounts.auth import requires_admin
 from app.achievements import services, weights
 from app.achievements.schemas import AchievementBoard, AchievementIndex, RebalanceForm
+from app.settings import Settings
 from app.web.htmx import redirect
 
 
@@ -37,11 +40,23 @@ class AchievementApiController(Controller):
         "/{achievement_id:int}",
         summary="An achievement's leaderboard: best save per playthrough, by weighted days",
         responses={
-            404: ResponseSpec(data_container=dict[str, Any], description="No such achievement")
+            400: ResponseSpec(data_container=dict[str, Any], description="A bad cursor"),
+            404: ResponseSpec(data_container=dict[str, Any], description="No such achievement"),
         },
     )
-    async def show_achievement(self, achievement_id: FromPath[int]) -> AchievementBoard:
-        found = await services.board(achievement_id)
+    async def show_achievement(
+        self,
+        achievement_id: FromPath[int],
+        settings: NamedDependency[Settings],
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=200)] = None,
+    ) -> AchievementBoard:
+        try:
+            found = await services.board(
+                achievement_id, cursor=cursor, limit=limit or settings.limits.page_size
+            )
+        except cursors.BadCursor as exc:
+            raise ValidationException(str(exc)) from None
         if found is None:
             raise NotFoundException("achievement not found")
         return found

@@ -32,6 +32,7 @@ class RankedSave(SaveSummary, kw_only=True):
 class AchievementBoard(msgspec.Struct, kw_only=True):
     achievement: Achievement
     saves: list[RankedSave]  # best save per playthrough, by score_days then upload time
+    cursor: str | None  # pass as ?cursor= for the next page; null on the last (or the page)
 
 
 class PatchWeightRow(msgspec.Struct, kw_only=True, frozen=True):

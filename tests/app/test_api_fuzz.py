@@ -39,6 +39,7 @@ SEED = 8
 # What schemathesis counts as "schema-valid data accepted" by default (4.32.5).
 ACCEPTED = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]
 
+
 def _config(**extra: Any) -> schemathesis.Config:
     return schemathesis.Config.from_dict(
         {
@@ -66,7 +67,12 @@ def _config(**extra: Any) -> schemathesis.Config:
                             "positive_data_acceptance": {"expected-statuses": [*ACCEPTED, 400]}
                         },
                     }
-                    for name in ("GET /api/saves", "GET /api/users", "GET /api/users/{user_id}")
+                    for name in (
+                        "GET /api/saves",
+                        "GET /api/users",
+                        "GET /api/users/{user_id}",
+                        "GET /api/achievements/{achievement_id}",
+                    )
                 ),
             ],
             **extra,

@@ -62,6 +62,7 @@ ROUTES = (
     "/users/{user}/rows",
     "/api/users/{user}",
     "/api/users",
+    "/api/achievements/18",
 )
 
 
