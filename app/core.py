@@ -55,6 +55,7 @@ from app.settings import Settings
 from app.shutdown import InFlight
 from app.storage import Storage, storage_from_settings
 from app.web import health, mounts, security
+from app.web.apidocs import ApiDocsPlugin, api_docs
 from app.web.compressed import CompressedBodyMiddleware
 from app.web.csrf import SessionCSRFMiddleware
 from app.web.decoding import FormDecodingMiddleware
@@ -113,6 +114,7 @@ class AppCore(InitPluginProtocol):
         app_config.route_handlers.extend(
             [
                 health.health,
+                api_docs,
                 AccountController,
                 UserApiController,
                 UserPagesController,
@@ -197,7 +199,7 @@ class AppCore(InitPluginProtocol):
             title=settings.web.site_name,
             version="0.1.0",
             path="/api/schema",
-            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin()],
+            render_plugins=[JsonRenderPlugin(), YamlRenderPlugin(), ApiDocsPlugin()],
         )
         app_config.lifespan.append(self._lifespan)
         return app_config

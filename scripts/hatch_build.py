@@ -2,11 +2,11 @@
 
 The app finds ``templates/`` and ``migrations/`` beside its package (app/web/templating.py
 and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``, whose
-``vendor/`` (htmx and webm-muxer, copied from node_modules by scripts/setup) and ``wasm/`` (the
-local-analysis bundle, scripts/build_wasm.py) are git-ignored. An editable install runs
-from the checkout and needs none of this; a built wheel (the Docker image,
-scripts/bench/measure_footprint.py) carries all of it, so that an installed app finds
-``site-packages/templates`` and ``site-packages/migrations`` the same way.
+``vendor/`` (htmx, webm-muxer and Swagger UI, copied from node_modules by scripts/setup)
+and ``wasm/`` (the local-analysis bundle, scripts/build_wasm.py) are git-ignored. An
+editable install runs from the checkout and needs none of this; a built wheel (the Docker
+image, scripts/bench/measure_footprint.py) carries all of it, so that an installed app
+finds ``site-packages/templates`` and ``site-packages/migrations`` the same way.
 
 The bundle is optional (without it the drop zone says local analysis is unavailable);
 ``CHRONICLE_REQUIRE_BUNDLE=1`` (the Dockerfile sets it) makes its absence an error.
@@ -20,7 +20,12 @@ from typing import Any
 
 from hatchling.builders.hooks.plugin.interface import BuildHookInterface
 
-VENDORED = ("app/static/vendor/htmx.min.js", "app/static/vendor/webm-muxer.mjs")
+VENDORED = (
+    "app/static/vendor/htmx.min.js",
+    "app/static/vendor/webm-muxer.mjs",
+    "app/static/vendor/swagger-ui-bundle.js",
+    "app/static/vendor/swagger-ui.css",
+)
 BUNDLE_MANIFEST = "app/static/wasm/manifest.json"
 
 

@@ -37,6 +37,12 @@ class UserInfo(msgspec.Struct, kw_only=True):
 class UserPage(msgspec.Struct, kw_only=True):
     user_info: UserInfo
     saves: list[SaveSummary]
+    cursor: str | None  # pass as ?cursor= for the user's older saves; null on the last page
+
+
+class UserList(msgspec.Struct, kw_only=True):
+    users: list[UserInfo]
+    cursor: str | None  # pass as ?cursor= for the next page; null on the last
 
 
 class ApiKeyCreated(msgspec.Struct, kw_only=True):

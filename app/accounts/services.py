@@ -37,6 +37,7 @@ from asyncpg.exceptions import UniqueViolationError
 from piccolo.columns.combination import WhereRaw
 from piccolo_api.session_auth.tables import SessionsBase
 
+from app import cursors
 from app.accounts import names, passwords
 from app.accounts.tables import User, key_columns
 
@@ -358,6 +359,29 @@ async def find_user_id(username: str) -> int | None:
         return None
     row = await User.select(User.id).where(_same_username(username)).first()
     return None if row is None else int(row["id"])
+
+
+async def list_users(*, cursor: str | None, limit: int) -> tuple[list[dict[str, Any]], str | None]:
+    """Active users, oldest account first; ``cursor`` continues after the previous page's
+    last user (cursors.BadCursor when it is not one ``list_users`` handed out)."""
+    query = User.select(User.id, User.username, User.display_name, User.created_on).where(
+        User.active == True  # noqa: E712
+    )
+    if cursor:
+        query = query.where(User.id > _user_cursor(cursor))
+    rows = await query.order_by(User.id).limit(limit + 1)
+    next_cursor = cursors.pack(f"user|{rows[limit - 1]['id']}") if len(rows) > limit else None
+    return rows[:limit], next_cursor
+
+
+def _user_cursor(cursor: str) -> int:
+    kind, _, number = cursors.unpack(cursor).partition("|")
+    if kind != "user" or not number.isascii() or not number.isdigit() or len(number) > 10:
+        raise cursors.BadCursor(cursors.BAD_CURSOR)
+    user_id = int(number)
+    if not 1 <= user_id <= MAX_USER_ID:
+        raise cursors.BadCursor(cursors.BAD_CURSOR)
+    return user_id
 
 
 async def public_user(user_id: int) -> dict[str, Any] | None:

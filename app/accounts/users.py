@@ -1,5 +1,5 @@
 """Users over HTTP: a user's public page with their saves, and the API's user and API-key
-endpoints (``/api/users/{id}``, ``/api/key``)."""
+endpoints (``/api/users``, ``/api/users/{id}``, ``/api/key``); lists page with cursors."""
 
 from __future__ import annotations
 
@@ -7,14 +7,15 @@ from typing import Annotated, Any
 
 from litestar import Controller, Request, Response, delete, get, post
 from litestar.di import NamedDependency
-from litestar.exceptions import NotFoundException
-from litestar.params import FromQuery, PathParameter
+from litestar.exceptions import NotFoundException, ValidationException
+from litestar.params import FromQuery, PathParameter, QueryParameter
 from litestar.response import Template
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT
 
+from app import cursors
 from app.accounts import services
 from app.accounts.auth import current_user, requires_user
-from app.accounts.schemas import ApiKeyCreated, UserInfo, UserPage
+from app.accounts.schemas import ApiKeyCreated, UserInfo, UserList, UserPage
 from app.saves import services as saves
 from app.saves.controllers import page_of_saves
 from app.settings import Settings
@@ -27,15 +28,19 @@ UserId = Annotated[int, PathParameter(ge=1, le=services.MAX_USER_ID)]
 ROWS = "saves/_rows.html.jinja2"
 
 
-async def _profile(user_id: int) -> UserInfo:
-    row = await services.public_user(user_id)
-    if row is None:
-        raise NotFoundException("user not found")
+def _info(row: dict[str, Any]) -> UserInfo:
     return UserInfo(
         user_id=row["id"],
         user_name=row["display_name"] or row["username"],
         created_on=row["created_on"],
     )
+
+
+async def _profile(user_id: int) -> UserInfo:
+    row = await services.public_user(user_id)
+    if row is None:
+        raise NotFoundException("user not found")
+    return _info(row)
 
 
 def _feed(user_id: int) -> dict[str, str]:
@@ -87,12 +92,34 @@ class UserApiController(Controller):
     path = "/api"
     tags = ("users",)
 
-    @get("/users/{user_id:int}", responses=ERRORS)
-    async def show_user(self, user_id: UserId, settings: NamedDependency[Settings]) -> UserPage:
+    @get("/users", summary="Users, oldest account first", responses={400: ERRORS[400]})
+    async def list_users(
+        self,
+        settings: NamedDependency[Settings],
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=200)] = None,
+    ) -> UserList:
+        try:
+            rows, next_cursor = await services.list_users(
+                cursor=cursor, limit=limit or settings.limits.page_size
+            )
+        except cursors.BadCursor as exc:
+            raise ValidationException(str(exc)) from None
+        return UserList(users=[_info(row) for row in rows], cursor=next_cursor)
+
+    @get("/users/{user_id:int}", summary="A user and their saves, newest first", responses=ERRORS)
+    async def show_user(
+        self,
+        user_id: UserId,
+        settings: NamedDependency[Settings],
+        cursor: FromQuery[str | None] = None,
+        limit: Annotated[int | None, QueryParameter(ge=1, le=200)] = None,
+    ) -> UserPage:
         profile = await _profile(user_id)
-        return UserPage(
-            user_info=profile, saves=await saves.user_saves(user_id, settings.limits.page_size)
+        saves_page, next_cursor = await page_of_saves(
+            settings, cursor, user_id=user_id, limit=limit or 0
         )
+        return UserPage(user_info=profile, saves=saves_page, cursor=next_cursor)
 
     @post("/key", status_code=HTTP_201_CREATED, guards=[requires_user], responses=AUTH_ERRORS)
     async def create_api_key(self, request: Request[Any, Any, Any]) -> Response[ApiKeyCreated]:

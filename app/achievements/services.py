@@ -10,9 +10,11 @@ stand alone. Ranks are positions: by ``score_days``, then upload time.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any, Final
 
 import kernel
+from app import cursors
 from app.achievements.schemas import (
     Achievement,
     AchievementBoard,
@@ -20,7 +22,7 @@ from app.achievements.schemas import (
     RankedSave,
     WeightedScore,
 )
-from app.saves.services import SUMMARY_SQL, summary
+from app.saves.services import SAVE_ID, SUMMARY_SQL, summary
 from app.saves.tables import Save
 
 # The kernel's catalogue (id -> name, difficulty, description): the achievements it can
@@ -51,22 +53,55 @@ def score_date(score_days: int) -> str:
     return f"{d.year:04d}-{d.month:02d}-{d.day:02d}"
 
 
-
+# Ranks are over the whole board; a page is the rows after its cursor's position
+# (score_days, created_on, id), so a page stays right while others upload. LIMIT NULL: all.
 _BOARD: Final = f"""
 SELECT * FROM (
-    SELECT {SUMMARY_SQL},
-        row_number() OVER (
-            PARTITION BY coalesce(s.playthrough_id, 'save:' || s.id)
-            ORDER BY s.score_days, s.created_on, s.id
-        ) AS best
-    FROM saves s JOIN users u ON u.id = s.user_id
-    WHERE s.achieve_ids @> ARRAY[{{}}]::integer[]
-      AND s.score_days IS NOT NULL
-      AND s.leaderboard_qualified
-) ranked
-WHERE best = 1
-ORDER BY score_days, created_on, id
+    SELECT *, row_number() OVER (ORDER BY score_days, created_on, id) AS rank FROM (
+        SELECT {SUMMARY_SQL},
+            row_number() OVER (
+                PARTITION BY coalesce(s.playthrough_id, 'save:' || s.id)
+                ORDER BY s.score_days, s.created_on, s.id
+            ) AS best
+        FROM saves s JOIN users u ON u.id = s.user_id
+        WHERE s.achieve_ids @> ARRAY[{{}}]::integer[]
+          AND s.score_days IS NOT NULL
+          AND s.leaderboard_qualified
+    ) ranked
+    WHERE best = 1
+) board
+WHERE {{}}::integer IS NULL
+   OR (score_days, created_on, id) > ({{}}::integer, {{}}::timestamptz, {{}}::varchar)
+ORDER BY rank
+LIMIT {{}}
 """
+
+
+def _encode_cursor(entry: RankedSave) -> str:
+    days = entry.weighted_score.days
+    return cursors.pack(f"{days}|{entry.upload_time.isoformat()}|{entry.id}")
+
+
+def _decode_cursor(cursor: str) -> tuple[int, datetime, str]:
+    """The position a board's cursor names; BadCursor for anything ``_encode_cursor``
+    did not make."""
+    days, _, rest = cursors.unpack(cursor).partition("|")
+    moment, bar, save_id = rest.partition("|")
+    try:
+        when = datetime.fromisoformat(moment)
+        score = int(days)
+        if (
+            bar
+            and days.isascii()
+            and -(2**31) <= score < 2**31
+            and when.tzinfo is not None
+            and SAVE_ID.fullmatch(save_id)
+        ):
+            return score, when.astimezone(UTC), save_id
+    except (ValueError, OverflowError):
+        pass
+    raise cursors.BadCursor(cursors.BAD_CURSOR)
+
 
 _STATS: Final = """
 SELECT a.id AS id,
@@ -78,25 +113,33 @@ GROUP BY a.id
 """
 
 
-async def board(achievement_id: int) -> AchievementBoard | None:
-    """The leaderboard of one achievement (None for an id not in the catalogue)."""
+async def board(
+    achievement_id: int, *, cursor: str | None = None, limit: int | None = None
+) -> AchievementBoard | None:
+    """The leaderboard of one achievement (None for an id not in the catalogue): ``limit``
+    entries after ``cursor`` (all without a limit; cursors.BadCursor for a bad cursor)."""
     found = achievement(achievement_id)
     if found is None:
         return None
-    rows: list[dict[str, Any]] = await Save.raw(_BOARD, achievement_id)
+    after = _decode_cursor(cursor) if cursor else (None, None, None)
+    fetch = None if limit is None else limit + 1
+    rows: list[dict[str, Any]] = await Save.raw(_BOARD, achievement_id, after[0], *after, fetch)
     saves = []
-    for rank, row in enumerate(rows, start=1):
+    for row in rows[:limit]:
         base = summary(row)
         saves.append(
             RankedSave(
                 **{f: getattr(base, f) for f in base.__struct_fields__},
-                rank=rank,
+                rank=row["rank"],
                 weighted_score=WeightedScore(
                     days=row["score_days"], date=score_date(row["score_days"])
                 ),
             )
         )
-    return AchievementBoard(achievement=found, saves=saves)
+    more = limit is not None and len(rows) > limit and saves
+    return AchievementBoard(
+        achievement=found, saves=saves, cursor=_encode_cursor(saves[-1]) if more else None
+    )
 
 
 async def index() -> list[AchievementStats]:

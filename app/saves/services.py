@@ -11,8 +11,6 @@ the price of not holding the file in the database).
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
 import logging
 import os
@@ -31,8 +29,9 @@ from asyncpg.exceptions import UniqueViolationError
 from litestar.datastructures import UploadFile
 from piccolo.columns import Column, Varchar
 
-from app import db
+from app import cursors, db
 from app.accounts.services import CurrentUser
+from app.cursors import BAD_CURSOR, BadCursor
 from app.saves.parsing import ParsedSave, SaveRejected
 from app.saves.pool import KernelPool, ParserCrashed
 from app.saves.schemas import SaveDetail, SaveSummary
@@ -367,17 +366,7 @@ async def save_id_for_hash(content_hash: str) -> str | None:
 
 
 def encode_cursor(row: SaveSummary) -> str:
-    raw = f"{row.upload_time.isoformat()}|{row.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-class BadCursor(ValueError):
-    pass
-
-
-# An encoded cursor is about 50 characters; the bound keeps decoding cheap.
-_CURSOR: Final = re.compile(r"[A-Za-z0-9_-]{1,128}")
-BAD_CURSOR: Final = "This page link is not valid (a bad cursor); start again from the first page."
+    return cursors.pack(f"{row.upload_time.isoformat()}|{row.id}")
 
 
 def decode_cursor(cursor: str) -> tuple[datetime, str]:
@@ -386,15 +375,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     not UTF-8, no ``|``, a naive or unreadable date or one outside datetime's range once
     shifted to UTC (asyncpg would fail on it), an id that is not a save id (a NUL, which
     PostgreSQL text refuses)."""
-    if not _CURSOR.fullmatch(cursor):
-        raise BadCursor(BAD_CURSOR)
+    moment, bar, save_id = cursors.unpack(cursor).partition("|")
     try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        moment, bar, save_id = raw.partition("|")
         when = datetime.fromisoformat(moment)
         if bar and when.tzinfo is not None and SAVE_ID.fullmatch(save_id):
             return when.astimezone(UTC), save_id
-    except (binascii.Error, UnicodeDecodeError, ValueError, OverflowError):
+    except (ValueError, OverflowError):
         pass
     raise BadCursor(BAD_CURSOR)
 
@@ -507,11 +493,6 @@ async def delete_save(save_id: str, storage: Storage) -> bool:
         except StorageError as exc:
             raise StorageUnavailable("the file store is unavailable; nothing was deleted") from exc
     return True
-
-
-async def user_saves(user_id: int, limit: int) -> list[SaveSummary]:
-    saves, _ = await list_saves(cursor=None, limit=limit, user_id=user_id)
-    return saves
 
 
 async def count_saves(user_id: int | None = None) -> int:

@@ -77,3 +77,16 @@ class Save(Table, tablename="saves"):
     analysis = JSONB(null=True, default=None)
     kernel_version = Varchar(length=32)
     analyzed_on = Timestamptz(default=TimestamptzNow())
+
+
+class PatchWeight(Table, tablename="patch_weights"):
+    """An EU4 patch (1.<minor>) whose saves count on the leaderboards, with its weight: a
+    save's ``score_days`` is its ``days`` x ``weight_tenths`` // 10 (integers, exact),
+    so runs on older, easier patches rank behind. A patch newer than every row counts
+    with the newest row's weight (a new patch is played before the admins rebalance);
+    one between rows, or older, does not count. The ``saves_score_days`` trigger of the
+    migration computes ``score_days`` on every insert and update; admins change the rows
+    with "rebalance" (app.achievements.weights), which rescored every save."""
+
+    minor = SmallInt(primary_key=True)
+    weight_tenths = SmallInt()

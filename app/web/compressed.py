@@ -67,7 +67,7 @@ class _Gzip:
                     self._d = zlib.decompressobj(wbits=31)
 
     def finished(self) -> bool:
-        return self._d.eof
+        return bool(self._d.eof)
 
 
 class _Zstd:
@@ -89,7 +89,7 @@ class _Zstd:
                 return
 
     def finished(self) -> bool:
-        return self._d.eof
+        return bool(self._d.eof)
 
 
 def _decoder(coding: str) -> _Stream | None:

@@ -163,6 +163,7 @@ assert any(migrations.glob("*.py")), "migrations"
 static = app.local.assets.STATIC_DIR
 assert static.joinpath("vendor", "htmx.min.js").is_file(), "htmx"
 assert static.joinpath("vendor", "webm-muxer.mjs").is_file(), "webm-muxer"
+assert static.joinpath("vendor", "swagger-ui-bundle.js").is_file(), "swagger-ui"
 assert "site-packages" in app.core.__file__, app.core.__file__
 import json
 bundle = static / app.local.assets.BUNDLE

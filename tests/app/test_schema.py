@@ -51,7 +51,7 @@ def test_tables(empty_database):
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public'",
         )
     }
-    assert {"users", "saves", "sessions", "migration"} <= tables
+    assert {"users", "saves", "sessions", "migration", "patch_weights"} <= tables
     assert "piccolo_user" not in tables  # our users table replaces it
 
 

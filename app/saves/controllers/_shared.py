@@ -10,6 +10,7 @@ from litestar.exceptions import NotFoundException, ValidationException
 from litestar.params import PathParameter
 from litestar.response import Template
 
+from app import cursors
 from app.accounts.auth import can_edit, current_user, ensure_can_edit
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
@@ -35,7 +36,7 @@ async def page_of_saves(
         return await services.list_saves(
             cursor=cursor, limit=limit or settings.limits.page_size, user_id=user_id
         )
-    except services.BadCursor as exc:
+    except cursors.BadCursor as exc:
         raise ValidationException(str(exc)) from None
 
 

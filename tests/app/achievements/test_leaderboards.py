@@ -14,6 +14,9 @@ import kernel
 START = kernel.Date(1444, 11, 11).days()
 
 
+ALL = {"limit": 200}  # the API pages boards (this module's page size is 3)
+
+
 def days(date: str) -> int:
     y, m, d = (int(p) for p in date.split("."))
     return kernel.Date(y, m, d).days() - START
@@ -79,7 +82,7 @@ def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, new_
     assert admin.post(f"/saves/{d}/leaderboard", data={"qualified": "no"}).status_code == 303
     ours = {a_late, a_early, b, c, d, e, f, text}
 
-    board = player.get("/api/achievements/18").json()
+    board = player.get("/api/achievements/18", params=ALL).json()
     assert board["achievement"] == {
         "id": 18,
         "name": "Italian Ambition",
@@ -105,15 +108,15 @@ def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, new_
         "1.37.0.0",
     )
     # Ruina Imperii: France is there too.
-    ruina = mine(player.get("/api/achievements/47").json(), ours)
+    ruina = mine(player.get("/api/achievements/47", params=ALL).json(), ours)
     assert [entry["id"] for entry in ruina] == [e, a_early, b, c]
     # Qualify D again: it leads (the earliest date).
     admin.post(f"/saves/{d}/leaderboard", data={"qualified": "yes"})
-    board = player.get("/api/achievements/18").json()
+    board = player.get("/api/achievements/18", params=ALL).json()
     assert [x["id"] for x in mine(board, ours)] == [d, a_early, b, c]
     # Deleting the better save of run A brings its other save back (now last).
     assert player.request("DELETE", f"/api/saves/{a_early}").status_code == 204
-    board = player.get("/api/achievements/18").json()
+    board = player.get("/api/achievements/18", params=ALL).json()
     assert [x["id"] for x in mine(board, ours)] == [d, b, c, a_late]
     # The page shows the same board, with links to the saves and their uploaders.
     page = player.get("/achievements/18")
@@ -139,6 +142,30 @@ def test_leaderboard_ranks_the_best_save_of_each_run(player, admin, tokens, new_
     index_rows = index_page.rows("achievements")[1:]
     assert len(index_rows) == len(index)
     assert "/achievements/18" in index_page.hrefs
+
+
+def test_boards_page_with_cursors(player, tokens):
+    for seed in range(520, 525):
+        upload(player, tokens, seed=seed, date=f"14{seed - 470}.1.1", minor=37)
+    whole = player.get("/api/achievements/18", params=ALL).json()
+    assert whole["cursor"] is None and len(whole["saves"]) >= 5
+    first = player.get("/api/achievements/18").json()  # the page size
+    assert len(first["saves"]) == 3 and first["cursor"]
+    walked, cursor = [], None
+    while True:
+        params = {"limit": 2} | ({"cursor": cursor} if cursor else {})
+        page = player.get("/api/achievements/18", params=params)
+        assert page.status_code == 200, page.text
+        walked += page.json()["saves"]
+        cursor = page.json()["cursor"]
+        if cursor is None:
+            break
+    assert [(x["id"], x["rank"]) for x in walked] == [(x["id"], x["rank"]) for x in whole["saves"]]
+    assert [x["rank"] for x in walked] == list(range(1, len(walked) + 1))
+    # A cursor of the saves list is not a board's: 400 with the readable message.
+    saves_cursor = player.get("/api/saves", params={"limit": 1}).json()["cursor"]
+    bad = player.get("/api/achievements/18", params={"cursor": saves_cursor})
+    assert bad.status_code == 400 and "bad cursor" in bad.json()["detail"]
 
 
 def test_unknown_achievements(player):

@@ -10,7 +10,7 @@ import secrets
 import pytest
 from support.saves import fresh_save
 
-from app.saves.services import BAD_CURSOR
+from app.cursors import BAD_CURSOR
 
 
 def cursor_of(text: str | bytes) -> str:
@@ -54,7 +54,16 @@ def user_id(browser_class, app_server):
         member.close()
 
 
-ROUTES = ("/api/saves", "/saves", "/saves/rows", "/users/{user}", "/users/{user}/rows")
+ROUTES = (
+    "/api/saves",
+    "/saves",
+    "/saves/rows",
+    "/users/{user}",
+    "/users/{user}/rows",
+    "/api/users/{user}",
+    "/api/users",
+    "/api/achievements/18",
+)
 
 
 @pytest.mark.parametrize("crafted", CRAFTED, ids=list(CRAFTED))
@@ -85,7 +94,7 @@ def test_handed_out_cursors_still_page(browser, user_id):
     second = browser.get("/api/saves", params={"limit": 1, "cursor": cursor}).json()
     newest, older = first["saves"][0]["id"], second["saves"][0]["id"]
     assert newest != older
-    for route in ROUTES[1:]:
+    for route in ROUTES[1:5]:
         path = route.format(user=user_id)
         response = browser.get(path, params={"cursor": cursor})
         assert response.status_code == 200, (path, response.text)
