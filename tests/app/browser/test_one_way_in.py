@@ -95,3 +95,25 @@ def test_without_javascript_the_form_keeps_its_text_after_a_refusal(
     assert form.locator("textarea[name=aar]").input_value() == report
     assert form.locator("[role=alert]").inner_text().strip()
     assert CHOOSE_AGAIN in form.locator("[data-advice]").inner_text()
+
+
+def test_the_link_preview_resolves_to_an_image(app_server, member, new_context):
+    """What a chat app unfurling /saves/{id} reads: the tags, then the og:image (here, on a
+    site without game data, the summary card)."""
+    save = crafted.text_save(player="CAS", name="Castile", seed=secrets.randbelow(1 << 30))
+    save_id = member.upload(save, name="preview.eu4").json()["save_id"]
+    page = new_context(app_server.url).new_page()
+    page.goto(f"/saves/{save_id}")
+    wanted = (("property", "og:title"), ("property", "og:image"), ("name", "twitter:card"))
+    content = {
+        key: page.locator(f"meta[{attr}='{key}']").get_attribute("content")
+        for attr, key in wanted
+    }
+    assert content["og:title"] == "Castile, 1 January 1500, EU4 1.35.0"
+    assert content["twitter:card"] == "summary_large_image"
+    image = page.request.get(content["og:image"] or "")
+    assert image.status == 200 and image.headers["content-type"] == "image/png"
+    # the PNG's own header: width and height at bytes 16-24
+    body = image.body()
+    assert body[:8] == b"\x89PNG\r\n\x1a\n"
+    assert (int.from_bytes(body[16:20], "big"), int.from_bytes(body[20:24], "big")) == (1200, 630)
