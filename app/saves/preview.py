@@ -44,7 +44,8 @@ class Preview(NamedTuple):
     @property
     def card_key(self) -> str:
         """The card's cache key and ETag: it changes when anything drawn changes."""
-        drawn = "\x1f".join(str(part) for part in (CARD_VERSION, *self))
+        parts = (CARD_VERSION, self.country, self.date, self.patch, self.game, self.site)
+        drawn = "\x1f".join(str(part) for part in parts)
         return "card-" + hashlib.blake2b(drawn.encode(), digest_size=12).hexdigest()
 
 
@@ -86,7 +87,7 @@ def preview(save: SaveSummary, site: str) -> Preview:
     played = f"{country}'s campaign" if country else f"A {game_name(save.game)} save"
     when = f", up to {date}" if date else ""
     by = f" shared by {save.user_name} on {site}"
-    description = f"{played}{when}{by}: its analysis, countries, wars and map."
+    description = f"{played}{when}{by}: its countries, wars, charts and achievements."
     if save.game != "eu4":
         description = f"{played}{when}{by}."
     return Preview(

@@ -58,7 +58,11 @@ function setup(root) {
         if (!waiting) return;
         pending.delete(message.id);
         if (message.type === "done") waiting.resolve(message);
-        else waiting.reject(Object.assign(new Error(message.message), { needsTokens: message.needsTokens }));
+        else {
+          const error = new Error(message.message);
+          error.needsTokens = Boolean(message.needsTokens); // a binary save it cannot read
+          waiting.reject(error);
+        }
       };
       worker.onerror = (event) => {
         const error = new Error(event.message || "the analysis worker failed to start");
