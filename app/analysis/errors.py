@@ -9,8 +9,14 @@ from typing import Final
 
 import kernel
 
-# Said after the kernel's reason when a binary save meets a site without a token table.
-NO_TABLE: Final = "; this site has no EU4 token table (its operator sets TOKENS_DIR)"
+# Said instead of the kernel's reason (about 16-bit ids) when a binary save meets a site
+# without a token table: to players, what the file is, who can change that, what works now.
+NO_TABLE: Final = (
+    "This is an ironman (binary) save: the game writes ironman saves in a compact binary "
+    "form, and this site cannot read that form yet. The site's operator can enable it "
+    "(installing an EU4 token table: TOKENS_DIR, see the operator's guide). Meanwhile a "
+    "normal, non-ironman save, which the game writes as text, works here."
+)
 TOO_DEEP: Final = "the file nests too deeply to read"
 NO_MEMORY: Final = "there was not enough memory to read this file"
 
@@ -36,7 +42,7 @@ def refusal(exc: BaseException) -> Refusal | None:
     """What to tell people about ``exc`` raised while reading a save; None for an error
     that is not about the file (a bug: let it propagate)."""
     if isinstance(exc, kernel.TokensNeeded):
-        return Refusal(exc.reason + NO_TABLE, -1, True)
+        return Refusal(NO_TABLE, -1, True)
     if isinstance(exc, kernel.KernelError):
         return Refusal(exc.message, exc.offset)
     if isinstance(exc, RecursionError):

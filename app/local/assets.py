@@ -85,3 +85,12 @@ def published_tokens(settings: Settings) -> Path | None:
         return None
     path = Path(kernel.tokens_dir) / EU4_TOKEN_FILE
     return path if path.is_file() else None
+
+
+def server_only_tokens(settings: Settings) -> bool:
+    """The server reads binary saves but does not publish its table (PUBLISH_TOKENS=false):
+    the drop zone then offers Share for a binary save it cannot read itself."""
+    kernel = settings.kernel
+    if kernel.publish_tokens or not kernel.tokens_dir:
+        return False
+    return (Path(kernel.tokens_dir) / EU4_TOKEN_FILE).is_file()

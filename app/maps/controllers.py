@@ -1,6 +1,7 @@
 """A save's map over HTTP: its layers for the browser's map (map.json), the map as a PNG
-(the save page's image and its full-size download), the OpenGraph image, and one
-province's details (the htmx fragment the map's click shows).
+(the save page's image and its full-size download), the OpenGraph image (og.png: the map;
+card.png: the summary card of a save without a map), and one province's details (the htmx
+fragment the map's click shows).
 
 Every failure is a readable 4xx (app.web.errors renders it: a page, or a fragment for
 htmx): no EU4 analysis, no game data for it, a bundle without a map or unreadable, an
@@ -9,6 +10,7 @@ unknown province, a bad mode, scale, date or country.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Annotated, Any, Final
 
 import anyio
@@ -22,9 +24,11 @@ from litestar.status_codes import HTTP_304_NOT_MODIFIED
 from app.analysis.names import LANGUAGE_COOKIE
 from app.analysis.render import PROVINCE, find_province
 from app.maps.services import Drawing, MapEntry, Maps, MapUnavailable
-from app.saves import analysis_pages
+from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import SaveId
+from app.saves.preview import card_png, preview
+from app.settings import Settings
 
 ProvinceId = Annotated[int, PathParameter(ge=1, le=1_000_000)]
 # Revalidated on every use (ETag): a save reprocessed, or its game data imported again,
@@ -74,14 +78,19 @@ async def _entry(
 
 
 async def _picture(
-    request: Request[Any, Any, Any], save_id: str, maps: Maps, key: str, draw: Drawing
+    request: Request[Any, Any, Any],
+    save_id: str,
+    maps: Maps,
+    key: str,
+    draw: Drawing,
+    area: str = "",
 ) -> Response[Any]:
     """A kept picture (drawn first if need be), or 304 when the client has it."""
     etag = f'"{key}"'
     if _etag_matches(request, etag):
         return _answer(request, etag, b"", "image/png")
     try:
-        path = await maps.file(save_id, key, draw)
+        path = await maps.file(save_id, key, draw, area)
     except MapUnavailable as exc:
         raise HTTPException(status_code=exc.status, detail=exc.message) from None
     return _answer(request, etag, await anyio.Path(path).read_bytes(), "image/png")
@@ -141,6 +150,24 @@ class MapController(Controller):
         """The 1200x630 picture of link previews (the page's og:image)."""
         entry = await _entry(request, save_id, analysis_cache, maps)
         return await _picture(request, save_id, maps, *maps.og_picture(entry))
+
+    @get("/card.png", name="save_card_image")
+    async def card_image(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: SaveId,
+        maps: NamedDependency[Maps],
+        settings: NamedDependency[Settings],
+    ) -> Response[Any]:
+        """The 1200x630 summary card (country, date, patch, game): the link preview's
+        picture of a save whose map cannot be drawn; any save has one."""
+        save = await services.get_save(save_id, with_analysis=False)
+        if save is None:
+            raise NotFoundException("save not found")
+        card = preview(save, settings.web.site_name)
+        return await _picture(
+            request, save_id, maps, card.card_key, partial(card_png, card), area="card"
+        )
 
     @get("/provinces/{pid:int}", name="save_province")
     async def province_details(

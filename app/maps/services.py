@@ -261,10 +261,12 @@ class Maps:
 
         return self.picture_key(entry, "og"), draw
 
-    async def file(self, save_id: str, key: str, draw: Drawing) -> Path:
+    async def file(self, save_id: str, key: str, draw: Drawing, area: str = "") -> Path:
         """The kept picture ``key`` of the save, drawn (off the event loop) and written
-        first when it is not on disk. MapUnavailable when it cannot be drawn."""
-        folder = self.folder / save_id
+        first when it is not on disk. MapUnavailable when it cannot be drawn. ``area``: a
+        subfolder for pictures that are not of the map (the summary card), so that each
+        kind prunes only its own older versions."""
+        folder = self.folder / save_id / area
         path = folder / f"{key}.png"
         if path.is_file():
             return path

@@ -52,7 +52,10 @@ def _local_analysis(context: Mapping[str, Any]) -> dict[str, str] | None:
     """The drop zone's URLs (app.local.assets); None without a built bundle."""
     state = context["request"].app.state
     has_gamedata = bool(state.gamedata.bundles())
-    return assets.local_analysis(assets.published_tokens(state.settings), gamedata=has_gamedata)
+    urls = assets.local_analysis(assets.published_tokens(state.settings), gamedata=has_gamedata)
+    if urls is not None and assets.server_only_tokens(state.settings):
+        urls["server_tokens"] = "1"  # binary saves are read by Share (local.js)
+    return urls
 
 
 def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:

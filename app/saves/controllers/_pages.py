@@ -26,6 +26,7 @@ from app.saves.controllers._shared import (
 )
 from app.saves.pool import KernelPool
 from app.saves.schemas import EditForm, UploadForm
+from app.saves.upload_advice import duplicate_message, upload_advice
 from app.settings import Settings
 from app.storage import Storage
 from app.web.compressed import UPLOAD
@@ -90,10 +91,17 @@ class SavePagesController(Controller):
     ) -> Response[Any]:
         try:
             save_id = await upload(request, data, storage, pool, settings)
+        except services.Duplicate as exc:
+            # Already on the site: its page is the answer (the form, or Share, goes there).
+            flash(request, duplicate_message(exc.save_id), category="info")
+            return redirect(request, f"/saves/{exc.save_id}")
         except services.UploadError as exc:
+            # The form again with its text kept (a browser cannot be given the file back)
+            # and the next step: app.saves.upload_advice says which.
             context: dict[str, Any] = {
                 "upload_error": exc.message,
-                "duplicate_of": exc.save_id if isinstance(exc, services.Duplicate) else None,
+                "upload_advice": upload_advice(exc),
+                "upload_fields": {"filename": data.filename or "", "aar": data.aar or ""},
                 "max_upload_bytes": settings.limits.max_upload_bytes,
             }
             if not wants_fragment(request):

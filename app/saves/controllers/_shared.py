@@ -15,6 +15,7 @@ from app.accounts.auth import can_edit, current_user, ensure_can_edit
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.pool import KernelPool
+from app.saves.preview import preview
 from app.saves.schemas import SaveSummary, UploadForm
 from app.settings import Settings
 from app.storage import Storage
@@ -113,10 +114,11 @@ async def save_page(
             if found is not None
             else analysis_pages.NO_NAMES
         ),
-        # The link preview's picture (og:image) where the map can be drawn.
-        "og_image": f"{str(request.base_url).rstrip('/')}/saves/{save_id}/og.png"
-        if map_size is not None
-        else None,
+        # The link preview: its words, and its picture (og:image), the map where it can
+        # be drawn and the summary card otherwise.
+        "preview": preview(save, request.app.state.settings.web.site_name),
+        "og_image": f"{str(request.base_url).rstrip('/')}/saves/{save_id}/"
+        + ("og.png" if map_size is not None else "card.png"),
         "can_edit": can_edit(user, save.user_id),
         "is_admin": user is not None and user.admin,
         "edit_error": edit_error,

@@ -58,7 +58,11 @@ function setup(root) {
         if (!waiting) return;
         pending.delete(message.id);
         if (message.type === "done") waiting.resolve(message);
-        else waiting.reject(new Error(message.message));
+        else {
+          const error = new Error(message.message);
+          error.needsTokens = Boolean(message.needsTokens); // a binary save it cannot read
+          waiting.reject(error);
+        }
       };
       worker.onerror = (event) => {
         const error = new Error(event.message || "the analysis worker failed to start");
@@ -132,8 +136,20 @@ function setup(root) {
       root.dataset.ms = (performance.now() - started).toFixed(1);
       if (share) share.hidden = false;
     } catch (error) {
-      showStatus(`${file.name} could not be analysed: ${error.message}`, "error");
       root.dataset.state = "failed";
+      if (error.needsTokens && root.dataset.serverTokens === "1" && share) {
+        // The server has the token table but keeps it to itself (PUBLISH_TOKENS=false):
+        // uploading is how this save gets read, so Share stays the way in.
+        current = file;
+        showStatus(
+          `${file.name} is an ironman (binary) save: this site reads those on its server ` +
+            "only. Press Share to upload it and see its analysis there.",
+          "note",
+        );
+        share.hidden = false;
+        return;
+      }
+      showStatus(`${file.name} could not be analysed: ${error.message}`, "error");
     }
   }
 

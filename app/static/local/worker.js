@@ -208,7 +208,9 @@ async function analyze(id, file) {
     result = await step(id, "parse", async () => JSON.parse(py.analyze(data, tokens)));
   }
   if (!result.ok) {
-    self.postMessage({ type: "failed", id, message: result.message });
+    // needsTokens: a binary save this page cannot read (no table published to it).
+    const needsTokens = Boolean(result.needs_tokens);
+    self.postMessage({ type: "failed", id, message: result.message, needsTokens });
     return;
   }
   const html = await step(id, "render", async () => py.render("{}"));

@@ -251,12 +251,12 @@ def test_share_uploads_the_file_and_opens_its_page(
     rows = own_sql("SELECT filename, user_id FROM saves WHERE id = $1", save_id)
     assert [r["filename"] for r in rows] == [save.name]
     assert page.locator("#analysis").count() == 1
-    # Sharing the same file again says where it is, on the page.
+    # Sharing the same file again opens the page it is on (tests/app/browser/test_one_way_in.py).
     page.goto("/local")
     assert local(page, save) == "done"
-    page.locator("[data-share]").click()
-    page.wait_for_selector("[data-status].error")
-    assert f"/saves/{save_id}" in page.locator("[data-status]").inner_text()
+    with page.expect_navigation(url=re.compile(f"/saves/{save_id}$")):
+        page.locator("[data-share]").click()
+    assert page.locator(f"#flashes a[href='/saves/{save_id}']").count() == 1
 
 
 def test_visitors_are_asked_to_log_in_to_share(site, new_context):

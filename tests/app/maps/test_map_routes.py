@@ -203,6 +203,12 @@ def test_the_save_page_shows_the_map_without_javascript(
     }
     assert metas["og:image"] == f"{corpus_server.url}/saves/{korea}/og.png"
     assert metas["twitter:card"] == "summary_large_image" and metas["og:title"]
+    assert metas["twitter:image"] == metas["og:image"]
+    # the link preview's picture resolves: a 1200x630 PNG (tests/app/saves/test_preview.py:
+    # the summary card of a save without a map)
+    preview = client.get(metas["og:image"] or "")
+    assert preview.status_code == 200 and preview.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(preview.content)).size == (1200, 630)
     # the picture the page shows is there
     assert client.get(images[0]["src"] or "").status_code == 200
 

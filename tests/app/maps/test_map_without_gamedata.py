@@ -24,8 +24,14 @@ def test_the_page_says_which_game_data_the_map_needs(browser, new_user):
     assert "countries" in page.texts() and "provinces" in page.texts()  # the rest is there
     assert not any(tag == "img" for tag, _ in page.elements)
     assert not any(a.get("data-map", "") is None for _, a in page.elements)
-    metas = {a.get("property") or a.get("name") for tag, a in page.elements if tag == "meta"}
-    assert "og:image" not in metas and "og:title" in metas
+    metas = {
+        a.get("property") or a.get("name"): a.get("content")
+        for tag, a in page.elements
+        if tag == "meta"
+    }
+    # No map: the link preview's picture is the summary card (tests/app/saves/test_preview.py).
+    assert metas["og:image"] == f"{browser.base}/saves/{save_id}/card.png"
+    assert metas["og:title"] == "Italy, 1 January 1500, EU4 1.31.0"
     for path in ("map.json", "map.png", "og.png"):
         answer = browser.get(f"/saves/{save_id}/{path}")
         assert answer.status_code == 404, path

@@ -60,7 +60,7 @@ HOSTILE = {
     # A binary save and no token table on this server.
     "binary-without-token-table": (
         lambda: b"EU4bin" + b"\x00\x20\x01\x00\x03\x00" * 10 + b"\x04\x00" * 10,
-        ("token table is needed", "no EU4 token table"),
+        ("This is an ironman (binary) save", "operator can enable", "non-ironman save"),
     ),
     "binary-header-then-garbage": (
         lambda: b"EU4bin" + random.Random(3).randbytes(100_000),

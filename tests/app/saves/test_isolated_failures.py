@@ -46,6 +46,15 @@ def test_too_large_is_413_and_leaves_nothing(
         response = client.upload(make_save() + b"#" * 4096)
         assert response.status_code == 413
         assert "limit" in response.json()["detail"]
+        # The form: 413, its text kept, the next step (a smaller file).
+        page = client.post(
+            "/saves",
+            headers={"HX-Request": "true"},
+            data={"filename": "kept.eu4"},
+            files={"file": ("x.eu4", make_save() + b"#" * 4096)},
+        )
+        assert page.status_code == 413
+        assert 'value="kept.eu4"' in page.text and "a smaller one" in page.text
         response = client.upload(b"#" * (3 * 1024 * 1024))  # past the request limit too
         assert response.status_code == 413
         assert client.upload(make_save()).status_code == 201  # still serving
@@ -71,8 +80,14 @@ def test_storage_failure_leaves_no_row_and_no_object(
         assert objects(server) == []
         assert temp_files(server) == []
         # The HTML form says so too, and the app keeps serving.
-        page = client.post("/saves", headers={"HX-Request": "true"}, files={"file": ("x", data)})
+        page = client.post(
+            "/saves",
+            headers={"HX-Request": "true"},
+            data={"aar": "kept report"},
+            files={"file": ("x", data)},
+        )
         assert page.status_code == 503
+        assert ">kept report</textarea>" in page.text and "in a minute" in page.text
         assert client.get("/").status_code == 200
         # Once the store works again, the same file goes in (nothing half-stored blocks it).
         server.app.state.storage.fail = False
