@@ -66,6 +66,8 @@ export function highlight(layers, state, tags) {
   return { ...state, primary, secondary };
 }
 
+const FOUGHT_ON = new Set(["land", "sea", "lake"]);
+
 // Losses per province of the battles with from < day <= to, coloured on the battles
 // legend's stops (its gradient), clamped as the kernel clamps; with the legend to show.
 export function battlesBetween(layers, from, to, owner = layers.owner) {
@@ -73,7 +75,8 @@ export function battlesBetween(layers, from, to, owner = layers.owner) {
   const stops = mode.legend.map((entry) => entry[0]);
   const totals = new Map();
   for (const [when, id, losses] of layers.timeline.battles) {
-    if (when > from && when <= to && id > 0 && id < layers.size) {
+    // On provinces where armies or fleets fight, as the kernel counts them (_battle_totals).
+    if (when > from && when <= to && id > 0 && id < layers.size && FOUGHT_ON.has(layers.kinds[id])) {
       totals.set(id, (totals.get(id) ?? 0) + losses);
     }
   }

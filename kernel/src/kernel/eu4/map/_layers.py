@@ -205,7 +205,7 @@ def layers(
     terrain = _terrain(ctx)
     if terrain is not None:
         modes.append(terrain)
-    modes.append(_battles(ctx, timeline.battles, None))
+    modes.append(_battles(ctx, timeline.battles))
     _relations(ctx)
     notes: list[str] = []
     if unknown:
@@ -530,31 +530,39 @@ def _terrain(ctx: _Context) -> MapMode | None:
     return mode.done()
 
 
-def _battles(ctx: _Context, battles: list[list[int]], window: tuple[int, int] | None) -> MapMode:
-    values: list[float | None] = [None] * ctx.size
-    labels = [""] * ctx.size
+def _battle_totals(
+    battles: list[list[int]], kinds: list[str], first: int | None, last: int | None
+) -> dict[int, float]:
+    """Losses per province of the battles fought after ``first`` up to ``last`` (None:
+    no bound), on provinces of the map where armies or fleets fight."""
+    totals: dict[int, float] = {}
     for day, pid, losses in battles:
-        if window is not None and not window[0] < day <= window[1]:
+        if (first is not None and day <= first) or (last is not None and day > last):
             continue
-        if 0 < pid < ctx.size and ctx.kinds[pid] in ("land", "sea", "lake"):
-            values[pid] = (values[pid] or 0.0) + losses
-    for pid in range(1, ctx.size):
-        value = values[pid]
-        if value is not None:
-            labels[pid] = f"{value:.0f} lost in battle"
+        if 0 < pid < len(kinds) and kinds[pid] in ("land", "sea", "lake"):
+            totals[pid] = totals.get(pid, 0.0) + losses
+    return totals
+
+
+def _battle_colors(kinds: list[str], totals: dict[int, float]) -> tuple[list[int], float]:
+    """The battles' colours per province (by kind where none was fought) and the top of
+    their gradient."""
+    primary = [base_color(kind) for kind in kinds]
+    top = clamp_top(list(totals.values()))
+    for pid, value in totals.items():
+        primary[pid] = gradient(HEAT, value / top)
+    return primary, top
+
+
+def _battles(ctx: _Context, battles: list[list[int]]) -> MapMode:
+    """Casualties of every battle of the game (the browser and ``state_at`` recolour a
+    period with the same gradient)."""
     mode = _Mode("battles", ctx.size)
-    present = [v for v in values if v is not None]
-    top = clamp_top(present)
-    for pid in range(1, ctx.size):
-        value = values[pid]
-        kind = ctx.kinds[pid]
-        if value is not None:
-            mode.primary[pid] = gradient(HEAT, value / top)
-            mode.values[pid] = labels[pid]
-        elif kind == "land":
-            mode.primary[pid] = UNCOLONISED
-        else:
-            mode.primary[pid] = base_color(kind)
+    totals = _battle_totals(battles, ctx.kinds, None, None)
+    primary, top = _battle_colors(ctx.kinds, totals)
+    mode.primary[:] = primary
+    for pid, value in totals.items():
+        mode.values[pid] = f"{value:.0f} lost in battle"
     legend = [
         LegendEntry(color=color, label=_number(top * index / (len(HEAT) - 1)), provinces=0)
         for index, color in enumerate(HEAT)
@@ -620,14 +628,8 @@ def state_at(
     size = layers.size
     owner = [-1] * size
     if mode == "battles":
-        primary = [base_color(kind) for kind in layers.kinds]
-        totals: dict[int, float] = {}
-        for when, pid, losses in layers.timeline.battles:
-            if day - BATTLE_WINDOW < when <= day and 0 < pid < size:
-                totals[pid] = totals.get(pid, 0.0) + losses
-        top = clamp_top(list(totals.values()))
-        for pid, value in totals.items():
-            primary[pid] = gradient(HEAT, value / top)
+        totals = _battle_totals(layers.timeline.battles, layers.kinds, day - BATTLE_WINDOW, day)
+        primary, _top = _battle_colors(layers.kinds, totals)
         return primary, [NONE] * size, _political_owner(layers, day)
     primary = [UNKNOWN] * size
     secondary = [NONE] * size
