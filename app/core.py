@@ -61,6 +61,7 @@ from app.web.csrf import SessionCSRFMiddleware
 from app.web.decoding import FormDecodingMiddleware
 from app.web.errors import error_response
 from app.web.templating import template_config
+from app.web.theme import ThemeController
 
 logger = logging.getLogger(__name__)
 
@@ -119,6 +120,7 @@ class AppCore(InitPluginProtocol):
                 UserApiController,
                 UserPagesController,
                 GameDataController,
+                ThemeController,
                 SaveSectionsController,
                 MapController,
                 SaveAdminController,

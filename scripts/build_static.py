@@ -55,6 +55,7 @@ SITE_NAME = "Chronicle"
 # The pages' scripts and styles (the map's modules import one another by relative URL).
 STATIC_FILES = (
     "app.css",
+    "toc.js",
     "local/local.js",
     "local/worker.js",
     "map/map.js",

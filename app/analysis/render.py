@@ -97,17 +97,32 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "cpage": 1,
     "ppage": 1,
     "wpage": 1,
-    "country_page_size": 200,
-    "province_page_size": 100,
+    "country_page_size": 50,
+    "province_page_size": 50,
     "war_page_size": 20,
     "chart_series": 10,
     # The size of the map of the bundle the analysis was made with (its province image),
     # for the map section; 0: unknown (the server: the bundle is not on the site).
     "map_width": 0,
     "map_height": 0,
+    # Which columns the countries and provinces tables show: "" the priority ones (the
+    # table fits a page's column), "all" every one (the table scrolls in its own box).
+    "ccols": "",
+    "pcols": "",
 }
 # The part of the view that travels in links (query parameters).
-STATE_KEYS: Final = ("csort", "corder", "psort", "porder", "cpage", "ppage", "wpage")
+STATE_KEYS: Final = (
+    "csort",
+    "corder",
+    "psort",
+    "porder",
+    "cpage",
+    "ppage",
+    "wpage",
+    "ccols",
+    "pcols",
+)
+ALL_COLUMNS: Final = "all"
 
 
 def _int(value: Any, default: int, low: int = 1, high: int = 1_000_000) -> int:
@@ -146,6 +161,8 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
         out[key] = _int(given.get(key), 0, 0, 1 << 16)
+    for key in ("ccols", "pcols"):
+        out[key] = ALL_COLUMNS if given.get(key) == ALL_COLUMNS else ""
     return out
 
 
@@ -160,9 +177,9 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    for page in ("cpage", "ppage", "wpage"):
-        if state[page] != DEFAULT_VIEW[page]:
-            pairs.append((page, str(state[page])))
+    for key in ("cpage", "ppage", "wpage", "ccols", "pcols"):
+        if state[key] != DEFAULT_VIEW[key]:
+            pairs.append((key, str(state[key])))
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -293,7 +310,37 @@ PALETTE: Final = (
     "#bcbd22",
     "#7f7f7f",
 )
-HIGHLIGHT: Final = "#000000"
+# A chart line of a player's country is wider (its colour is the country's, as elsewhere).
+HIGHLIGHT_WIDTH: Final = 3.0
+
+
+def hex_color(rgb: Any) -> str | None:
+    """``#rrggbb`` of a payload colour ``[r, g, b]`` (0..255); None for anything else."""
+    if not isinstance(rgb, (list, tuple)) or len(rgb) != 3:
+        return None
+    try:
+        r, g, b = (min(max(int(c), 0), 255) for c in rgb)
+    except (TypeError, ValueError):
+        return None
+    return f"#{r:02x}{g:02x}{b:02x}"
+
+
+def map_colors(analysis: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The save's map colour of each country (``analysis.map.colors``: tag -> [r, g, b]);
+    empty for payloads stored before the map."""
+    found = analysis.get("map")
+    colors = found.get("colors") if isinstance(found, Mapping) else None
+    return colors if isinstance(colors, Mapping) else {}
+
+
+@jinja2.pass_context
+def country_color(context: jinja2.runtime.Context, tag: Any) -> str | None:
+    """``{{ tag | country_color }}``: the country's map colour in this save (the same in
+    the map, the charts and the tables), None when the save has none for it."""
+    analysis = context.get("analysis")
+    if not isinstance(analysis, Mapping):
+        return None
+    return hex_color(map_colors(analysis).get(str(tag)))
 
 
 def nice_ticks(low: float, high: float, count: int = 5) -> list[float]:
@@ -345,6 +392,7 @@ def line_chart(
     names: Mapping[str, Any] | None = None,
     limit: int = 10,
     highlight: Sequence[str] = (),
+    colors: Mapping[str, Any] | None = None,
     width: int = 720,
     height: int = 300,
     table_rows: int = 80,
@@ -352,7 +400,8 @@ def line_chart(
     """The geometry of a yearly line chart (the ledgers' ``[{tag, points: [[year, value]]}]``):
     the ``limit`` countries with the highest last value, plus those in ``highlight``;
     polyline points, axis ticks and a data table (every year, or evenly spaced years when
-    there are more than ``table_rows``)."""
+    there are more than ``table_rows``). A line has its country's map colour (``colors``:
+    tag -> [r, g, b]), else one of ``PALETTE``; the players' lines are wider."""
     usable = [s for s in series if s.get("points")]
     ranked = sorted(usable, key=lambda s: s["points"][-1][1], reverse=True)
     chosen = ranked[:limit]
@@ -382,7 +431,7 @@ def line_chart(
     for index, s in enumerate(chosen):
         tag = str(s.get("tag"))
         emphasised = tag in highlight
-        color = HIGHLIGHT if emphasised else PALETTE[index % len(PALETTE)]
+        color = hex_color((colors or {}).get(tag)) or PALETTE[index % len(PALETTE)]
         points = " ".join(f"{x(p[0]):.1f},{y(p[1]):.1f}" for p in s["points"])
         row = (names or {}).get(tag)
         out_series.append(
@@ -390,7 +439,8 @@ def line_chart(
                 "tag": tag,
                 "name": (row or {}).get("name") if isinstance(row, Mapping) else None,
                 "color": color,
-                "width": 2.5 if emphasised else 1.5,
+                "width": HIGHLIGHT_WIDTH if emphasised else 1.5,
+                "player": emphasised,
                 "points": points,
                 "single": len(s["points"]) == 1,
                 "x": x(s["points"][0][0]),
@@ -525,8 +575,6 @@ def key_name(used: Mapping[str, Mapping[str, str]] | None, category: str, key: A
     return used.get(category, {}).get(key)
 
 
-
-
 @jinja2.pass_context
 def country(context: jinja2.runtime.Context, tag: Any, saved: Any = None) -> str:
     """``{{ tag | country(saved_name) }}``: the save's own name, else the game data's, else
@@ -584,12 +632,26 @@ def province_history(analysis: Mapping[str, Any], pid: int) -> list[dict[str, An
 
 # --- the environment ----------------------------------------------------------------------
 
+
+def wars_in_order(wars: Sequence[Mapping[str, Any]], tags: Iterable[Any]) -> list[Any]:
+    """The wars with a country of ``tags`` (the players') in them first, then the others,
+    each group in the save's order (active first, as the payload lists them)."""
+    mine = {str(t) for t in tags if t}
+
+    def involved(war: Mapping[str, Any]) -> bool:
+        return any(str(p.get("tag")) in mine for p in war.get("participants") or ())
+
+    first = [w for w in wars if involved(w)]
+    return first + [w for w in wars if not involved(w)]
+
+
 FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "num": num,
     "pct": pct,
     "humanize": humanize,
     "mark": mark,
     "country": country,
+    "country_color": country_color,
     "label": label,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
@@ -602,6 +664,8 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "paged": paged,
     "by_tag": by_tag,
     "line_chart": line_chart,
+    "map_colors": map_colors,
+    "wars_in_order": wars_in_order,
     "bar_chart": bar_chart,
     "find_province": find_province,
     "province_history": province_history,

@@ -19,6 +19,7 @@ from litestar.template.config import TemplateConfig
 from app.accounts.auth import current_user
 from app.analysis.render import configure_environment
 from app.local import assets
+from app.web.theme import theme_for
 
 TEMPLATES: Final = Path(__file__).resolve().parents[2] / "templates"
 
@@ -68,6 +69,7 @@ def template_config(site_name: str) -> TemplateConfig[JinjaTemplateEngine]:
             "current_user", lambda context: current_user(context["request"])
         )
         engine.register_template_callable("flashes", _flashes)
+        engine.register_template_callable("theme", lambda context: theme_for(context["request"]))
         engine.engine.globals["asset_url"] = assets.asset_url
         engine.register_template_callable("local_analysis", _local_analysis)
 

@@ -91,9 +91,14 @@ def test_charts():
         {"tag": f"T{i:02d}", "points": [[1444 + y, float(i * y)] for y in range(30)]}
         for i in range(15)
     ]
-    chart = ar.line_chart(series, limit=5, highlight=["T00"])
+    colors = {"T14": [255, 0, 16], "T00": [1, 2, 3], "T13": "not a colour"}
+    chart = ar.line_chart(series, limit=5, highlight=["T00"], colors=colors)
     assert [s["tag"] for s in chart["series"]] == ["T14", "T13", "T12", "T11", "T10", "T00"]
-    assert chart["series"][-1]["color"] == ar.HIGHLIGHT
+    # a country's line has its map colour; without one, the palette's; a player's is wider
+    assert chart["series"][0]["color"] == "#ff0010" and chart["series"][-1]["color"] == "#010203"
+    assert chart["series"][1]["color"] == ar.PALETTE[1]
+    assert chart["series"][-1]["player"] and chart["series"][-1]["width"] == ar.HIGHLIGHT_WIDTH
+    assert not chart["series"][0]["player"] and chart["series"][0]["width"] < ar.HIGHLIGHT_WIDTH
     assert len(chart["rows"]) == 30 and chart["every"] == 1
     long = ar.line_chart(
         [{"tag": "A", "points": [[1444 + y, 1.0] for y in range(400)]}], table_rows=80

@@ -65,9 +65,9 @@ def test_a_crowded_save_gets_a_bounded_analysis(served, crowded) -> None:
     page = user.get(f"/saves/{save_id}")
     assert page.status_code == 200
     assert len(page.content) < 2 * 2**20  # 10.9 MB before: every table is paged
-    assert "Page 1 of 5" in page.text  # the countries table, 200 a page
+    assert "Page 1 of 20" in page.text  # the countries table, 50 a page
     second = user.get(f"/saves/{save_id}/countries?cpage=2", headers={"HX-Request": "true"})
-    assert second.status_code == 200 and "Page 2 of 5" in second.text
+    assert second.status_code == 200 and "Page 2 of 20" in second.text
 
 
 def test_an_analysis_over_the_limit_is_refused(

@@ -152,18 +152,21 @@ def test_countries_sort_with_links_and_as_a_fragment(owner, modded):
 
 
 def test_provinces_and_wars_are_paged(owner, modded):
-    first = tree(owner.get(f"/saves/{modded}").text).rows("provinces")
+    # Every column ("All columns": pcols=all), 50 provinces a page.
+    first = tree(owner.get(f"/saves/{modded}?pcols=all").text).rows("provinces")
     ids = [int(row[0]) for row in first[1:]]
-    assert ids == list(range(1, 101))
-    second = owner.get(f"/saves/{modded}/provinces?ppage=2", headers={"HX-Request": "true"})
+    assert ids == list(range(1, 51))
+    second = owner.get(
+        f"/saves/{modded}/provinces?ppage=2&pcols=all", headers={"HX-Request": "true"}
+    )
     parsed = tree(second.text)
     assert parsed.roots == ["section"]
-    assert [int(row[0]) for row in parsed.rows("provinces")[1:]] == list(range(101, 201))
-    assert "Page 2 of 50" in parsed.ids["provinces"]
+    assert [int(row[0]) for row in parsed.rows("provinces")[1:]] == list(range(51, 101))
+    assert "Page 2 of 99" in parsed.ids["provinces"]
     last = tree(owner.get(f"/saves/{modded}?ppage=9999").text)
-    assert "Page 50 of 50" in last.ids["provinces"]
-    by_dev = tree(owner.get(f"/saves/{modded}?psort=development").text).rows("provinces")[1:]
-    devs = [float(row[6].replace(",", "")) for row in by_dev]
+    assert "Page 99 of 99" in last.ids["provinces"]
+    by_dev = tree(owner.get(f"/saves/{modded}?psort=development&pcols=all").text)
+    devs = [float(row[6].replace(",", "")) for row in by_dev.rows("provinces")[1:]]
     assert devs == sorted(devs, reverse=True) and devs[0] == 24
     # Wars: 20 a page, active first; the next page through its link.
     wars = owner.get(f"/saves/{modded}").text
@@ -309,3 +312,91 @@ def test_a_save_without_a_stored_analysis(owner, make_save, sql):
     assert page.status_code == 200 and 'id="no-analysis"' in page.text
     assert owner.get(f"/saves/{save_id}/countries").status_code == 404
     assert owner.get(f"/saves/{save_id}/csv/income").status_code == 404
+
+
+def _headers(page: str, section: str) -> list[str]:
+    return tree(page).rows(section)[0]
+
+
+def test_tables_show_priority_columns_and_every_column_on_demand(owner, modded):
+    """The countries and provinces tables fit a page's column: the priority columns, the
+    others behind "All columns" (a link: works without JavaScript, swapped by htmx), and
+    a column the table is sorted by always shows."""
+    page = owner.get(f"/saves/{modded}").text
+    countries = _headers(page, "countries")
+    assert countries[0].startswith("Country") and "Dev" in countries[1]
+    assert not any(h.startswith(("Treasury", "Loans", "Prestige")) for h in countries)
+    assert len(countries) == 7
+    provinces = _headers(page, "provinces")
+    assert not any(h.startswith(("Tax", "HRE")) for h in provinces)
+    assert provinces[0].startswith("Id")  # the default order: by id, so it shows
+    parsed = tree(page)
+    toggle = next(a for a in parsed.links if a.get("href", "").endswith("ccols=all#countries"))
+    assert toggle["href"] == f"/saves/{modded}?ccols=all#countries"
+    assert toggle["hx-get"] == f"/saves/{modded}/countries?ccols=all"
+    every = owner.get(toggle["hx-get"], headers={"HX-Request": "true"}).text
+    headers = _headers(every, "countries")
+    assert len(headers) == 16 and any(h.startswith("Loans") for h in headers)
+    assert "Fewer columns" in every and "All columns" not in every
+    # Links of the wide table keep every column (a sort stays wide).
+    assert f'href="/saves/{modded}?csort=name&amp;corder=asc&amp;ccols=all#countries"' in every
+    # Sorted by a column that is not a priority one: that column shows.
+    by_loans = _headers(owner.get(f"/saves/{modded}?csort=loans").text, "countries")
+    assert any(h.startswith("Loans") for h in by_loans) and len(by_loans) == 8
+    by_tax = _headers(owner.get(f"/saves/{modded}?psort=base_tax").text, "provinces")
+    assert any(h.startswith("Tax") for h in by_tax)
+    assert not any(h.startswith("HRE") for h in by_tax)
+    # Anything else than "all" is the default.
+    assert len(_headers(owner.get(f"/saves/{modded}?ccols=everything").text, "countries")) == 7
+
+
+def test_countries_wear_their_map_colour(owner, modded):
+    """The save's map colour of a country (JBB: ``map_color={ 255 106 0 }`` in its block of
+    the gamestate's ``countries``) on its swatch in the tables and its chart lines."""
+    page = owner.get(f"/saves/{modded}").text
+    row = next(r for r in re.findall(r"<tr[^>]*>.*?</tr>", page, re.S) if "(JBB)" in r)
+    assert '<svg class="swatch"' in row and 'fill="#ff6a00"' in row
+    charts = page[page.index('id="charts"') : page.index('id="player-details"')]
+    lines = re.findall(r'<polyline data-focus-country="JBB"[^>]*>', charts)
+    assert lines and all('stroke="#ff6a00"' in line for line in lines)
+    assert all('stroke-width="3.0"' in line for line in lines)  # the player's: wider
+
+
+def test_wars_put_the_players_first_and_fold_the_others(owner, modded):
+    page = owner.get(f"/saves/{modded}").text
+    wars = page[
+        page.index('<section id="wars"') : page.index(
+            "</section>", page.index('<section id="wars"')
+        )
+    ]
+    folds = re.findall(r'<details class="war( mine)?"( open)?>', wars)
+    assert folds, "the modded save has wars"
+    mine = [bool(m) for m, _ in folds]
+    # The player's wars (JBB among the participants) first, each open; the rest folded.
+    assert mine == sorted(mine, reverse=True) and any(mine)
+    assert all(bool(opened) == is_mine for (_, opened), is_mine in zip(folds, mine, strict=True))
+    # Battles are folded inside a war, with their count.
+    assert re.search(r'<details class="battles">\s*<summary>[\d,]+ battles?</summary>', wars)
+
+
+def test_the_theme_is_chosen_with_a_form_and_kept_in_a_cookie(new_user):
+    client = new_user("themer")
+    page = client.get("/saves").text
+    assert '<html lang="en" data-theme="auto">' in page
+    assert 'action="/theme"' in page and 'name="theme" value="dark"' in page
+    # A cross-site post (no CSRF token) changes nothing.
+    refused = client.post("/theme", csrf=False, data={"theme": "dark", "next": "/saves"})
+    assert refused.status_code == 403 and "theme" not in client.client.cookies
+    chosen = client.post("/theme", data={"theme": "dark", "next": "/saves?page=2"})
+    assert chosen.status_code == 303 and chosen.headers["location"] == "/saves?page=2"
+    assert '<html lang="en" data-theme="dark">' in client.get("/saves").text
+    assert 'value="dark" class="link" aria-pressed="true"' in client.get("/").text
+    # Never a redirect off the site; an unknown theme is a 400 that names the field.
+    away = client.post("/theme", data={"theme": "light", "next": "//evil.example/"})
+    assert away.headers["location"] == "/"
+    assert '<html lang="en" data-theme="light">' in client.get("/").text
+    odd = client.post("/theme", data={"theme": "neon"})
+    assert odd.status_code == 400 and "theme" in odd.text
+    # "System" forgets the choice.
+    client.post("/theme", data={"theme": "auto", "next": "/"})
+    assert '<html lang="en" data-theme="auto">' in client.get("/").text
