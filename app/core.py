@@ -130,7 +130,8 @@ class AppCore(InitPluginProtocol):
                 Router(
                     path="/",
                     route_handlers=[SaveApiController, SavePagesController],
-                    request_max_body_size=settings.limits.max_upload_bytes + FORM_OVERHEAD,
+                    # The decompressed body; CompressedBodyMiddleware counts what is sent.
+                    request_max_body_size=settings.limits.save_limit + FORM_OVERHEAD,
                 ),
                 LocalPagesController,
                 create_static_files_router(
@@ -168,9 +169,10 @@ class AppCore(InitPluginProtocol):
                 self.inflight.middleware,
                 *(limit.middleware for limit in security.rate_limits(settings)),
                 session.middleware,
-                # Uploads sent compressed: decompressed for everything after (the CSRF
-                # check may read the form), the body limit counting decompressed bytes.
-                CompressedBodyMiddleware(),
+                # Uploads: at most max_upload_bytes sent; one sent compressed is
+                # decompressed for everything after (the CSRF check may read the form),
+                # the route's body limit counting decompressed bytes (max_save_bytes).
+                CompressedBodyMiddleware(settings.limits.max_upload_bytes + FORM_OVERHEAD),
                 FormDecodingMiddleware(),  # before anything reads a form: the CSRF check
                 # Before authentication: a session that turns out stale (logged out
                 # elsewhere) still passes with its token and gets the log-in page, not 403.

@@ -48,18 +48,28 @@ class SecuritySettings(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class LimitSettings(msgspec.Struct, kw_only=True, frozen=True):
+    # What an upload may send (the request body as it comes over the network) ...
     max_upload_bytes: int = 64 * MiB
+    # ... and how large the save may be once decompressed (a body sent with
+    # Content-Encoding gzip or zstd: Share compresses large text saves this way).
+    max_save_bytes: int = 256 * MiB
     max_aar_chars: int = 5000
     max_filename_chars: int = 255
     # Requests per minute and client address.
     login_rate_per_minute: int = 10
     upload_rate_per_minute: int = 20
+
     # Failed log-ins per username (from any address) within the window (seconds) that the
     # first failure opens; past them the name answers 429 until the window ends, except in
     # browsers that logged in to it before (app/accounts/throttle.py). 0: no such limit.
     login_failures_per_account: int = 10
     login_account_window: int = 300
     page_size: int = 50
+
+    @property
+    def save_limit(self) -> int:
+        """The largest save stored (decompressed): never less than what may be sent."""
+        return max(self.max_save_bytes, self.max_upload_bytes)
 
 
 class KernelSettings(msgspec.Struct, kw_only=True, frozen=True):
@@ -136,6 +146,7 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "SESSION_MAX_AGE": ("security", "session_max_age"),
     "ALLOWED_HOSTS": ("security", "allowed_hosts"),
     "MAX_UPLOAD_BYTES": ("limits", "max_upload_bytes"),
+    "MAX_SAVE_BYTES": ("limits", "max_save_bytes"),
     "MAX_AAR_CHARS": ("limits", "max_aar_chars"),
     "LOGIN_RATE_PER_MINUTE": ("limits", "login_rate_per_minute"),
     "UPLOAD_RATE_PER_MINUTE": ("limits", "upload_rate_per_minute"),

@@ -109,6 +109,10 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     # table fits a page's column), "all" every one (the table scrolls in its own box).
     "ccols": "",
     "pcols": "",
+    # The site's leaderboard score of the save (its patch weights live in the site's
+    # database): None where there is no site (local analysis: the kernel's weights are
+    # shown), -1 when the site's leaderboards do not count the save's patch.
+    "site_score": None,
 }
 # The part of the view that travels in links (query parameters).
 STATE_KEYS: Final = (
@@ -163,6 +167,9 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
         out[key] = _int(given.get(key), 0, 0, 1 << 16)
     for key in ("ccols", "pcols"):
         out[key] = ALL_COLUMNS if given.get(key) == ALL_COLUMNS else ""
+    site_score = given.get("site_score")
+    if isinstance(site_score, int) and not isinstance(site_score, bool):
+        out["site_score"] = max(site_score, -1)
     return out
 
 

@@ -197,6 +197,7 @@ async def section_html(
         named.language,
         view["map_width"],  # the map section: whether the site has the analysis's bundle
         view["map_height"],
+        view["site_score"],  # the leaderboard section: changes when admins rebalance
         *(view[k] for k in STATE_KEYS),
     )
     html = cache.get(html_key)

@@ -164,16 +164,18 @@ async def upload_save(
     storage: Storage,
     pool: KernelPool,
     settings: Settings,
+    max_bytes: int,
 ) -> str:
-    """Store a new save (its bytes: ``chunks``; the name the client gave the file, maybe a
-    path: ``sent_name``); returns its id. Raises an UploadError subclass when refused."""
+    """Store a new save (its bytes: ``chunks``, at most ``max_bytes`` of them; the name the
+    client gave the file, maybe a path: ``sent_name``); returns its id. Raises an
+    UploadError subclass when refused."""
     limit = settings.limits.max_filename_chars
     if filename and filename.strip():
         name = clean_filename(filename, limit)
     else:
         name = clean_filename(sent_name, limit, from_path=True)
     aar = check_aar(aar, settings)
-    spooled = await spool(chunks, settings.var_path / "tmp", settings.limits.max_upload_bytes)
+    spooled = await spool(chunks, settings.var_path / "tmp", max_bytes)
     try:
         try:
             parsed = await pool.parse(str(spooled.path))

@@ -1,10 +1,14 @@
-"""Upload bodies sent compressed (``Content-Encoding: gzip`` or ``zstd``), decompressed as
-they arrive: the one place that decides which codings an upload may use.
+"""Upload bodies: at most so many bytes sent, and those sent compressed (``Content-Encoding:
+gzip`` or ``zstd``) decompressed as they arrive: the one place that decides which codings
+an upload may use and how much may come over the network.
 
 ``CompressedBodyMiddleware`` wraps ``receive`` for the routes marked ``opt={UPLOAD: True}``
-(the API's and the form's upload), so everything after it (the CSRF check reading a form,
-Litestar's multipart parser, the raw-body spooling in app.saves.services) sees the
-decompressed bytes and counts them against the route's body limit. Output comes in
+(the API's and the form's upload). It counts the bytes sent against its ``max_sent``
+(settings: MAX_UPLOAD_BYTES, and the form's overhead), Content-Length first. Everything
+after it (the CSRF check reading a form, Litestar's multipart parser, the raw-body
+spooling in app.saves.services) sees the decompressed bytes and counts them against the
+route's body limit (MAX_SAVE_BYTES): so a 100 MB text save sent gzip-compressed (about a
+tenth of that) fits where the same file sent as it is would not. Output comes in
 pieces of at most ``PIECE`` bytes and stops once it passes the limit: a small body that
 inflates to gigabytes (a decompression bomb) is refused with 413 after reading no more
 than the limit, never held in memory. Unknown codings are 415, broken streams 400; all
@@ -18,7 +22,7 @@ from __future__ import annotations
 
 import zlib
 from collections.abc import Iterator
-from typing import Final, Protocol
+from typing import Any, Final, Protocol, cast
 
 from backports import zstd
 from litestar.enums import ScopeType
@@ -32,6 +36,8 @@ from litestar.types import ASGIApp, HTTPRequestEvent, Receive, ReceiveMessage, S
 UPLOAD: Final = "upload"
 PIECE: Final = 256 * 1024
 CODINGS: Final = ("gzip", "zstd")
+# Set in the ASGI scope's state of an upload whose body came compressed (``file_limit``).
+DECOMPRESSED: Final = "chronicle.decompressed"
 
 
 class UnsupportedEncoding(HTTPException):
@@ -44,6 +50,19 @@ class BrokenEncoding(ClientException):
 
 class DecompressedTooLarge(HTTPException):
     status_code = 413
+
+
+class SentTooLarge(HTTPException):
+    status_code = 413
+
+
+def _sent_too_large(limit: int) -> SentTooLarge:
+    return SentTooLarge(
+        f"This upload sends more than the limit of {limit} bytes; nothing was stored. "
+        "A large text save fits once compressed: share it from the home page (it is "
+        "compressed before it is sent), or send it zipped or with Content-Encoding gzip "
+        "or zstd."
+    )
 
 
 class _Stream(Protocol):
@@ -115,23 +134,54 @@ def _upload_handler(scope: Scope) -> HTTPRouteHandler | None:
 class CompressedBodyMiddleware(ASGIMiddleware):
     scopes = (ScopeType.HTTP,)
 
+    def __init__(self, max_sent: int) -> None:
+        self.max_sent = max_sent
+
     async def handle(self, scope: Scope, receive: Receive, send: Send, next_app: ASGIApp) -> None:
         handler = _upload_handler(scope)
         if handler is None:
             await next_app(scope, receive, send)
             return
         headers = scope.get("headers", [])
+        declared = b"".join(v for k, v in headers if k == b"content-length")
+        if declared.isdigit() and int(declared) > self.max_sent:
+            raise _sent_too_large(self.max_sent)
+        receive = _counting(receive, self.max_sent)
         coding = b",".join(v for k, v in headers if k == b"content-encoding")
         decoder = _decoder(coding.decode("latin-1").strip().lower())
         if decoder is None:
             await next_app(scope, receive, send)
             return
+        cast("dict[str, Any]", scope).setdefault("state", {})[DECOMPRESSED] = True
         limit = handler.resolve_request_max_body_size() or 0
         # Litestar checks Content-Length against the limit: it is the compressed size here.
         scope["headers"] = [
             (k, v) for k, v in headers if k not in (b"content-encoding", b"content-length")
         ]
         await next_app(scope, _decompressing(receive, decoder, limit), send)
+
+
+def file_limit(scope: Scope, max_upload: int, max_save: int) -> int:
+    """How large the uploaded file may be: ``max_save`` once decompressed when it came
+    compressed, else what may be sent (``max_upload``)."""
+    state = cast("dict[str, Any]", scope).get("state") or {}
+    return max_save if state.get(DECOMPRESSED) else max_upload
+
+
+def _counting(receive: Receive, limit: int) -> Receive:
+    """``receive`` refusing a body (chunked, or longer than it said) past ``limit`` bytes."""
+    total = 0
+
+    async def next_message() -> ReceiveMessage:
+        nonlocal total
+        message = await receive()
+        if message["type"] == "http.request":
+            total += len(message.get("body", b""))
+            if total > limit:
+                raise _sent_too_large(limit)
+        return message
+
+    return next_message
 
 
 def _decompressing(receive: Receive, decoder: _Stream, limit: int) -> Receive:

@@ -34,7 +34,13 @@ from app.accounts.auth import current_user, requires_user
 from app.maps.services import Maps
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
-from app.saves.controllers._shared import SaveId, check_editor, page_of_saves, upload
+from app.saves.controllers._shared import (
+    SaveId,
+    check_editor,
+    page_of_saves,
+    upload,
+    upload_limit,
+)
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
     DuplicateSaveBody,
@@ -296,6 +302,7 @@ async def _raw_upload(
         storage=storage,
         pool=pool,
         settings=settings,
+        max_bytes=upload_limit(request, settings),
     )
 
 

@@ -19,6 +19,7 @@ from app.saves.preview import preview
 from app.saves.schemas import SaveSummary, UploadForm
 from app.settings import Settings
 from app.storage import Storage
+from app.web.compressed import file_limit
 from app.web.htmx import wants_fragment
 
 # Save ids are URL-safe tokens no longer than saves.id (services.new_save_id). Anything
@@ -39,6 +40,12 @@ async def page_of_saves(
         )
     except cursors.BadCursor as exc:
         raise ValidationException(str(exc)) from None
+
+
+def upload_limit(request: Request[Any, Any, Any], settings: Settings) -> int:
+    """The largest file this upload may hold (app.web.compressed.file_limit)."""
+    limits = settings.limits
+    return file_limit(request.scope, limits.max_upload_bytes, limits.save_limit)
 
 
 async def upload(
@@ -62,6 +69,7 @@ async def upload(
             storage=storage,
             pool=pool,
             settings=settings,
+            max_bytes=upload_limit(request, settings),
         )
     finally:
         await data.file.close()
@@ -90,6 +98,7 @@ async def save_page(
     if save is None:
         raise NotFoundException("save not found")
     view = analysis_pages.view_for(request, save_id)
+    view["site_score"] = -1 if save.score_days is None else save.score_days
     headers = {"Vary": "HX-Request"}
     found = await analysis_pages.payload(save_id, cache)  # once for the sections and names
     map_size = analysis_pages.map_size(request, found)

@@ -5,6 +5,8 @@ module has its own database: rebalancing changes every board."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from support import saves as crafted
 from support.html import parse_html
@@ -87,6 +89,16 @@ def test_only_admins_rebalance(new_user, browser, admin):
     assert 'id="rebalance-form"' in admin.get("/achievements").text
 
 
+def page_score(client, save_id: str) -> tuple[str, str]:
+    """(score, weighting) of the save page's leaderboard section."""
+    text = client.get(f"/saves/{save_id}").text
+    section = text[text.index('<section id="leaderboard"') :]
+    shown = re.search(r'<dd id="score-days">([^<]*)</dd>', section)
+    weight = re.search(r"<dt>Patch weighting</dt><dd>(× [\d.]+)", section)
+    assert shown and weight, section[:2000]
+    return shown[1], weight[1]
+
+
 def test_rebalance_rescores_the_stored_saves(new_user, admin, tokens, browser):
     player = new_user("runner")
     old = upload(player, tokens, seed=700, date="1480.1.1", minor=35)
@@ -107,10 +119,15 @@ def test_rebalance_rescores_the_stored_saves(new_user, admin, tokens, browser):
     assert score(player, old) == days("1480.1.1") * 2
     assert score(player, latest) == days("1490.1.1") * 12 // 10
     assert score(player, newer) == days("1470.1.1")
+    # The save page's leaderboard section says the site's score and weight, not the
+    # kernel's own (1.35 counted 1.2 there).
+    section = page_score(player, old)
+    assert section == (f"{days('1480.1.1') * 2:,}", "× 2.0")
     # A patch no longer listed does not count: its save leaves the boards.
     admin.post("/achievements/rebalance", data={"weights": "1.38 1.0\n1.37 1.0"})
     assert score(player, old) is None
     assert old not in browser.get("/achievements/18").text
+    assert "do not count patch 1.35" in player.get(f"/saves/{old}").text
     # A new upload is scored with the weights of the day.
     again = upload(player, tokens, seed=703, date="1480.1.1", minor=35)
     assert score(player, again) is None

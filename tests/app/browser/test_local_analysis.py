@@ -185,7 +185,14 @@ def test_the_browser_renders_the_servers_html(path, site, uploaded, new_context,
 
     page.goto("/local")
     assert local(page, path) == "done", page.locator("[data-status]").inner_text()
-    view = {"base": f"/saves/{save_id}", "htmx": True, "csv": f"/saves/{save_id}/csv"}
+    # The save page's view: its links, and its leaderboard score from the site's weights.
+    score = page.request.get(f"/api/saves/{save_id}").json()["score_days"]
+    view = {
+        "base": f"/saves/{save_id}",
+        "htmx": True,
+        "csv": f"/saves/{save_id}/csv",
+        "site_score": -1 if score is None else score,
+    }
     browser_html = page.evaluate(
         "(view) => document.querySelector('[data-local-analysis]').renderView(view)", view
     )

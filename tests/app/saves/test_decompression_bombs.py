@@ -42,7 +42,10 @@ def small_server(make_settings: Callable[..., Any], serve_app: Any) -> Iterator[
     from app.settings import LimitSettings
 
     limits = LimitSettings(
-        max_upload_bytes=4096, login_rate_per_minute=1000, upload_rate_per_minute=1000
+        max_upload_bytes=4096,
+        max_save_bytes=8192,
+        login_rate_per_minute=1000,
+        upload_rate_per_minute=1000,
     )
     with serve_app(make_settings(limits=limits)) as server:
         yield server

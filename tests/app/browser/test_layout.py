@@ -1,0 +1,164 @@
+"""The pages as a player sees them in Chromium, on a 390 px phone and a 1440 px desktop:
+no page wider than the screen (tables scroll in their own box), the save page's sticky
+table of contents, the tables' priority columns, and the light/dark theme."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from support.corpus import EU4, corpus_file
+
+MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
+SMALL = EU4 / "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1440, "height": 900}
+# How far the page reaches sideways, with every folded part (wars, battles, details)
+# opened: what a player can scroll to.
+PAGE_WIDTH = """() => {
+    document.querySelectorAll("details").forEach((d) => { d.open = true; });
+    return document.documentElement.scrollWidth;
+}"""
+# The luminance (0 dark .. 1 light) of the page's background.
+BACKGROUND = """() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
+}"""
+
+
+class Site:
+    def __init__(self, url: str, member: Any, modded: str, small: str) -> None:
+        self.url, self.member, self.modded, self.small = url, member, modded, small
+
+
+@pytest.fixture(scope="module")
+def site(app_server: Any, browser_class: Any) -> Iterator[Site]:
+    member = browser_class(app_server.url)
+    member.register(f"layout{secrets.token_hex(4)}")
+    ids = []
+    for path in (MODDED, SMALL):
+        response = member.upload(corpus_file(path), name=path.name)
+        assert response.status_code in (201, 409), response.text[:300]
+        ids.append(response.json()["save_id"])
+    yield Site(app_server.url, member, *ids)
+    for save_id in ids:
+        member.request("DELETE", f"/api/saves/{save_id}")
+    member.close()
+
+
+def signed_in(new_context: Any, site: Site, **options: Any) -> Any:
+    context = new_context(site.url, **options)
+    context.add_cookies(
+        [{"name": n, "value": v, "url": site.url} for n, v in site.member.client.cookies.items()]
+    )
+    return context
+
+
+def pages_of(site: Site) -> list[str]:
+    user = site.member.get("/account")
+    user_id = user.text.split('href="/users/', 1)[1].split('"', 1)[0]
+    return [
+        "/",
+        "/local",
+        "/saves",
+        f"/saves/{site.modded}",
+        f"/saves/{site.modded}?ccols=all&pcols=all",
+        f"/saves/{site.small}",
+        "/achievements",
+        f"/users/{user_id}",
+        "/account",
+        "/account/password",
+        "/api/docs",
+    ]
+
+
+def test_no_page_is_wider_than_a_phone(site, new_context):
+    page = signed_in(new_context, site, viewport=PHONE).new_page()
+    for path in pages_of(site):
+        page.goto(path)
+        page.wait_for_load_state("networkidle")
+        assert page.evaluate(PAGE_WIDTH) <= PHONE["width"], path
+    # Signed out too (the log-in links are on the screen, not pushed off it).
+    anonymous = new_context(site.url, viewport=PHONE).new_page()
+    for path in ("/", "/login", "/register", f"/saves/{site.modded}"):
+        anonymous.goto(path)
+        assert anonymous.evaluate(PAGE_WIDTH) <= PHONE["width"], path
+    for name in ("Log in", "Register"):
+        box = anonymous.get_by_role("link", name=name, exact=True).bounding_box()
+        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+
+
+def test_the_save_page_fits_a_desktop_and_its_tables_their_column(site, new_context):
+    page = signed_in(new_context, site, viewport=DESKTOP).new_page()
+    page.goto(f"/saves/{site.modded}")
+    assert page.evaluate(PAGE_WIDTH) <= DESKTOP["width"]
+    countries = page.locator("#countries table")
+    # The priority columns fit: the table does not scroll sideways on a desktop.
+    assert countries.evaluate("(t) => t.scrollWidth <= t.clientWidth")
+    assert countries.locator("thead th").count() == 7
+    # "All columns" swaps the section in place (htmx) and the URL says so.
+    page.get_by_role("link", name="All columns").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#countries thead th').length === 16")
+    assert "ccols=all" in page.url
+    page.get_by_role("link", name="Fewer columns").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#countries thead th').length === 7")
+
+
+def test_the_table_of_contents_stays_and_marks_the_section(site, new_context):
+    page = signed_in(new_context, site, viewport=PHONE).new_page()
+    page.goto(f"/saves/{site.modded}")
+    toc = page.locator("nav.toc")
+    toc.get_by_role("link", name="Wars").click()
+    page.wait_for_function(
+        "() => document.querySelector('nav.toc a[aria-current]')?.hash === '#wars'"
+    )
+    assert page.url.endswith("#wars")
+    # The contents stay at the top, and the section's heading is not under them.
+    bar = toc.bounding_box()
+    heading = page.locator("#wars h2").bounding_box()
+    assert bar is not None and heading is not None
+    assert abs(bar["y"]) < 1 and heading["y"] >= bar["y"] + bar["height"] - 1
+    # The marked link is scrolled into the contents' view (they scroll sideways here).
+    link = toc.locator("a[aria-current]").bounding_box()
+    assert link is not None and 0 <= link["x"] and link["x"] + link["width"] <= PHONE["width"]
+    # Scrolling back up marks another section.
+    page.evaluate("window.scrollTo(0, 0)")
+    page.wait_for_function(
+        "() => document.querySelector('nav.toc a[aria-current]')?.hash !== '#wars'"
+    )
+
+
+def test_the_theme_follows_the_system_until_the_player_picks_one(site, new_context):
+    page = new_context(site.url, viewport=DESKTOP, color_scheme="dark").new_page()
+    page.goto(f"/saves/{site.small}")
+    assert page.evaluate(BACKGROUND) < 0.2  # the system's dark
+    page.get_by_role("button", name="Light").click()
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
+    assert page.url.endswith(f"/saves/{site.small}")  # back where the player was
+    assert page.evaluate(BACKGROUND) > 0.8
+    page.goto("/saves")  # kept (a cookie) on every page
+    assert page.evaluate(BACKGROUND) > 0.8
+    page.get_by_role("button", name="Dark").click()
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+    assert page.evaluate(BACKGROUND) < 0.2
+    # A chart and the tables follow: the chart's panel is dark too.
+    page.goto(f"/saves/{site.modded}#charts")
+    panel = page.locator("svg.chart").first.evaluate(
+        "(svg) => getComputedStyle(svg).backgroundColor"
+    )
+    assert panel != "rgb(255, 255, 255)"
+    page.get_by_role("button", name="System").click()
+    page.wait_for_function("() => document.documentElement.dataset.theme === 'auto'")
+    assert page.evaluate(BACKGROUND) < 0.2  # the system's again
+
+
+def test_local_analysis_fits_a_phone_and_has_the_same_columns(site, new_context, local):
+    page = new_context(site.url, viewport=PHONE).new_page()
+    page.goto("/local")
+    assert local(page, corpus_file(SMALL)) == "done"
+    assert page.locator("#countries thead th").count() == 7
+    assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
+    page.get_by_role("link", name="All columns").first.click()
+    page.wait_for_function("() => document.querySelectorAll('#countries thead th').length === 16")
