@@ -24,6 +24,7 @@ from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 BUNDLED = (
     "app/local/worker.py",
     "app/analysis/errors.py",
+    "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",
     "app/analysis/render.py",
