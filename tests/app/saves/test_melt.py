@@ -29,10 +29,15 @@ def tokens(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def app_server(make_settings, serve_app, tokens):
-    from app.settings import KernelSettings
+def app_server(make_settings, serve_app, tokens, own_database):
+    """This module's app: a token table, and a database of its own (the corpus files
+    uploaded here are new to it, never duplicates of other modules' uploads)."""
+    from app.settings import DatabaseSettings, KernelSettings
 
-    settings = make_settings(kernel=KernelSettings(workers=2, tokens_dir=str(tokens.directory)))
+    settings = make_settings(
+        database=DatabaseSettings(url=own_database, pool_max_size=5),
+        kernel=KernelSettings(workers=2, tokens_dir=str(tokens.directory)),
+    )
     with serve_app(settings) as server:
         yield server
 
@@ -61,7 +66,9 @@ def kernel_melt(path, tokens_path):
 def test_the_corpus_pair_melts_for_the_owner_and_for_anyone(owner, new_browser, app_server):
     path = save_file("eu4/binary-pair/meta.bin")
     expected = (PAIR / "meta.bin.melted").read_bytes()  # the pair's own melted text
-    save_id = owner.upload(path, name="meta.bin").json()["save_id"]
+    uploaded = owner.upload(path, name="meta.bin")
+    assert uploaded.status_code == 201, uploaded.text
+    save_id = uploaded.json()["save_id"]
 
     response = owner.get(f"/api/saves/{save_id}/melted")
     assert response.status_code == 200, response.text
