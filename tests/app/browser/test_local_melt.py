@@ -133,3 +133,23 @@ def test_text_saves_offer_nothing_and_missing_tables_are_named(site, new_context
     assert "ck3.txt" in note and "does not publish" in note, note
     assert page.request.get("/local/tokens/ck3.txt").status == 404
     assert page.request.get("/local/tokens/eu4.txt").status == 200
+
+
+def test_another_games_binary_save_melts_with_its_published_table(site, new_context, local, tokens):
+    """Once the operator adds ck3.txt (a stand-in of one made-up name here: the real table
+    is not distributable), a binary CK3 save, which this page does not analyse, melts
+    here with it, as the kernel command melts it."""
+    table = tokens.directory / "ck3.txt"
+    table.write_text("# a stand-in CK3 table\n0x6000 crafted_name\n")
+    try:
+        path = corpus_file(CK3_BINARY)
+        expected = kernel_melt(path, table)
+        page = new_context(site.url).new_page()
+        page.goto("/local")
+        assert local(page, path) == "failed"  # CK3 is not analysed in the browser
+        assert page.locator(ROOT).get_attribute("data-melt") == "offered"
+        name, data = melt_in_page(page)
+        assert name == "jomini_ck3_header_1066.9.15_v1.0.3_melted.ck3"
+        assert data == expected
+    finally:
+        table.unlink()

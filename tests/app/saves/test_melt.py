@@ -158,3 +158,28 @@ def test_a_replaced_table_melts_anew(owner, app_server, tokens):
     assert owner.get(f"/api/saves/{save_id}/melted").content == first
     after = {p.name for p in folder.iterdir()}
     assert len(after) == 1 and after != before  # the older version pruned
+
+
+def test_every_games_table_is_used_and_published(owner, tokens, tmp_path):
+    """A table the operator adds for another game (here a ck3.txt of one made-up name: the
+    real one is not distributable) melts that game's binary saves on the site, as the
+    kernel command does with it, and is published for the browser beside eu4.txt."""
+    table = tokens.directory / "ck3.txt"
+    table.write_text("# a stand-in CK3 table\n0x6000 crafted_name\n")
+    try:
+        path = save_file(CK3_BINARY)
+        uploaded = owner.upload(path, name="king.ck3")
+        save_id = uploaded.json()["save_id"]  # 201, or the 409 of the test above: the same
+        response = owner.get(f"/api/saves/{save_id}/melted")
+        assert response.status_code == 200, response.text
+        assert response.content == kernel_melt(path, table)
+        # Text now: the version as its text twin (…_v1.0.3.txt, line 3) writes it.
+        assert b'="1.0.3"\n' in response.content
+        assert "_melted.ck3" in response.headers["content-disposition"]
+
+        assert owner.get("/local/tokens/ck3.txt").text == table.read_text()
+        assert owner.get("/local/tokens/hoi4.txt").status_code == 404
+        tables = list(parse_html(owner.get("/local").text).attribute_values("data-tables"))
+        assert tables == ['{"eu4": "/local/tokens/eu4.txt", "ck3": "/local/tokens/ck3.txt"}']
+    finally:
+        table.unlink()
