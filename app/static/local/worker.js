@@ -226,9 +226,12 @@ async function tokenTable(url) {
 
 async function analyze(id, file) {
   const py = await step(id, "runtime", load);
-  const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
-  // Whether the file can be melted (the page's Melt button), whatever the analysis says.
-  const melt = JSON.parse(py.melt_plan(data));
+  // The bytes, and whether the file can be melted (the page's Melt button), whatever the
+  // analysis says of it.
+  const [data, melt] = await step(id, "read", async () => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return [bytes, JSON.parse(py.melt_plan(bytes))];
+  });
   if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, undefined));
   let result = await step(id, "parse", async () => JSON.parse(py.analyze(data, undefined)));
   if (!result.ok && result.needs_tokens && TOKENS_URL !== null) {
@@ -251,7 +254,7 @@ async function analyze(id, file) {
 // only the token table is fetched). Fails with the kernel's message, in words.
 async function melt(id, file, game) {
   const url = TABLES[game];
-  if (!url) throw new Error(`this site publishes no ${game}.txt token table: it cannot melt ${game} saves`);
+  if (!url) throw new Error(`melting a ${game} save needs the ${game}.txt token table`);
   const py = await step(id, "runtime", load);
   const tokens = await step(id, "tokens", () => tokenTable(url));
   const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
