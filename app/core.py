@@ -50,6 +50,7 @@ from app.saves.controllers import (
     SavePagesController,
     SaveSectionsController,
 )
+from app.saves.melting import Melter
 from app.saves.pool import pool_from_settings
 from app.settings import Settings
 from app.shutdown import InFlight
@@ -90,6 +91,8 @@ class AppCore(InitPluginProtocol):
         self.gamedata = GameData(settings.gamedata_path)
         # Saves' maps: layers in the analysis cache, pictures under <VAR_DIR>/cache/maps.
         self.maps = Maps(self.gamedata, self.analysis_cache, settings.var_path / "cache" / "maps")
+        # Shared binary saves melted to text (kernel pool), kept under <VAR_DIR>/cache/melted.
+        self.melter = Melter(settings.var_path / "cache" / "melted", settings.kernel.tokens_dir)
         self.admin = build_admin(settings)  # built once; the mount below delegates to it
         self.inflight = InFlight()  # requests the lifespan shutdown waits for (app.shutdown)
 
@@ -103,6 +106,7 @@ class AppCore(InitPluginProtocol):
             analysis_cache=self.analysis_cache,
             gamedata=self.gamedata,
             maps=self.maps,
+            melter=self.melter,
         )
         app_config.dependencies.update(
             settings=_state("settings"),
@@ -111,6 +115,7 @@ class AppCore(InitPluginProtocol):
             analysis_cache=_state("analysis_cache"),
             gamedata=_state("gamedata"),
             maps=_state("maps"),
+            melter=_state("melter"),
         )
         app_config.route_handlers.extend(
             [
@@ -231,7 +236,12 @@ class AppCore(InitPluginProtocol):
         return piccolo_admin
 
     def _stores(self) -> StoreRegistry:
-        names = (security.LOGIN_STORE, security.UPLOAD_STORE, ACCOUNT_THROTTLE_STORE)
+        names = (
+            security.LOGIN_STORE,
+            security.UPLOAD_STORE,
+            security.MELT_STORE,
+            ACCOUNT_THROTTLE_STORE,
+        )
         if self.settings.redis_url:
             root = RedisStore.with_client(url=self.settings.redis_url, namespace="chronicle")
             return StoreRegistry(stores={name: root.with_namespace(name) for name in names})

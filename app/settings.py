@@ -58,7 +58,8 @@ class LimitSettings(msgspec.Struct, kw_only=True, frozen=True):
     # Requests per minute and client address.
     login_rate_per_minute: int = 10
     upload_rate_per_minute: int = 20
-
+    # Melted saves (GET /saves/{id}/melted, /api/saves/{id}/melted: the server melts them).
+    melt_rate_per_minute: int = 20
     # Failed log-ins per username (from any address) within the window (seconds) that the
     # first failure opens; past them the name answers 429 until the window ends, except in
     # browsers that logged in to it before (app/accounts/throttle.py). 0: no such limit.
@@ -150,6 +151,7 @@ ENVIRONMENT: Final[Mapping[str, tuple[str, str]]] = {
     "MAX_AAR_CHARS": ("limits", "max_aar_chars"),
     "LOGIN_RATE_PER_MINUTE": ("limits", "login_rate_per_minute"),
     "UPLOAD_RATE_PER_MINUTE": ("limits", "upload_rate_per_minute"),
+    "MELT_RATE_PER_MINUTE": ("limits", "melt_rate_per_minute"),
     "LOGIN_FAILURES_PER_ACCOUNT": ("limits", "login_failures_per_account"),
     "LOGIN_ACCOUNT_WINDOW": ("limits", "login_account_window"),
     "PAGE_SIZE": ("limits", "page_size"),

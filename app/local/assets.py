@@ -10,10 +10,13 @@ hash the same way. ``local_analysis()`` is what templates/local/_dropzone.html.j
 from __future__ import annotations
 
 import hashlib
+import json
 import mimetypes
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from app.analysis.melting import MELTED_EXTENSIONS, token_file
 from app.saves.parsing import EU4_TOKEN_FILE
 from app.settings import Settings
 
@@ -22,7 +25,8 @@ STATIC_URL: Final = "/static"
 BUNDLE: Final = "wasm"  # app/static/wasm/, served at /static/wasm/ (cached for good)
 MANIFEST: Final = f"{BUNDLE}/manifest.json"
 WORKER: Final = "local/worker.js"
-TOKENS_URL: Final = "/local/tokens/eu4.txt"
+TOKENS_PREFIX: Final = "/local/tokens/"  # + <game>.txt: the published token tables
+TOKENS_URL: Final = TOKENS_PREFIX + EU4_TOKEN_FILE
 # The site's game-data bundles (app.gamedata.controllers), for names in local analysis.
 GAMEDATA_INDEX_URL: Final = "/gamedata/bundles.json"
 STATIC_SITE_URL: Final = "/site"  # where the app serves dist/ (scripts/build_static.py)
@@ -60,10 +64,13 @@ def local_analysis(
     static_dir: Path = STATIC_DIR,
     prefix: str = STATIC_URL,
     gamedata: bool = False,
+    tables: Mapping[str, Path] | None = None,
 ) -> dict[str, str] | None:
     """The drop zone's URLs: manifest, worker, (``tokens``: the published token table,
-    if any) the EU4 token table and (``gamedata``: the site has game data) the list of its
-    bundles; None when the bundle was not built (the page says so)."""
+    if any) the EU4 token table, (``gamedata``: the site has game data) the list of its
+    bundles and (``tables``: the published token tables by game, ``published_tables``)
+    ``tables``, a JSON object game -> URL, for melting; None when the bundle was not built
+    (the page says so)."""
     if _version(static_dir / MANIFEST) is None:
         return None
     urls = {
@@ -74,17 +81,32 @@ def local_analysis(
         urls["tokens"] = TOKENS_URL
     if gamedata:
         urls["gamedata"] = GAMEDATA_INDEX_URL
+    if tables:
+        urls["tables"] = json.dumps(
+            {game: TOKENS_PREFIX + path.name for game, path in tables.items()}
+        )
     return urls
 
 
-def published_tokens(settings: Settings) -> Path | None:
-    """The EU4 token table browsers may fetch: the one the server's kernel reads
-    (app.saves.parsing.token_table), when the operator has one and publishes it."""
+def published_tables(settings: Settings) -> dict[str, Path]:
+    """Every token table browsers may fetch, by game: ``<TOKENS_DIR>/<game>.txt`` of each
+    game whose saves the kernel melts, when the operator has it and publishes tables."""
     kernel = settings.kernel
     if not (kernel.tokens_dir and kernel.publish_tokens):
-        return None
-    path = Path(kernel.tokens_dir) / EU4_TOKEN_FILE
-    return path if path.is_file() else None
+        return {}
+    found: dict[str, Path] = {}
+    for game in MELTED_EXTENSIONS:
+        path = Path(kernel.tokens_dir) / token_file(game)
+        if path.is_file():
+            found[game] = path
+    return found
+
+
+def published_tokens(settings: Settings) -> Path | None:
+    """The EU4 token table browsers may fetch (for local analysis): the one the server's
+    kernel reads (app.saves.parsing.token_table), when the operator has one and publishes
+    it."""
+    return published_tables(settings).get("eu4")
 
 
 def server_only_tokens(settings: Settings) -> bool:

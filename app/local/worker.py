@@ -6,6 +6,10 @@ and calls ``analyze`` then ``render``: the same kernel analysis the server's upl
 partials (``app.analysis.render``). It imports nothing else of the app, so the bundle
 carries only those modules, the kernel, msgspec, Jinja2 and MarkupSafe.
 
+``melt_plan`` says whether a dropped file is a binary save and which token table melting
+it takes; ``melt`` melts it (``kernel.melt``: the bytes of ``python -m kernel melt``), for
+the page's "Melt" button. Neither needs the file to be an EU4 save.
+
 Results are plain dicts (Pyodide hands them to JavaScript as objects); a rejected file is
 a result too, ``{"ok": False, "message": …}`` with the kernel's readable message, never
 an exception for JavaScript to pick apart. One analysis is kept (``_current``) so the page
@@ -24,6 +28,7 @@ import msgspec
 
 import kernel
 from app.analysis.errors import refusal
+from app.analysis.melting import NOT_BINARY, is_binary, plan, token_file
 from app.analysis.names import language_for
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis, render_province
@@ -90,6 +95,30 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
         "warnings": list(analysis.warnings),
     }
     return {"ok": True, "summary": summary}
+
+
+def melt_plan(data: bytes) -> dict[str, str | bool] | None:
+    """What melting the dropped file takes (``app.analysis.melting.plan``: binary, game,
+    table, meltable); None when the kernel does not recognise it as a save."""
+    try:
+        return plan(kernel.open_archive(data))
+    except (kernel.KernelError, RecursionError, MemoryError):
+        return None
+
+
+def melt(data: bytes, tokens: bytes, game: str) -> bytes | str:
+    """The melted save (bytes), or why it cannot be melted (str, for people). ``tokens``:
+    the site's token table for ``game`` (the game ``melt_plan`` found)."""
+    try:
+        table = kernel.parse_tokens(tokens, f"the site's {token_file(game)} token table")
+        if not is_binary(kernel.open_archive(data)):
+            return NOT_BINARY
+        melted: bytes = kernel.melt(data, table)
+    except (kernel.KernelError, RecursionError, MemoryError) as exc:
+        refused = refusal(exc)
+        assert refused is not None
+        return str(refused)
+    return melted
 
 
 def gamedata_for(

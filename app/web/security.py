@@ -129,11 +129,12 @@ def security_headers(settings: Settings) -> Any:
 
 LOGIN_STORE: Final = "rate_limit_login"
 UPLOAD_STORE: Final = "rate_limit_upload"
+MELT_STORE: Final = "rate_limit_melt"
 
 
-def _limited(kind: str) -> Any:
+def _limited(kind: str, method: str = "POST") -> Any:
     async def check(request: Request[Any, Any, Any]) -> bool:
-        return request.method == "POST" and request.route_handler.opt.get("rate_limit") == kind
+        return request.method == method and request.route_handler.opt.get("rate_limit") == kind
 
     return check
 
@@ -147,8 +148,9 @@ def _client(kind: str) -> Any:
 
 
 def rate_limits(settings: Settings) -> list[RateLimitConfig]:
-    """Per client address: log-in attempts and uploads per minute (handlers opt in with
-    ``opt={"rate_limit": "login" | "upload"}``). Behind a proxy, run uvicorn with
+    """Per client address: log-in attempts, uploads and melted downloads per minute
+    (handlers opt in with ``opt={"rate_limit": "login" | "upload" | "melt"}``; "melt" counts
+    GET requests). Behind a proxy, run uvicorn with
     ``--proxy-headers`` so the client address is the real one."""
     return [
         RateLimitConfig(
@@ -163,6 +165,13 @@ def rate_limits(settings: Settings) -> list[RateLimitConfig]:
             check_throttle_handler=_limited("upload"),
             identifier_for_request=_client("upload"),
             store=UPLOAD_STORE,
+            exclude=["^/static/"],
+        ),
+        RateLimitConfig(
+            rate_limit=("minute", settings.limits.melt_rate_per_minute),
+            check_throttle_handler=_limited("melt", "GET"),
+            identifier_for_request=_client("melt"),
+            store=MELT_STORE,
             exclude=["^/static/"],
         ),
     ]

@@ -53,7 +53,8 @@ def _local_analysis(context: Mapping[str, Any]) -> dict[str, str] | None:
     """The drop zone's URLs (app.local.assets); None without a built bundle."""
     state = context["request"].app.state
     has_gamedata = bool(state.gamedata.bundles())
-    urls = assets.local_analysis(assets.published_tokens(state.settings), gamedata=has_gamedata)
+    tables = assets.published_tables(state.settings)
+    urls = assets.local_analysis(tables.get("eu4"), gamedata=has_gamedata, tables=tables)
     if urls is not None and assets.server_only_tokens(state.settings):
         urls["server_tokens"] = "1"  # binary saves are read by Share (local.js)
     return urls

@@ -134,7 +134,11 @@ def make_settings(
             database=DatabaseSettings(url=database_url, pool_max_size=5),
             storage=StorageSettings(),
             security=SecuritySettings(secret_key="test-" + secrets.token_hex(16)),
-            limits=LimitSettings(login_rate_per_minute=10_000, upload_rate_per_minute=10_000),
+            limits=LimitSettings(
+                login_rate_per_minute=10_000,
+                upload_rate_per_minute=10_000,
+                melt_rate_per_minute=10_000,
+            ),
             kernel=KernelSettings(workers=2),
             web=WebSettings(var_dir=str(var), log_level="warning"),
         )

@@ -10,9 +10,10 @@ from pathlib import Path
 import msgspec
 import pytest
 from support import saves as crafted
-from support.corpus import EU4, corpus_file
+from support.corpus import EU4, PAIR, SAVES, corpus_file
 
 from app.analysis.errors import NO_TABLE
+from app.analysis.melting import NOT_BINARY
 from app.analysis.payload import payload
 from app.analysis.render import analysis_view, chart_csv, render_analysis
 from app.local import worker as local_analysis
@@ -24,6 +25,7 @@ from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 BUNDLED = (
     "app/local/worker.py",
     "app/analysis/errors.py",
+    "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",
     "app/analysis/render.py",
@@ -118,3 +120,27 @@ def test_the_worker_draws_the_map_of_a_save_with_the_bundles_map(corpus_bundle):
     local_analysis.gamedata_for(b"not a save", None, index, None, None)
     assert local_analysis.analyze(save)["ok"] is True
     assert local_analysis.map_layers() is None
+
+
+def test_melt_plan_and_melt():
+    """What the page's Melt button is offered from, and the melted bytes (the corpus
+    pair's meta.bin.melted, the melt of its meta.bin with its tokens.txt)."""
+    data = corpus_file(PAIR / "meta.bin").read_bytes()
+    table = corpus_file(PAIR / "tokens.txt").read_bytes()
+    assert local_analysis.melt_plan(data) == {
+        "binary": True,
+        "game": "eu4",
+        "table": "eu4.txt",
+        "meltable": True,
+        "extension": ".eu4",
+    }
+    assert local_analysis.melt(data, table, "eu4") == (PAIR / "meta.bin.melted").read_bytes()
+    text = crafted.text_save(seed=5)
+    assert local_analysis.melt_plan(text)["binary"] is False
+    assert local_analysis.melt(text, table, "eu4") == NOT_BINARY
+    ck3 = corpus_file(SAVES / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.bin").read_bytes()
+    plan = local_analysis.melt_plan(ck3)
+    assert plan is not None and (plan["binary"], plan["table"]) == (True, "ck3.txt")
+    assert local_analysis.melt_plan(b"") is None  # not a save at all
+    refused = local_analysis.melt(data, b"not a token file", "eu4")
+    assert isinstance(refused, str) and "the site's eu4.txt token table line 1" in refused

@@ -1,5 +1,5 @@
-"""Rate limits on log-in attempts and uploads: in memory, and in Redis when one runs.
-Each test starts its own app (``serve_app``) with low limits."""
+"""Rate limits on log-in attempts, uploads and melted downloads: in memory, and in Redis
+when one runs. Each test starts its own app (``serve_app``) with low limits."""
 
 import asyncio
 import secrets
@@ -48,6 +48,27 @@ def test_upload_rate_limit(make_settings, serve_app, client_for, unique, make_sa
         client.register(unique("fast"))
         statuses = [client.upload(make_save()).status_code for _ in range(3)]
         assert statuses == [201, 201, 429]
+
+
+def test_melt_rate_limit(make_settings, serve_app, client_for, unique, make_save):
+    """Melted downloads count per client address (GET /saves/{id}/melted and the API's
+    alike, a refusal too), as uploads do; the plain download does not count."""
+    settings = make_settings(
+        limits=LimitSettings(
+            login_rate_per_minute=100, upload_rate_per_minute=100, melt_rate_per_minute=2
+        )
+    )
+    with serve_app(settings) as server:
+        client = client_for(server.url)
+        client.register(unique("melter"))
+        save_id = client.upload(make_save()).json()["save_id"]
+        statuses = [
+            client.get(f"/api/saves/{save_id}/melted").status_code,
+            client.get(f"/saves/{save_id}/melted").status_code,
+            client.get(f"/api/saves/{save_id}/melted").status_code,
+        ]
+        assert statuses == [409, 409, 429]  # a text save: nothing to melt, then too many
+        assert client.get(f"/api/saves/{save_id}/file").status_code == 200
 
 
 def _redis_available(url):

@@ -27,7 +27,7 @@ from litestar.openapi.spec import (
     Schema,
 )
 from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter
-from litestar.response import Stream
+from litestar.response import File, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from app.accounts.auth import current_user, requires_user
@@ -37,10 +37,12 @@ from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import (
     SaveId,
     check_editor,
+    melted_file,
     page_of_saves,
     upload,
     upload_limit,
 )
+from app.saves.melting import Melter
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
     DuplicateSaveBody,
@@ -202,6 +204,7 @@ class SaveApiController(Controller):
         save_id: SaveId,
         storage: NamedDependency[Storage],
         maps: NamedDependency[Maps],
+        melter: NamedDependency[Melter],
     ) -> None:
         await check_editor(request, save_id)
         try:
@@ -210,6 +213,7 @@ class SaveApiController(Controller):
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
         await maps.forget(save_id)
+        await melter.forget(save_id)
 
     @get(
         "/{save_id:str}/file",
@@ -244,6 +248,35 @@ class SaveApiController(Controller):
         headers["Content-Length"] = str(stored.size)
         headers["Content-Disposition"] = _attachment(filename)
         return Stream(stored.chunks(), media_type="application/octet-stream", headers=headers)
+
+    @get(
+        "/{save_id:str}/melted",
+        summary="A binary (ironman) save melted to the text save the game would write",
+        description=(
+            "Melted on the server with the site's token table for the save's game "
+            "(`<TOKENS_DIR>/<game>.txt`), the bytes of `python -m kernel melt`, and kept; "
+            "sent as an attachment `<name>_melted.<ext>`. 409: a text save (nothing to "
+            "melt); 422: no token table for its game (the message names it), or a file the "
+            "kernel cannot melt. Rate-limited per client address (MELT_RATE_PER_MINUTE)."
+        ),
+        media_type="application/octet-stream",
+        opt={"rate_limit": "melt"},
+        responses={
+            **ERRORS,
+            409: error("Not a binary save: nothing to melt"),
+            422: error("No token table for the save's game, or a file the kernel refuses"),
+            429: error("Too many melted downloads from this address"),
+            503: error("File store down"),
+        },
+    )
+    async def melted_save(
+        self,
+        save_id: SaveId,
+        storage: NamedDependency[Storage],
+        pool: NamedDependency[KernelPool],
+        melter: NamedDependency[Melter],
+    ) -> File:
+        return await melted_file(save_id, storage, pool, melter)
 
 
 def _header_text(value: str | None) -> str | None:

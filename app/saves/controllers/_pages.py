@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
-from litestar.response import Template
+from litestar.response import File, Template
 
 from app.accounts.auth import requires_user
 from app.maps.services import Maps
@@ -20,10 +20,12 @@ from app.saves.controllers._shared import (
     SAVE_PAGE,
     SaveId,
     check_editor,
+    melted_file,
     page_of_saves,
     save_page,
     upload,
 )
+from app.saves.melting import Melter
 from app.saves.pool import KernelPool
 from app.saves.schemas import EditForm, UploadForm
 from app.saves.upload_advice import duplicate_message, upload_advice
@@ -128,6 +130,18 @@ class SavePagesController(Controller):
         psort/porder, ppage, wpage), edit and admin forms."""
         return await save_page(request, save_id, analysis_cache)
 
+    @get("/saves/{save_id:str}/melted", opt={"rate_limit": "melt"})
+    async def melted_save(
+        self,
+        save_id: SaveId,
+        storage: NamedDependency[Storage],
+        pool: NamedDependency[KernelPool],
+        melter: NamedDependency[Melter],
+    ) -> File:
+        """The save melted to the text save the game would write (a binary save's Melt
+        link); the same file as GET /api/saves/{id}/melted."""
+        return await melted_file(save_id, storage, pool, melter)
+
     @post("/saves/{save_id:str}/edit", status_code=200)
     async def update_save(
         self,
@@ -165,6 +179,7 @@ class SavePagesController(Controller):
         save_id: SaveId,
         storage: NamedDependency[Storage],
         maps: NamedDependency[Maps],
+        melter: NamedDependency[Melter],
     ) -> Response[Any]:
         await check_editor(request, save_id)
         try:
@@ -172,5 +187,6 @@ class SavePagesController(Controller):
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
         await maps.forget(save_id)
+        await melter.forget(save_id)
         flash(request, "Deleted.", category="info")
         return redirect(request, "/")

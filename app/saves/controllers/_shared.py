@@ -6,19 +6,20 @@ from __future__ import annotations
 from typing import Annotated, Any, Final
 
 from litestar import MediaType, Request, Response
-from litestar.exceptions import NotFoundException, ValidationException
+from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import PathParameter
-from litestar.response import Template
+from litestar.response import File, Template
 
 from app import cursors
 from app.accounts.auth import can_edit, current_user, ensure_can_edit
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
+from app.saves.melting import Melter, MeltRefused
 from app.saves.pool import KernelPool
 from app.saves.preview import preview
 from app.saves.schemas import SaveSummary, UploadForm
 from app.settings import Settings
-from app.storage import Storage
+from app.storage import ObjectMissing, Storage, StorageError
 from app.web.compressed import file_limit
 from app.web.htmx import wants_fragment
 
@@ -28,6 +29,31 @@ from app.web.htmx import wants_fragment
 SaveId = Annotated[str, PathParameter(pattern=f"^{services.SAVE_ID.pattern}$")]
 
 SAVE_PAGE: Final = "saves/show.html.jinja2"
+
+
+async def melted_file(save_id: str, storage: Storage, pool: KernelPool, melter: Melter) -> File:
+    """The save melted to text (app.saves.melting), as an attachment ``<name>_melted.<ext>``:
+    GET /saves/{id}/melted and /api/saves/{id}/melted. Whoever may download the file may
+    download it melted (the same lookup as the download's)."""
+    found = await services.file_of(save_id)
+    if found is None:
+        raise NotFoundException("save not found")
+    key, sha256, filename = found
+    try:
+        path, name = await melter.melted(save_id, key, sha256, filename, storage, pool)
+    except MeltRefused as exc:
+        raise HTTPException(status_code=exc.status, detail=exc.message) from None
+    except ObjectMissing:
+        raise NotFoundException("the file of this save is missing") from None
+    except StorageError:
+        raise HTTPException(status_code=503, detail="the file store is unavailable") from None
+    return File(
+        path=path,
+        filename=name,
+        media_type="application/octet-stream",
+        content_disposition_type="attachment",
+        headers={"Cache-Control": "public, max-age=86400"},
+    )
 
 
 async def page_of_saves(

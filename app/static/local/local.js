@@ -2,9 +2,12 @@
 //
 // The markup is templates/local/_dropzone.html.jinja2: an element [data-local-analysis]
 // with data-manifest (the bundle's manifest URL), data-worker, optional data-tokens (the
-// site's EU4 token table) and data-preload ("1": start the runtime when the page opens).
+// site's EU4 token table), data-tables (JSON: the token tables the site publishes, by
+// game, for melting) and data-preload ("1": start the runtime when the page opens).
 // The file is read and analysed by worker.js; nothing about it is sent anywhere unless the
-// user presses Share, which uploads it like the upload form does.
+// user presses Share, which uploads it like the upload form does. A binary (ironman) save
+// gets a Melt button: worker.js turns it into the text save the game would write, here,
+// and the page downloads it as <name>_melted.<ext>.
 
 const STEPS = {
   runtime: "Loading the runtime",
@@ -13,6 +16,7 @@ const STEPS = {
   parse: "Parsing and analysing",
   names: "Fetching game data",
   render: "Rendering",
+  melt: "Melting",
 };
 
 function setup(root) {
@@ -23,12 +27,19 @@ function setup(root) {
   const status = root.querySelector("[data-status]");
   const result = root.querySelector("[data-result]");
   const share = root.querySelector("[data-share]");
+  const meltBox = root.querySelector("[data-melt]");
+  const meltButton = meltBox?.querySelector("button");
+  const meltSteps = root.querySelector("[data-melt-steps]");
+  const meltStatus = root.querySelector("[data-melt-status]");
+  const tables = JSON.parse(root.dataset.tables || "{}");
   const workerUrl = new URL(root.dataset.worker, location.href);
   // Absolute URLs: the page's may be relative (the static site, scripts/build_static.py),
   // and the worker resolves against its own location.
   const absolute = (url) => new URL(url, location.href).href;
   workerUrl.searchParams.set("manifest", absolute(root.dataset.manifest));
   if (root.dataset.tokens) workerUrl.searchParams.set("tokens", absolute(root.dataset.tokens));
+  const tableUrls = Object.fromEntries(Object.entries(tables).map(([g, url]) => [g, absolute(url)]));
+  workerUrl.searchParams.set("tables", JSON.stringify(tableUrls));
   if (root.dataset.gamedata) {
     workerUrl.searchParams.set("gamedata", absolute(root.dataset.gamedata));
     // The reader's choice of language for names (a cookie the worker cannot read).
@@ -61,6 +72,7 @@ function setup(root) {
         else {
           const error = new Error(message.message);
           error.needsTokens = Boolean(message.needsTokens); // a binary save it cannot read
+          error.melt = message.melt ?? null; // what melting the file takes
           waiting.reject(error);
         }
       };
@@ -91,12 +103,12 @@ function setup(root) {
   }
 
   // One <li> per step, updated in place: "Parsing and analysing… 2.1 s".
-  function progress(message) {
-    let item = steps.querySelector(`[data-step="${message.step}"]`);
+  function progress(message, list = steps) {
+    let item = list.querySelector(`[data-step="${message.step}"]`);
     if (item === null) {
       item = document.createElement("li");
       item.dataset.step = message.step;
-      steps.append(item);
+      list.append(item);
     }
     const label = STEPS[message.step] ?? message.step;
     if (message.state === "start") {
@@ -114,9 +126,88 @@ function setup(root) {
     window.htmx?.process(target);
   }
 
+  // Melting ------------------------------------------------------------------------------
+  let meltable = null; // {file, game, extension}: what the Melt button melts
+
+  function showMelt(text, kind) {
+    meltStatus.textContent = text;
+    meltStatus.className = kind ? `local-status ${kind}` : "local-status";
+    meltStatus.hidden = !text;
+  }
+
+  // After an analysis (done or failed): the Melt button for a binary save whose game's
+  // table the site publishes; for other binary saves, which table is missing. A text save
+  // (or a file that is no save) offers nothing to melt.
+  function offerMelt(file, plan) {
+    meltable = null;
+    if (!meltBox) return;
+    meltBox.hidden = true;
+    meltSteps.replaceChildren();
+    showMelt("");
+    if (!plan || !plan.binary) {
+      root.dataset.melt = "none";
+      return;
+    }
+    if (!plan.meltable) {
+      root.dataset.melt = "unavailable";
+      showMelt(`${file.name} is a binary file this site cannot melt (game: ${plan.game}).`, "note");
+    } else if (!tables[plan.game]) {
+      root.dataset.melt = "unavailable";
+      showMelt(
+        `${file.name} is a binary (ironman) ${plan.game} save: melting it needs the ` +
+          `${plan.table} token table, which this site does not publish.`,
+        "note",
+      );
+    } else {
+      meltable = { file, game: plan.game, extension: plan.extension };
+      root.dataset.melt = "offered";
+      meltBox.hidden = false;
+    }
+  }
+
+  // <name>_melted.<ext> (app.analysis.melting.melted_name): the name without its extension.
+  function meltedName(name, extension) {
+    const dot = name.lastIndexOf(".");
+    const stem = dot > 0 ? name.slice(0, dot) : name;
+    return `${stem || "save"}_melted${extension}`;
+  }
+
+  async function melt() {
+    if (!meltable) return;
+    const { file, game, extension } = meltable;
+    meltButton.disabled = true;
+    root.dataset.melt = "running";
+    meltSteps.replaceChildren();
+    showMelt(`Melting ${file.name} in this browser…`);
+    const started = performance.now();
+    try {
+      const answer = await ask({ type: "melt", file, game }, (m) => progress(m, meltSteps));
+      const name = meltedName(file.name, extension);
+      const blob = new Blob([answer.data], { type: "application/octet-stream" });
+      const url = URL.createObjectURL(blob);
+      const link = document.createElement("a");
+      link.href = url;
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      const seconds = ((performance.now() - started) / 1000).toFixed(2);
+      showMelt(`${name}: ${megabytes(blob.size)}, made in ${seconds} s`, "ok");
+      root.dataset.melt = "done";
+      root.dataset.meltMs = (performance.now() - started).toFixed(1);
+    } catch (error) {
+      for (const item of meltSteps.querySelectorAll(".running")) item.className = "failed";
+      showMelt(`${file.name} could not be melted: ${error.message}`, "error");
+      root.dataset.melt = "failed";
+    } finally {
+      meltButton.disabled = false;
+    }
+  }
+  meltButton?.addEventListener("click", melt);
+
   async function analyze(file) {
     if (!file) return;
     current = null;
+    offerMelt(file, null);
     if (share) share.hidden = true;
     steps.replaceChildren();
     result.replaceChildren();
@@ -127,6 +218,7 @@ function setup(root) {
       source = null;
       const answer = await ask({ type: "analyze", file }, progress);
       source = "dropped";
+      offerMelt(file, answer.melt);
       show(answer.html);
       current = file;
       const seconds = ((performance.now() - started) / 1000).toFixed(2);
@@ -136,6 +228,7 @@ function setup(root) {
       root.dataset.ms = (performance.now() - started).toFixed(1);
       if (share) share.hidden = false;
     } catch (error) {
+      offerMelt(file, error.melt);
       root.dataset.state = "failed";
       if (error.needsTokens && root.dataset.serverTokens === "1" && share) {
         // The server has the token table but keeps it to itself (PUBLISH_TOKENS=false):

@@ -8,7 +8,14 @@
 //                                       it); answers {type: "ready"} once it runs
 //   {type: "analyze", id, file}         read the File, run app.local.worker.analyze and
 //                                       render; fetches the site's token table for a
-//                                       binary save when the page gave its URL
+//                                       binary save when the page gave its URL. The answer
+//                                       (done or failed) carries "melt": what melting the
+//                                       file takes (melt_plan: binary, game, table,
+//                                       meltable), null for a file that is no save
+//   {type: "melt", id, file, game}      melt the File (app.local.worker.melt, the kernel's
+//                                       melt) with the site's table for ``game`` (the
+//                                       "tables" parameter: game -> URL): done carries the
+//                                       melted bytes as "data" (a transferred Uint8Array)
 //   {type: "render", id, view}          re-render the current analysis with another view
 //   {type: "csv", id, chart}            one chart's CSV
 //   {type: "payload", id, url, names}   hold a stored analysis (a pre-rendered page's JSON,
@@ -31,6 +38,13 @@ const GAMEDATA_URL = params.get("gamedata")
   ? new URL(params.get("gamedata"), self.location.href)
   : null;
 const LANGUAGE = params.get("lang");
+// The token tables the site publishes, by game ({"eu4": URL, "ck3": URL, …}), for melting.
+const TABLES = Object.fromEntries(
+  Object.entries(JSON.parse(params.get("tables") || "{}")).map(([game, url]) => [
+    game,
+    new URL(url, self.location.href),
+  ]),
+);
 
 // Glue between JavaScript values and app.local.worker (plain Python): bytes from
 // Uint8Arrays, a view from JSON, and results back as JSON text.
@@ -58,6 +72,10 @@ def map_layers():
     return local.map_layers()
 def province(pid):
     return local.province(int(pid))
+def melt_plan(data):
+    return json.dumps(local.melt_plan(data.to_bytes()))
+def melt(data, tokens, game):
+    return local.melt(data.to_bytes(), tokens.to_bytes(), game)
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
@@ -134,7 +152,7 @@ async function start() {
   const glue = pyodide.runPython(
     `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload, ` +
       `"gamedata_for": gamedata_for, "put_gamedata": put_gamedata, "map_layers": map_layers, ` +
-      `"province": province}`,
+      `"province": province, "melt_plan": melt_plan, "melt": melt}`,
   );
   return {
     pyodide,
@@ -146,6 +164,8 @@ async function start() {
     put_gamedata: glue.get("put_gamedata"),
     map_layers: glue.get("map_layers"),
     province: glue.get("province"),
+    melt_plan: glue.get("melt_plan"),
+    melt: glue.get("melt"),
   };
 }
 
@@ -196,13 +216,26 @@ async function gamedata(py, data, tokens) {
     console.warn(`game data: ${readable(error)}`);
   }
 }
+// Token tables fetched once per worker (HTTP revalidates them between page loads).
+const tables = new Map();
+async function tokenTable(url) {
+  const key = url.href;
+  if (!tables.has(key)) tables.set(key, await fetchBytes(url, "the token table"));
+  return tables.get(key);
+}
+
 async function analyze(id, file) {
   const py = await step(id, "runtime", load);
-  const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
+  // The bytes, and whether the file can be melted (the page's Melt button), whatever the
+  // analysis says of it.
+  const [data, melt] = await step(id, "read", async () => {
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    return [bytes, JSON.parse(py.melt_plan(bytes))];
+  });
   if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, undefined));
   let result = await step(id, "parse", async () => JSON.parse(py.analyze(data, undefined)));
   if (!result.ok && result.needs_tokens && TOKENS_URL !== null) {
-    const tokens = await step(id, "tokens", () => fetchBytes(TOKENS_URL, "the token table"));
+    const tokens = await step(id, "tokens", () => tokenTable(TOKENS_URL));
     // A binary save says its version only with the table: choose its game data again.
     if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, tokens));
     result = await step(id, "parse", async () => JSON.parse(py.analyze(data, tokens)));
@@ -210,11 +243,31 @@ async function analyze(id, file) {
   if (!result.ok) {
     // needsTokens: a binary save this page cannot read (no table published to it).
     const needsTokens = Boolean(result.needs_tokens);
-    self.postMessage({ type: "failed", id, message: result.message, needsTokens });
+    self.postMessage({ type: "failed", id, message: result.message, needsTokens, melt });
     return;
   }
   const html = await step(id, "render", async () => py.render("{}"));
-  self.postMessage({ type: "done", id, html, summary: result.summary });
+  self.postMessage({ type: "done", id, html, summary: result.summary, melt });
+}
+
+// Melting: the text save the game would write, made here (the file is not sent anywhere;
+// only the token table is fetched). Fails with the kernel's message, in words.
+async function melt(id, file, game) {
+  const url = TABLES[game];
+  if (!url) throw new Error(`melting a ${game} save needs the ${game}.txt token table`);
+  const py = await step(id, "runtime", load);
+  const tokens = await step(id, "tokens", () => tokenTable(url));
+  const data = await step(id, "read", async () => new Uint8Array(await file.arrayBuffer()));
+  const melted = await step(id, "melt", async () => {
+    const result = py.melt(data, tokens, game);
+    if (typeof result === "string") throw new Error(result);
+    try {
+      return result.toJs();
+    } finally {
+      result.destroy();
+    }
+  });
+  self.postMessage({ type: "done", id, data: melted }, [melted.buffer]);
 }
 
 self.onmessage = async (event) => {
@@ -225,6 +278,8 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "ready" });
     } else if (type === "analyze") {
       await analyze(id, event.data.file);
+    } else if (type === "melt") {
+      await melt(id, event.data.file, event.data.game);
     } else if (type === "payload") {
       const py = await load();
       const decoder = new TextDecoder();

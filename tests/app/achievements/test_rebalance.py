@@ -94,7 +94,7 @@ def page_score(client, save_id: str) -> tuple[str, str]:
     text = client.get(f"/saves/{save_id}").text
     section = text[text.index('<section id="leaderboard"') :]
     shown = re.search(r'<dd id="score-days">([^<]*)</dd>', section)
-    weight = re.search(r"<dt>Patch weighting</dt><dd>(× [\d.]+)", section)
+    weight = re.search(r"<dt>Patch weighting</dt><dd>(× [\d.]+)", section)  # noqa: RUF001
     assert shown and weight, section[:2000]
     return shown[1], weight[1]
 
@@ -122,7 +122,7 @@ def test_rebalance_rescores_the_stored_saves(new_user, admin, tokens, browser):
     # The save page's leaderboard section says the site's score and weight, not the
     # kernel's own (1.35 counted 1.2 there).
     section = page_score(player, old)
-    assert section == (f"{days('1480.1.1') * 2:,}", "× 2.0")
+    assert section == (f"{days('1480.1.1') * 2:,}", "× 2.0")  # noqa: RUF001
     # A patch no longer listed does not count: its save leaves the boards.
     admin.post("/achievements/rebalance", data={"weights": "1.38 1.0\n1.37 1.0"})
     assert score(player, old) is None

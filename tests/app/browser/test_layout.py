@@ -87,7 +87,7 @@ def test_no_page_is_wider_than_a_phone(site, new_context):
         assert anonymous.evaluate(PAGE_WIDTH) <= PHONE["width"], path
     for name in ("Log in", "Register"):
         box = anonymous.get_by_role("link", name=name, exact=True).bounding_box()
-        assert box is not None and 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"]
 
 
 def test_the_save_page_fits_a_desktop_and_its_tables_their_column(site, new_context):
@@ -122,7 +122,7 @@ def test_the_table_of_contents_stays_and_marks_the_section(site, new_context):
     assert abs(bar["y"]) < 1 and heading["y"] >= bar["y"] + bar["height"] - 1
     # The marked link is scrolled into the contents' view (they scroll sideways here).
     link = toc.locator("a[aria-current]").bounding_box()
-    assert link is not None and 0 <= link["x"] and link["x"] + link["width"] <= PHONE["width"]
+    assert link is not None and link["x"] >= 0 and link["x"] + link["width"] <= PHONE["width"]
     # Scrolling back up marks another section.
     page.evaluate("window.scrollTo(0, 0)")
     page.wait_for_function(
