@@ -11,6 +11,7 @@ needed.
 from __future__ import annotations
 
 import gc
+import re
 from typing import Final
 
 import msgspec
@@ -92,6 +93,28 @@ UNREAD: Final = frozenset(
         "voidworm_star_names",
     }
 )
+
+# Budget categories (``budget={ current_month={ balance={ ships={ energy=… } … } } }``)
+# share their names with large top-level sections (``ships``, ``fleet``, …): the
+# ``country`` section is parsed on its own (``section_span``), skipping only these.
+COUNTRY_UNREAD: Final = UNREAD - frozenset(
+    (
+        "army",
+        "buildings",
+        "deposit",
+        "fleet",
+        "leaders",
+        "pop_factions",
+        "ship_design",
+        "ships",
+        "trade_routes",
+        "starbase",
+        "megastructures",
+        "pop",
+    )
+)
+
+_TOP_KEY: Final = re.compile(rb"\n[A-Za-z_][A-Za-z_0-9]*[ \t]*=")
 
 _SECTIONS: Final = frozenset(
     (
@@ -558,16 +581,40 @@ def _players(section: Value | None) -> dict[int, str]:
     return out
 
 
-def _documents(container: Archive, max_depth: int) -> tuple[Document | None, Document]:
+def section_span(data: bytes, key: str) -> tuple[int, int] | None:
+    """The bytes of the top-level ``key=…`` section of a Stellaris gamestate: from its key
+    to the next top-level key (the game writes top-level keys at the start of a line and
+    indents everything inside a section). None when there is no such section."""
+    marker = b"\n" + key.encode() + b"="
+    found = data.find(marker)
+    if found < 0:
+        return None
+    start = found + 1
+    after = _TOP_KEY.search(data, start + len(marker))
+    return start, after.start() + 1 if after is not None else len(data)
+
+
+def _documents(
+    container: Archive, max_depth: int
+) -> tuple[Document | None, Document, Document | None]:
+    """(meta, gamestate, countries): the gamestate without its ``country`` section, which
+    is parsed on its own with fewer blocks skipped (see ``COUNTRY_UNREAD``)."""
     entry = container.gamestate()
     if entry.encoding == "binary":
         raise KernelError("binary Stellaris gamestate: the kernel reads text Stellaris saves")
-    game = parse_text(entry.data, max_depth=max_depth, skip=UNREAD)
+    data = entry.data
+    span = section_span(data, "country")
+    countries: Document | None = None
+    if span is not None:
+        start, end = span
+        countries = parse_text(data[start:end], max_depth=max_depth, skip=COUNTRY_UNREAD)
+        data = data[:start] + data[end:]
+    game = parse_text(data, max_depth=max_depth, skip=UNREAD)
     meta = container.meta()
     meta_doc: Document | None = None
     if meta is not None and meta is not entry and meta.data and meta.encoding == "text":
         meta_doc = parse_text(meta.data, max_depth=max_depth)
-    return meta_doc, game
+    return meta_doc, game, countries
 
 
 def analyze(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> StellarisAnalysis:
@@ -579,14 +626,12 @@ def analyze(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> StellarisAnal
     """
     container = open_archive(data)
     if container.game != "stellaris" and container.game != "unknown":
-        raise OtherGame(
-            f"not a Stellaris save: this is a {container.game} file", container.game
-        )
-    meta_doc, game_doc = _documents(container, max_depth)
+        raise OtherGame(f"not a Stellaris save: this is a {container.game} file", container.game)
+    meta_doc, game_doc, countries_doc = _documents(container, max_depth)
     enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; collections would rescan the tape
     try:
-        return _analyze(meta_doc, game_doc)
+        return analyze_documents(meta_doc, game_doc, countries_doc)
     finally:
         if enabled:
             gc.enable()
@@ -597,11 +642,20 @@ def analysis_json(data: bytes) -> bytes:
     return msgspec.json.encode(analyze(data))
 
 
-def _analyze(meta_doc: Document | None, game_doc: Document) -> StellarisAnalysis:
+def analyze_documents(
+    meta_doc: Document | None, game_doc: Document, countries_doc: Document | None = None
+) -> StellarisAnalysis:
+    """The analysis of parsed documents: ``meta``, the gamestate and, when the gamestate
+    was parsed without it, its ``country`` section on its own."""
     head = _Fields(game_doc.root(), _SECTIONS)
+    country_section = head.get("country")
+    if countries_doc is not None:
+        country_section = countries_doc.root().get("country")
     meta = _Fields(meta_doc.root() if meta_doc is not None else None, _META_KEYS)
     warnings: list[str] = []
-    for key in ("country", "planets", "galactic_object"):
+    if country_section is None:
+        warnings.append("no country section: the save is trimmed or a fragment")
+    for key in ("planets", "galactic_object"):
         if head.get(key) is None:
             warnings.append(f"no {key} section: the save is trimmed or a fragment")
     date = _text(meta.get("date")) or _text(head.get("date"))
@@ -618,7 +672,7 @@ def _analyze(meta_doc: Document | None, game_doc: Document) -> StellarisAnalysis
     planets = _read_planets(head.get("planets"))
     species_db = _block(head.get("species_db"))
 
-    countries = _objects(_block(head.get("country")))
+    countries = _objects(_block(country_section))
     names: dict[int, str] = {}
     rows: list[Empire] = []
     player_fields: _Fields | None = None
@@ -677,4 +731,13 @@ def _analyze(meta_doc: Document | None, game_doc: Document) -> StellarisAnalysis
     )
 
 
-__all__ = ["EMPIRE_TYPES", "UNREAD", "analysis_json", "analyze", "readable_key"]
+__all__ = [
+    "COUNTRY_UNREAD",
+    "EMPIRE_TYPES",
+    "UNREAD",
+    "analysis_json",
+    "analyze",
+    "analyze_documents",
+    "readable_key",
+    "section_span",
+]

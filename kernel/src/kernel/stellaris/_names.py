@@ -25,6 +25,7 @@ _PREFIXES: Final = (
     "PRESCRIPTED_species_name_",
     "PRESCRIPTED_species_plural_",
     "PRESCRIPTED_species_adjective_",
+    "PRESCRIPTED_adjective_",
     "PRESCRIPTED_",
     "EMPIRE_DESIGN_",
     "SPEC_",
@@ -39,7 +40,6 @@ _KNOWN: Final = {
     "PRESCRIPTED_species_name_humans1": "Human",
     "PRESCRIPTED_species_plural_humans1": "Humans",
     "PRESCRIPTED_species_adjective_humans1": "Human",
-    "PRESCRIPTED_adjective_humans1": "Terran",
 }
 
 
