@@ -253,7 +253,7 @@ federation={
 \t\t\tliteral=yes
 \t\t}
 \t\tmembers={
-\t\t\t0 1 
+\t\t\t0 1
 \t\t}
 \t\tleader=1
 \t\tfederation_progression={

@@ -65,10 +65,7 @@ def readable_key(key: str) -> str:
 def _is_key(text: str) -> bool:
     """Whether ``text`` looks like a localisation key (one word of letters, digits, ``_``,
     ``.``, ``-``), not text a player typed."""
-    for ch in text:
-        if not (ch.isalnum() or ch in "_.-%$"):
-            return False
-    return True
+    return all(ch.isalnum() or ch in "_.-%$" for ch in text)
 
 
 def _fill(key: str, parts: list[tuple[str, str]]) -> str:
@@ -154,10 +151,7 @@ def compose(value: Value | None) -> str:
             top.done.append((name, ""))  # filled with the child's text when it ends
             continue
         stack.pop()
-        if top.literal or not _is_key(top.key):
-            text = top.key
-        else:
-            text = _fill(top.key, top.done)
+        text = top.key if top.literal or not _is_key(top.key) else _fill(top.key, top.done)
         if stack:
             parent = stack[-1]
             name, _ = parent.done[-1]
