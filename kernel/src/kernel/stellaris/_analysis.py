@@ -16,7 +16,6 @@ from typing import Final
 
 import msgspec
 
-from kernel import parse_text
 from kernel._archive import Archive, open_archive
 from kernel._document import Container, Document, Value
 from kernel._errors import KernelError, OtherGame
@@ -599,6 +598,8 @@ def _documents(
 ) -> tuple[Document | None, Document, Document | None]:
     """(meta, gamestate, countries): the gamestate without its ``country`` section, which
     is parsed on its own with fewer blocks skipped (see ``COUNTRY_UNREAD``)."""
+    from kernel import parse_text  # here: kernel/__init__ imports this package's types
+
     entry = container.gamestate()
     if entry.encoding == "binary":
         raise KernelError("binary Stellaris gamestate: the kernel reads text Stellaris saves")

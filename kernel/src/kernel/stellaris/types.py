@@ -160,3 +160,15 @@ class StellarisAnalysis(msgspec.Struct, kw_only=True, frozen=True):
     galaxy: Galaxy = Galaxy()
     warnings: list[str] = []
     schema_version: int = SCHEMA_VERSION
+
+
+class StellarisSummary(
+    msgspec.Struct, kw_only=True, frozen=True, tag_field="game", tag="stellaris"
+):
+    """What a Stellaris save's ``meta`` says (the cheap summary; ``StellarisAnalysis`` is
+    the full one)."""
+
+    date: str | None = None
+    empire: str | None = None  # meta name: the player's empire ("United Nations of Earth")
+    fleets: int | None = None  # meta_fleets
+    planets: int | None = None  # meta_planets
