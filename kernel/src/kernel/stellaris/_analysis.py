@@ -602,7 +602,7 @@ def _documents(
 
     entry = container.gamestate()
     if entry.encoding == "binary":
-        raise KernelError("binary Stellaris gamestate: the kernel reads text Stellaris saves")
+        raise KernelError("binary Stellaris gamestate: the kernel reads text Stellaris saves", 0)
     data = entry.data
     span = section_span(data, "country")
     countries: Document | None = None
