@@ -30,7 +30,7 @@ from kernel import json_bytes
 from kernel._archive import Archive
 from kernel._binary import decode_binary
 from kernel._encoding import AUTO, ENCODINGS
-from kernel._errors import KernelError
+from kernel._errors import KernelError, OtherGame
 from kernel._json import DUPLICATE_KEY_MODES
 from kernel._melt import MELT_RULES, melt_documents
 from kernel._save import Save, open_save
@@ -290,12 +290,17 @@ def _gamedata(args: argparse.Namespace) -> int:
 
 
 def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
-    from kernel._archive import open_archive
+    try:
+        return _analyze_eu4(data, args)
+    except OtherGame as exc:
+        if exc.game != "stellaris":
+            raise
+    from kernel.stellaris import analysis_json  # a Stellaris save: its own analysis
 
-    if open_archive(data).game == "stellaris":
-        from kernel.stellaris import analysis_json
+    return analysis_json(data)
 
-        return analysis_json(data)
+
+def _analyze_eu4(data: bytes, args: argparse.Namespace) -> bytes:
     from kernel.eu4 import analyze  # the EU4 package loads only for this command
 
     tokens: TokenTable | None = None

@@ -618,14 +618,15 @@ def _documents(
     return meta_doc, game, countries
 
 
-def analyze(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> StellarisAnalysis:
-    """The analysis of a Stellaris save (the ``.sav`` zip, or a bare ``gamestate``).
+def analyze(data: bytes | Archive, *, max_depth: int = DEFAULT_MAX_DEPTH) -> StellarisAnalysis:
+    """The analysis of a Stellaris save (the ``.sav`` zip, or a bare ``gamestate``), given
+    as bytes or as an already opened ``kernel.Archive`` (not decompressed twice).
 
     Raises ``KernelError`` for input the kernel rejects (a truncated or corrupt zip, a
     gamestate that does not parse), ``OtherGame`` for another game's save. Trimmed saves
     give what they hold, with ``warnings`` naming the missing sections.
     """
-    container = open_archive(data)
+    container = data if isinstance(data, Archive) else open_archive(data)
     if container.game != "stellaris" and container.game != "unknown":
         raise OtherGame(f"not a Stellaris save: this is a {container.game} file", container.game)
     meta_doc, game_doc, countries_doc = _documents(container, max_depth)
@@ -638,7 +639,7 @@ def analyze(data: bytes, *, max_depth: int = DEFAULT_MAX_DEPTH) -> StellarisAnal
             gc.enable()
 
 
-def analysis_json(data: bytes) -> bytes:
+def analysis_json(data: bytes | Archive) -> bytes:
     """``analyze`` encoded as JSON (what ``python -m kernel analyze`` prints)."""
     return msgspec.json.encode(analyze(data))
 
