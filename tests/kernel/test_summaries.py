@@ -8,6 +8,7 @@ from __future__ import annotations
 import msgspec
 import pytest
 from support.corpus import save_file
+from support.saves import Vocabulary, to_binary
 
 import kernel
 from kernel.ck3.types import Ck3Summary
@@ -54,6 +55,27 @@ def test_ck3_sav_envelope_text_header() -> None:
 def test_binary_without_tokens_gives_nones() -> None:
     found = summary_of("ck3/rakaly_ck3_header_v1.0.2_SAV0103_binary_fragment.bin")
     assert found == Ck3Summary()
+
+
+def test_ck3_binary_with_a_token_table() -> None:
+    # A binary CK3 header written by hand: 0x3155 is meta_data (the first token of the
+    # corpus's binary CK3 headers); the other ids are our own table's.
+    vocabulary = Vocabulary("0x3155 meta_data\n")
+    text = (
+        b'meta_data={ meta_date=1066.9.15 meta_player_name="Chieftain Botulf" '
+        b'meta_house_name="Frille" meta_title_name="Chiefdom" meta_player_tier=2 }'
+    )
+    data = to_binary(text, vocabulary)[len(b"EU4bin") :]
+    table = "\n".join(f"0x{i:04x} {name.decode()}" for name, i in vocabulary.ids.items())
+    save = kernel.open_save(data, tokens=kernel.parse_tokens(table.encode()))
+    assert (save.game, save.encoding) == ("ck3", "binary")
+    assert kernel.summarize(save) == Ck3Summary(
+        date="1066.9.15",
+        character="Chieftain Botulf",
+        house="Frille",
+        primary_title="Chiefdom",
+        tier="county",
+    )
 
 
 def test_hoi4() -> None:
