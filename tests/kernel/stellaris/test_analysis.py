@@ -276,3 +276,16 @@ federation={
     assert (fed.type, fed.level) == ("research_federation", 2)
     assert result.galaxy.countries == 2  # 2=none is a removed country
     assert "no planets section: the save is trimmed or a fragment" in result.warnings
+
+
+def test_section_span() -> None:
+    from kernel.stellaris._analysis import section_span
+
+    data = b'version="x"\ncountry={\n\t0={\n\t\tname="a"\n\t}\n}\nwar={\n}\n'
+    span = section_span(data, "country")
+    assert span is not None
+    assert data[span[0] : span[1]] == b'country={\n\t0={\n\t\tname="a"\n\t}\n}\n'
+    assert section_span(b"country={ }\nx=1", "country") == (0, 12)
+    assert section_span(data, "federation") is None
+    last = section_span(data, "war")
+    assert last is not None and data[last[0] : last[1]] == b"war={\n}\n"

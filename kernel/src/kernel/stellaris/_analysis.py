@@ -585,10 +585,13 @@ def section_span(data: bytes, key: str) -> tuple[int, int] | None:
     to the next top-level key (the game writes top-level keys at the start of a line and
     indents everything inside a section). None when there is no such section."""
     marker = b"\n" + key.encode() + b"="
-    found = data.find(marker)
-    if found < 0:
-        return None
-    start = found + 1
+    if data.startswith(marker[1:]):
+        start = 0
+    else:
+        found = data.find(marker)
+        if found < 0:
+            return None
+        start = found + 1
     after = _TOP_KEY.search(data, start + len(marker))
     return start, after.start() + 1 if after is not None else len(data)
 
