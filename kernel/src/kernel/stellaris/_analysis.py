@@ -3,9 +3,11 @@
 A Stellaris save is a zip of two text entries: ``meta`` (name, date, version) and
 ``gamestate`` (everything). The gamestate is parsed once with the blocks the analysis
 never reads left out unread (``UNREAD``: ships, fleets, ship designs, AI state, planets'
-job caches… two thirds of the 60 MB corpus save); then its top level is walked once,
-keeping the sections read here, each read through the Document API only as deep as
-needed.
+job caches… two thirds of the 60 MB corpus save), except its top-level ``country``
+section, which is cut out (``section_span``) and parsed on its own with fewer blocks
+skipped (``COUNTRY_UNREAD``: budget categories are named like skipped sections). Then the
+top level is walked once, keeping the sections read here, each read through the Document
+API only as deep as needed. No recursion (names: ``kernel.stellaris._names``).
 """
 
 from __future__ import annotations
