@@ -10,10 +10,16 @@ from pathlib import Path
 import pytest
 
 import kernel
+import kernel.ck3
 import kernel.eu4
 import kernel.eu4.map
 import kernel.eu4.map.render
+import kernel.eu5
 import kernel.gamedata
+import kernel.hoi4
+import kernel.imperator
+import kernel.stellaris
+import kernel.vic3
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = sorted([*(ROOT / "app").rglob("*.py"), *(ROOT / "scripts").rglob("*.py")])
@@ -23,6 +29,12 @@ PUBLIC_MODULES = {
     "kernel.gamedata": kernel.gamedata.__all__,
     "kernel.eu4.map": kernel.eu4.map.__all__,
     "kernel.eu4.map.render": kernel.eu4.map.render.__all__,
+    "kernel.stellaris": kernel.stellaris.__all__,
+    "kernel.ck3": kernel.ck3.__all__,
+    "kernel.hoi4": kernel.hoi4.__all__,
+    "kernel.imperator": kernel.imperator.__all__,
+    "kernel.vic3": kernel.vic3.__all__,
+    "kernel.eu5": kernel.eu5.__all__,
 }
 # kernel.gamedata.build: the import (numpy, Pillow), which the benchmarks run.
 PUBLIC_SUBMODULES = {
@@ -30,6 +42,12 @@ PUBLIC_SUBMODULES = {
     "kernel.eu4.types",
     "kernel.eu4.map.types",
     "kernel.gamedata.build",
+    "kernel.stellaris.types",
+    "kernel.ck3.types",
+    "kernel.hoi4.types",
+    "kernel.imperator.types",
+    "kernel.vic3.types",
+    "kernel.eu5.types",
 }
 
 

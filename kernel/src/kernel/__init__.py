@@ -12,7 +12,9 @@ app, the scripts) uses the names in ``__all__`` only; the ``_``-modules are priv
   ``decode_binary`` -> ``BinaryDocument``; ``json_bytes``; ``melt``.
 - ``KernelError`` (a ValueError with ``.offset``) is the one exception family;
   ``TokensNeeded`` and ``OtherGame`` are its kinds that callers act on.
-- ``kernel.eu4.analyze``: the EU4 analysis.
+- ``kernel.eu4.analyze``: the EU4 analysis; ``kernel.stellaris.analyze``: the Stellaris one.
+- ``summarize(save)``: the game's summary (``GameSummary``: CK3, HOI4, Imperator, Vic3,
+  EU5, Stellaris; None for EU4 and unknown files), read by ``kernel.<game>.summarize``.
 """
 
 from __future__ import annotations
@@ -33,6 +35,12 @@ from kernel._save import Save, open_save
 from kernel._scalars import Date
 from kernel._tape import DEFAULT_MAX_DEPTH
 from kernel._tokens import TokenTable, load_tokens, parse_tokens
+from kernel.ck3.types import Ck3Summary
+from kernel.eu5.types import Eu5Summary
+from kernel.hoi4.types import Hoi4Summary
+from kernel.imperator.types import ImperatorSummary
+from kernel.stellaris.types import StellarisSummary
+from kernel.vic3.types import Vic3Summary
 
 __version__ = "0.1.0"
 
@@ -104,17 +112,49 @@ def json_bytes(
         return doc.to_json(duplicate_keys)
 
 
+# The per-game summaries, tagged by "game" (msgspec decodes the union by that field).
+GameSummary = (
+    Ck3Summary | Hoi4Summary | ImperatorSummary | Vic3Summary | Eu5Summary | StellarisSummary
+)
+GAME_SUMMARIES: tuple[type[GameSummary], ...] = (
+    Ck3Summary,
+    Hoi4Summary,
+    ImperatorSummary,
+    Vic3Summary,
+    Eu5Summary,
+    StellarisSummary,
+)
+
+
+def summarize(save: Save) -> GameSummary | None:
+    """What ``save`` holds about its game beyond ``Save.info()``: the player's character,
+    house and title (CK3), country, ideology and difficulty (HOI4), country (Imperator,
+    Vic3, EU5), empire name, fleets and planets (Stellaris). None for a game without a
+    summary reader (EU4: see ``kernel.eu4.analyze``; unknown files). Reads only what
+    ``info()`` reads (metadata, the head of the gamestate); fields the save does not hold
+    are None. A binary save without a token table gives a summary of Nones."""
+    from kernel._summary import summarize as dispatch
+
+    found = dispatch(save)
+    if found is None:
+        return None
+    assert isinstance(found, GAME_SUMMARIES)
+    return found
+
+
 __all__ = [
     "COMPILED",
     "DEFAULT_MAX_DEPTH",
     "DUPLICATE_KEY_MODES",
     "ENCODINGS",
+    "GAME_SUMMARIES",
     "Archive",
     "BinaryDocument",
     "Container",
     "Date",
     "Document",
     "Entry",
+    "GameSummary",
     "KernelError",
     "Member",
     "OtherGame",
@@ -130,4 +170,5 @@ __all__ = [
     "open_save",
     "parse_text",
     "parse_tokens",
+    "summarize",
 ]

@@ -4,6 +4,7 @@
     python -m kernel melt FILE [--tokens PATH] [-o OUT] [--verbatim]
     python -m kernel json FILE [--entry NAME] [--tokens PATH] [--duplicate-keys …] [--encoding …]
     python -m kernel analyze FILE [--tokens PATH] [--country TAG]… [--gamedata DIR]
+                     (EU4; a Stellaris save gives kernel.stellaris's analysis)
     python -m kernel map FILE [--gamedata DIR] [--mode MODE] [--date Y.M.D] [--scale S]
                      [--focus TAG] [--no-borders] [--language L] [--tokens PATH] -o OUT.png
     python -m kernel gamedata build GAME_DIR [--mod MOD_DIR]… -o GAMEDATA_DIR
@@ -29,7 +30,7 @@ from kernel import json_bytes
 from kernel._archive import Archive
 from kernel._binary import decode_binary
 from kernel._encoding import AUTO, ENCODINGS
-from kernel._errors import KernelError
+from kernel._errors import KernelError, OtherGame
 from kernel._json import DUPLICATE_KEY_MODES
 from kernel._melt import MELT_RULES, melt_documents
 from kernel._save import Save, open_save
@@ -115,11 +116,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     analyze_cmd = commands.add_parser(
         "analyze",
-        help="print the EU4 analysis of a save as JSON",
+        help="print the analysis of an EU4 or Stellaris save as JSON",
         description="Analyze an EU4 save (text, zipped, or binary with a token table) and "
         "print the analysis payload as JSON: save info, countries, ledgers, budgets, wars, "
         "the player's details, provinces, achievements and leaderboard eligibility "
-        "(schema: docs/eu4-analysis.schema.json).",
+        "(schema: docs/eu4-analysis.schema.json). A Stellaris save (.sav) gives the "
+        "Stellaris analysis: empires, the player's details, wars, federations and the "
+        "galaxy (docs/games.md); --country, --gamedata and --tokens do not apply to it.",
     )
     analyze_cmd.add_argument("file", metavar="FILE", help="the save to read ('-' for stdin)")
     analyze_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
@@ -134,7 +137,7 @@ def _parser() -> argparse.ArgumentParser:
         "--gamedata",
         metavar="DIR",
         default=os.environ.get(GAMEDATA_DIR_ENV) or None,
-        help="game-data directory: the names of the keys (output's \"names\"), and the bundle "
+        help='game-data directory: the names of the keys (output\'s "names"), and the bundle '
         "for the save's version decides the "
         "achievements that need geography and the leaderboard's map check (default: "
         f"${GAMEDATA_DIR_ENV})",
@@ -188,8 +191,7 @@ def _parser() -> argparse.ArgumentParser:
     map_cmd.add_argument(
         "--language",
         default="english",
-        help="the language of country names (default english; the bundle's first when "
-        "it lacks it)",
+        help="the language of country names (default english; the bundle's first when it lacks it)",
     )
     map_cmd.add_argument("--tokens", metavar="PATH", help=_TOKENS_HELP)
     map_cmd.add_argument("-o", "--output", metavar="OUT", required=True, help="the PNG to write")
@@ -288,6 +290,17 @@ def _gamedata(args: argparse.Namespace) -> int:
 
 
 def _analyze(data: bytes, args: argparse.Namespace) -> bytes:
+    try:
+        return _analyze_eu4(data, args)
+    except OtherGame as exc:
+        if exc.game != "stellaris":
+            raise
+    from kernel.stellaris import analysis_json  # a Stellaris save: its own analysis
+
+    return analysis_json(data)
+
+
+def _analyze_eu4(data: bytes, args: argparse.Namespace) -> bytes:
     from kernel.eu4 import analyze  # the EU4 package loads only for this command
 
     tokens: TokenTable | None = None
