@@ -12,7 +12,29 @@ from typing import Final
 
 from kernel._document import Container, Value
 from kernel._errors import KernelError
+from kernel._read import (
+    container_of,
+    flag,
+    integer,
+    number,
+    opt_integer,
+    opt_number,
+    opt_text,
+    text,
+)
 from kernel._scalars import Date
+
+# The game-neutral reads (kernel._read), for the EU4 modules that import them from here.
+__all__ = [
+    "container_of",
+    "flag",
+    "integer",
+    "number",
+    "opt_integer",
+    "opt_number",
+    "opt_text",
+    "text",
+]
 
 EU4_START: Final = Date(1444, 11, 11)
 EU4_START_DAYS: Final = EU4_START.days()
@@ -53,84 +75,6 @@ def pick(container: Container, single: frozenset[str], repeated: frozenset[str])
             else:
                 found.append(entry.value)
     return out
-
-
-def container_of(value: Value | None) -> Container | None:
-    if value is None or not value.is_container():
-        return None
-    return value.as_container()
-
-
-def text(value: Value | None, default: str = "") -> str:
-    if value is None or value.is_container():
-        return default
-    try:
-        return value.as_str()
-    except KernelError:
-        return default
-
-
-def opt_text(value: Value | None) -> str | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_str()
-    except KernelError:
-        return None
-
-
-def number(value: Value | None, default: float = 0.0) -> float:
-    if value is None or value.is_container():
-        return default
-    try:
-        return value.as_float()
-    except KernelError:
-        return default
-
-
-def opt_number(value: Value | None) -> float | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_float()
-    except KernelError:
-        return None
-
-
-def integer(value: Value | None, default: int = 0) -> int:
-    """An int; ``12.000`` reads as 12 (older patches write some counts as decimals)."""
-    if value is None or value.is_container():
-        return default
-    try:
-        return value.as_int()
-    except KernelError:
-        pass
-    try:
-        return int(value.as_float())
-    except (KernelError, ValueError, OverflowError):
-        return default
-
-
-def opt_integer(value: Value | None) -> int | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_int()
-    except KernelError:
-        pass
-    try:
-        return int(value.as_float())
-    except (KernelError, ValueError, OverflowError):
-        return None
-
-
-def flag(value: Value | None, default: bool = False) -> bool:
-    if value is None or value.is_container():
-        return default
-    try:
-        return value.as_bool()
-    except KernelError:
-        return default
 
 
 def date(value: Value | None) -> Date | None:

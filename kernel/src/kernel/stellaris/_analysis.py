@@ -21,6 +21,7 @@ import msgspec
 from kernel._archive import Archive, open_archive
 from kernel._document import Container, Document, Value
 from kernel._errors import KernelError, OtherGame
+from kernel._read import container_of, opt_integer, opt_number, opt_text
 from kernel._tape import DEFAULT_MAX_DEPTH
 from kernel.stellaris._names import compose, readable_key
 from kernel.stellaris.types import (
@@ -139,48 +140,11 @@ _META_KEYS: Final = frozenset(("version", "name", "date", "ironman"))
 EMPIRE_TYPES: Final = frozenset(("default", "fallen_empire", "awakened_fallen_empire"))
 
 
-def _text(value: Value | None) -> str | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_str()
-    except KernelError:
-        return None
-
-
-def _int(value: Value | None) -> int | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_int()
-    except KernelError:
-        pass
-    try:
-        return int(value.as_float())
-    except (KernelError, ValueError, OverflowError):
-        return None
-
-
-def _float(value: Value | None) -> float | None:
-    if value is None or value.is_container():
-        return None
-    try:
-        return value.as_float()
-    except KernelError:
-        return None
-
-
-def _block(value: Value | None) -> Container | None:
-    if value is None or not value.is_container():
-        return None
-    return value.as_container()
-
-
 def _texts(c: Container | None) -> list[str]:
     out: list[str] = []
     if c is not None:
         for value in c.values():
-            text = _text(value)
+            text = opt_text(value)
             if text is not None:
                 out.append(text)
     return out
@@ -190,7 +154,7 @@ def _ints(c: Container | None) -> list[int]:
     out: list[int] = []
     if c is not None:
         for value in c.values():
-            n = _int(value)
+            n = opt_integer(value)
             if n is not None:
                 out.append(n)
     return out
@@ -253,14 +217,14 @@ def _sum_budget(c: Container | None) -> dict[str, float]:
     if c is None:
         return totals
     for entry in c.entries():
-        category = _block(entry.value)
+        category = container_of(entry.value)
         if category is None:
             continue
         for item in category.entries():
             key = item.key
             if key is None:
                 continue
-            amount = _float(item.value)
+            amount = opt_number(item.value)
             if amount is not None:
                 totals[key] = totals.get(key, 0.0) + amount
     return totals
@@ -308,25 +272,25 @@ _PLANET_KEYS: Final = frozenset(("owner", "controller", "coordinate", "num_sapie
 
 def _read_planets(section: Value | None) -> _Planets:
     out = _Planets()
-    planets = _block(section)
+    planets = container_of(section)
     if planets is None:
         return out
     # planets={ planet={ id={…} … } }
-    database = _block(planets.get("planet"))
+    database = container_of(planets.get("planet"))
     for ident, planet in _objects(database):
         out.count += 1
         out.containers[ident] = planet
         fields = _Fields(planet, _PLANET_KEYS)
-        owner = _int(fields.get("owner"))
-        pops = _int(fields.get("num_sapient_pops")) or 0
+        owner = opt_integer(fields.get("owner"))
+        pops = opt_integer(fields.get("num_sapient_pops")) or 0
         out.pops += pops
         if owner is not None:
             out.colonized += 1
             out.pops_by_owner[owner] = out.pops_by_owner.get(owner, 0) + pops
-        controller = _int(fields.get("controller"))
-        coordinate = _block(fields.get("coordinate"))
+        controller = opt_integer(fields.get("controller"))
+        coordinate = container_of(fields.get("coordinate"))
         if controller is not None and coordinate is not None:
-            origin = _int(coordinate.get("origin"))
+            origin = opt_integer(coordinate.get("origin"))
             if origin is not None:
                 systems = out.systems_by_controller.get(controller)
                 if systems is None:
@@ -368,21 +332,21 @@ _COUNTRY_KEYS: Final = frozenset(
 
 def _technologies(fields: _Fields) -> list[str]:
     out: list[str] = []
-    status = _block(fields.get("tech_status"))
+    status = container_of(fields.get("tech_status"))
     if status is None:
         return out
     for entry in status.entries():
         if entry.key == "technology":
-            tech = _text(entry.value)
+            tech = opt_text(entry.value)
             if tech is not None:
                 out.append(tech)
     return out
 
 
 def _budget(fields: _Fields, part: str) -> dict[str, float]:
-    budget = _block(fields.get("budget"))
-    month = _block(budget.get("current_month")) if budget is not None else None
-    return _sum_budget(_block(month.get(part)) if month is not None else None)
+    budget = container_of(fields.get("budget"))
+    month = container_of(budget.get("current_month")) if budget is not None else None
+    return _sum_budget(container_of(month.get(part)) if month is not None else None)
 
 
 def _country_name(fields: _Fields, ident: int) -> str:
@@ -398,7 +362,7 @@ def _empire(
     player_id: int | None,
     meta_name: str | None,
 ) -> Empire:
-    capital = _int(fields.get("capital"))
+    capital = opt_integer(fields.get("capital"))
     capital_name: str | None = None
     if capital is not None:
         planet = planets.containers.get(capital)
@@ -410,37 +374,37 @@ def _empire(
     return Empire(
         id=ident,
         name=name,
-        type=_text(fields.get("type")) or "",
+        type=opt_text(fields.get("type")) or "",
         player=ident in players,
         player_name=players.get(ident),
         capital=capital,
         capital_name=capital_name,
         systems=len(planets.systems_by_controller.get(ident, ())),
-        planets=len(_ints(_block(fields.get("owned_planets")))),
+        planets=len(_ints(container_of(fields.get("owned_planets")))),
         pops=planets.pops_by_owner.get(ident, 0),
-        fleet_power=round(_float(fields.get("military_power")) or 0.0, 3),
-        economy_power=round(_float(fields.get("economy_power")) or 0.0, 3),
-        tech_power=round(_float(fields.get("tech_power")) or 0.0, 3),
-        victory_rank=_int(fields.get("victory_rank")),
-        victory_score=_float(fields.get("victory_score")),
+        fleet_power=round(opt_number(fields.get("military_power")) or 0.0, 3),
+        economy_power=round(opt_number(fields.get("economy_power")) or 0.0, 3),
+        tech_power=round(opt_number(fields.get("tech_power")) or 0.0, 3),
+        victory_rank=opt_integer(fields.get("victory_rank")),
+        victory_score=opt_number(fields.get("victory_score")),
         income=_resources(_budget(fields, "balance")),
         technologies=len(_technologies(fields)),
-        federation=_int(fields.get("federation")),
+        federation=opt_integer(fields.get("federation")),
     )
 
 
 def _species(species_db: Container | None, ref: int | None) -> Species | None:
     if species_db is None or ref is None:
         return None
-    found = _block(species_db.get(str(ref)))
+    found = container_of(species_db.get(str(ref)))
     if found is None:
         return None
     traits: list[str] = []
-    block = _block(found.get("traits"))
+    block = container_of(found.get("traits"))
     if block is not None:
         for entry in block.entries():
             if entry.key == "trait":
-                trait = _text(entry.value)
+                trait = opt_text(entry.value)
                 if trait is not None:
                     traits.append(trait)
     return Species(name=compose(found.get("name")), traits=traits)
@@ -453,13 +417,13 @@ def _details(
     species_db: Container | None,
     wars: list[War],
 ) -> PlayerDetails:
-    government = _block(fields.get("government"))
+    government = container_of(fields.get("government"))
     ethics: list[str] = []
-    ethos = _block(fields.get("ethos"))
+    ethos = container_of(fields.get("ethos"))
     if ethos is not None:
         for entry in ethos.entries():
             if entry.key == "ethic":
-                ethic = _text(entry.value)
+                ethic = opt_text(entry.value)
                 if ethic is not None:
                     ethics.append(ethic)
     in_wars: list[int] = []
@@ -474,22 +438,22 @@ def _details(
         name=empire.name,
         adjective=adjective,
         player_name=empire.player_name,
-        government=_text(government.get("type")) if government is not None else None,
-        authority=_text(government.get("authority")) if government is not None else None,
-        origin=_text(government.get("origin")) if government is not None else None,
-        civics=_texts(_block(government.get("civics"))) if government is not None else [],
+        government=opt_text(government.get("type")) if government is not None else None,
+        authority=opt_text(government.get("authority")) if government is not None else None,
+        origin=opt_text(government.get("origin")) if government is not None else None,
+        civics=_texts(container_of(government.get("civics"))) if government is not None else [],
         ethics=ethics,
-        personality=_text(fields.get("personality")),
-        species=_species(species_db, _int(fields.get("founder_species_ref"))),
-        traditions=_texts(_block(fields.get("traditions"))),
-        ascension_perks=_texts(_block(fields.get("ascension_perks"))),
+        personality=opt_text(fields.get("personality")),
+        species=_species(species_db, opt_integer(fields.get("founder_species_ref"))),
+        traditions=_texts(container_of(fields.get("traditions"))),
+        ascension_perks=_texts(container_of(fields.get("ascension_perks"))),
         technologies=_technologies(fields),
         gross_income=_resources(_budget(fields, "income")),
         expenses=_resources(_budget(fields, "expenses")),
-        empire_size=_int(fields.get("empire_size")),
-        fleet_size=_int(fields.get("used_naval_capacity")),
+        empire_size=opt_integer(fields.get("empire_size")),
+        fleet_size=opt_integer(fields.get("used_naval_capacity")),
         wars=in_wars,
-        last_date_at_war=_text(fields.get("last_date_at_war")),
+        last_date_at_war=opt_text(fields.get("last_date_at_war")),
     )
 
 
@@ -501,41 +465,41 @@ def _sides(c: Container | None, names: dict[int, str]) -> list[WarSide]:
     if c is None:
         return out
     for value in c.values():
-        side = _block(value)
+        side = container_of(value)
         if side is None:
             continue
-        country = _int(side.get("country"))
+        country = opt_integer(side.get("country"))
         if country is None:
             continue
         out.append(
             WarSide(
                 country=country,
                 name=names.get(country, f"country {country}"),
-                call_type=_text(side.get("call_type")),
+                call_type=opt_text(side.get("call_type")),
             )
         )
     return out
 
 
 def _goal(value: Value | None) -> str | None:
-    block = _block(value)
-    return _text(block.get("type")) if block is not None else None
+    block = container_of(value)
+    return opt_text(block.get("type")) if block is not None else None
 
 
 def _read_wars(section: Value | None, names: dict[int, str]) -> list[War]:
     out: list[War] = []
-    for ident, war in _objects(_block(section)):
+    for ident, war in _objects(container_of(section)):
         out.append(
             War(
                 id=ident,
                 name=compose(war.get("name")) or f"war {ident}",
-                start_date=_text(war.get("start_date")),
-                attackers=_sides(_block(war.get("attackers")), names),
-                defenders=_sides(_block(war.get("defenders")), names),
+                start_date=opt_text(war.get("start_date")),
+                attackers=_sides(container_of(war.get("attackers")), names),
+                defenders=_sides(container_of(war.get("defenders")), names),
                 attacker_war_goal=_goal(war.get("attacker_war_goal")),
                 defender_war_goal=_goal(war.get("defender_war_goal")),
-                attacker_war_exhaustion=_float(war.get("attacker_war_exhaustion")),
-                defender_war_exhaustion=_float(war.get("defender_war_exhaustion")),
+                attacker_war_exhaustion=opt_number(war.get("attacker_war_exhaustion")),
+                defender_war_exhaustion=opt_number(war.get("defender_war_exhaustion")),
             )
         )
     return out
@@ -543,19 +507,19 @@ def _read_wars(section: Value | None, names: dict[int, str]) -> list[War]:
 
 def _read_federations(section: Value | None) -> list[Federation]:
     out: list[Federation] = []
-    for ident, federation in _objects(_block(section)):
-        progression = _block(federation.get("federation_progression"))
+    for ident, federation in _objects(container_of(section)):
+        progression = container_of(federation.get("federation_progression"))
         kind: str | None = None
         level: int | None = None
         if progression is not None:
-            kind = _text(progression.get("federation_type"))
-            level = _int(progression.get("levels"))
+            kind = opt_text(progression.get("federation_type"))
+            level = opt_integer(progression.get("levels"))
         out.append(
             Federation(
                 id=ident,
                 name=compose(federation.get("name")) or f"federation {ident}",
-                leader=_int(federation.get("leader")),
-                members=_ints(_block(federation.get("members"))),
+                leader=opt_integer(federation.get("leader")),
+                members=_ints(container_of(federation.get("members"))),
                 type=kind,
                 level=level,
             )
@@ -569,16 +533,16 @@ def _read_federations(section: Value | None) -> list[Federation]:
 def _players(section: Value | None) -> dict[int, str]:
     """``player={ {name="…" country=N} … }``: country id -> player name."""
     out: dict[int, str] = {}
-    block = _block(section)
+    block = container_of(section)
     if block is None:
         return out
     for value in block.values():
-        item = _block(value)
+        item = container_of(value)
         if item is None:
             continue
-        country = _int(item.get("country"))
+        country = opt_integer(item.get("country"))
         if country is not None and country not in out:
-            out[country] = _text(item.get("name")) or ""
+            out[country] = opt_text(item.get("name")) or ""
     return out
 
 
@@ -665,10 +629,10 @@ def analyze_documents(
     for key in ("planets", "galactic_object"):
         if head.get(key) is None:
             warnings.append(f"no {key} section: the save is trimmed or a fragment")
-    date = _text(meta.get("date")) or _text(head.get("date"))
-    version = _text(meta.get("version")) or _text(head.get("version"))
-    meta_name = _text(meta.get("name")) or _text(head.get("name"))
-    ironman_text = _text(meta.get("ironman"))
+    date = opt_text(meta.get("date")) or opt_text(head.get("date"))
+    version = opt_text(meta.get("version")) or opt_text(head.get("version"))
+    meta_name = opt_text(meta.get("name")) or opt_text(head.get("name"))
+    ironman_text = opt_text(meta.get("ironman"))
     ironman = None if meta_doc is None else ironman_text == "yes"
 
     players = _players(head.get("player"))
@@ -677,9 +641,9 @@ def analyze_documents(
         player_id = ident
         break
     planets = _read_planets(head.get("planets"))
-    species_db = _block(head.get("species_db"))
+    species_db = container_of(head.get("species_db"))
 
-    countries = _objects(_block(country_section))
+    countries = _objects(container_of(country_section))
     names: dict[int, str] = {}
     rows: list[Empire] = []
     player_fields: _Fields | None = None
@@ -689,7 +653,7 @@ def analyze_documents(
         names[ident] = (
             meta_name if ident == player_id and meta_name else _country_name(fields, ident)
         )
-        kind = _text(fields.get("type")) or ""
+        kind = opt_text(fields.get("type")) or ""
         if kind not in EMPIRE_TYPES and ident not in players:
             continue
         row = _empire(ident, fields, planets, players, player_id, meta_name)
@@ -705,15 +669,15 @@ def analyze_documents(
     if player_id is not None and player_fields is not None and player_row is not None:
         details = _details(player_id, player_fields, player_row, species_db, wars)
 
-    settings = _block(head.get("galaxy"))
-    systems = len(_objects(_block(head.get("galactic_object"))))
+    settings = container_of(head.get("galaxy"))
+    systems = len(_objects(container_of(head.get("galactic_object"))))
     galaxy = Galaxy(
         date=date,
         version=version,
         name=meta_name,
-        template=_text(settings.get("template")) if settings is not None else None,
-        shape=_text(settings.get("shape")) if settings is not None else None,
-        difficulty=_text(settings.get("difficulty")) if settings is not None else None,
+        template=opt_text(settings.get("template")) if settings is not None else None,
+        shape=opt_text(settings.get("shape")) if settings is not None else None,
+        difficulty=opt_text(settings.get("difficulty")) if settings is not None else None,
         systems=systems,
         planets=planets.count,
         colonized_planets=planets.colonized,
