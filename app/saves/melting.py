@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import logging
 import os
 import secrets
 import shutil
@@ -39,11 +38,9 @@ from app.analysis.melting import (
     not_meltable,
     token_file,
 )
-from app.saves.parsing import SaveRejected
+from app.saves.parsing import SaveRejected, token_table
 from app.saves.pool import KernelPool, ParserCrashed
 from app.storage import Storage
-
-logger = logging.getLogger(__name__)
 
 SUFFIX: Final = ".melted"
 # What the pool's job answers (plain strings: they cross the process boundary).
@@ -64,31 +61,6 @@ class MeltRefused(Exception):
 
 # --- in a worker of the kernel pool --------------------------------------------------------
 
-_tables: dict[str, tuple[tuple[int, int], kernel.TokenTable]] = {}
-
-
-def _table(tokens_dir: str | None, game: str) -> kernel.TokenTable | None:
-    """``<tokens_dir>/<game>.txt``, cached per process and read again when it changes;
-    None when missing or unusable (logged)."""
-    if not tokens_dir:
-        return None
-    path = os.path.join(tokens_dir, token_file(game))
-    try:
-        stat = os.stat(path)
-    except OSError:
-        return None
-    stamp = (stat.st_mtime_ns, stat.st_size)
-    cached = _tables.get(path)
-    if cached is not None and cached[0] == stamp:
-        return cached[1]
-    try:
-        table = kernel.load_tokens(path)
-    except kernel.KernelError as exc:
-        logger.error("the token table %s is unusable: %s", path, exc)
-        return None
-    _tables[path] = (stamp, table)
-    return table
-
 
 def melt_file(source: str, target: str, tokens_dir: str | None) -> tuple[str, str]:
     """Melt the save at ``source`` into ``target`` (a job of the kernel pool). Returns
@@ -103,7 +75,7 @@ def melt_file(source: str, target: str, tokens_dir: str | None) -> tuple[str, st
             return TEXT, game
         if game not in MELTED_EXTENSIONS:
             return UNMELTABLE, game
-        table = _table(tokens_dir, game)
+        table = token_table(tokens_dir, token_file(game))
         if table is None:
             return NO_TABLE, game
         del container

@@ -39,8 +39,6 @@ EU4_TOKEN_FILE: Final = "eu4.txt"
 DIFFICULTIES: Final = frozenset(("very_easy", "easy", "normal", "hard", "very_hard"))
 
 
-
-
 class SaveVersion(msgspec.Struct, frozen=True, kw_only=True):
     first: int
     second: int
@@ -125,13 +123,14 @@ def noop(value: int) -> int:
 _tables: dict[str, tuple[tuple[int, int], kernel.TokenTable]] = {}
 
 
-def token_table(tokens_dir: str | None) -> kernel.TokenTable | None:
-    """The EU4 token table of ``tokens_dir`` (``eu4.txt``), cached per process and read
-    again when the file changes; None when there is none. A broken file is logged and
-    treated as missing (text saves still work; binary ones say a table is needed)."""
+def token_table(tokens_dir: str | None, file: str = EU4_TOKEN_FILE) -> kernel.TokenTable | None:
+    """The token table ``file`` of ``tokens_dir`` (``eu4.txt``; melting: ``<game>.txt``),
+    cached per process and read again when the file changes; None when there is none. A
+    broken file is logged and treated as missing (text saves still work; binary ones say
+    a table is needed)."""
     if not tokens_dir:
         return None
-    path = os.path.join(tokens_dir, EU4_TOKEN_FILE)
+    path = os.path.join(tokens_dir, file)
     try:
         stat = os.stat(path)
     except OSError:
@@ -143,7 +142,7 @@ def token_table(tokens_dir: str | None) -> kernel.TokenTable | None:
     try:
         table = kernel.load_tokens(path)
     except kernel.KernelError as exc:
-        logger.error("the EU4 token table %s is unusable: %s", path, exc)
+        logger.error("the token table %s is unusable: %s", path, exc)
         return None
     _tables[path] = (stamp, table)
     return table
@@ -199,9 +198,7 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
     )
     parts = [_fits(n, 16) for n in (v.first, v.second, v.third, v.fourth)]
     has_version = any(parts) and None not in parts
-    players = tuple(
-        name for name in (clean(n) for n in info.player_names) if name
-    )
+    players = tuple(name for name in (clean(n) for n in info.player_names) if name)
     return ParsedSave(
         kind="eu4",
         game=game,
