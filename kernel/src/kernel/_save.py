@@ -186,9 +186,15 @@ def _container_of(value: Value | None) -> DocContainer | None:
 
 def _text(value: Value | None, key: str = "") -> str | None:
     """A scalar as a string (None for a container); binary dates by key as the game writes."""
+    return scalar_text(value, key in _DATE_KEYS)
+
+
+def scalar_text(value: Value | None, date: bool) -> str | None:
+    """A scalar as a string (None for a container); ``date``: a binary value is a date,
+    written as the game writes dates (a text save has it as text already)."""
     if value is None or value.is_container():
         return None
-    if key in _DATE_KEYS and value.doc.binary:
+    if date and value.doc.binary:
         try:
             return str(value.as_date())
         except KernelError:

@@ -9,9 +9,8 @@ unknown files). The readers share the helpers here.
 
 from __future__ import annotations
 
-from kernel._document import Container, Document, Value
-from kernel._errors import KernelError
-from kernel._save import Save, _info_documents, _readable
+from kernel._document import Container, Document
+from kernel._save import Save, _info_documents, _readable, scalar_text
 
 
 def summary_documents(save: Save) -> list[Document]:
@@ -32,20 +31,6 @@ def block_of(doc: Document, name: str) -> Container:
     return value.as_container()
 
 
-def _scalar(value: Value | None, date: bool) -> str | None:
-    if value is None or value.is_container():
-        return None
-    if date and value.doc.binary:
-        try:
-            return str(value.as_date())
-        except KernelError:
-            pass
-    try:
-        return value.as_str()
-    except KernelError:
-        return None
-
-
 def find_text(
     docs: list[Document], block: str, keys: tuple[str, ...], *, date: bool = False
 ) -> str | None:
@@ -54,7 +39,7 @@ def find_text(
     for doc in docs:
         c = block_of(doc, block)
         for key in keys:
-            text = _scalar(c.get(key), date)
+            text = scalar_text(c.get(key), date)
             if text is not None:
                 return text
     return None
