@@ -4,7 +4,8 @@
 
 Operations: parse (text bytes -> document), json (text bytes -> JSON text), binary (an
 EU4 binary gamestate -> document, no token table), inflate (a zipped save -> its
-decompressed entries), Prints one JSON object:
+decompressed entries), analyze (a whole EU4 save -> its analysis), stellaris (a whole
+Stellaris save -> its analysis). Prints one JSON object:
 {"compiled": bool, "python": "3.x", "parse": [seconds per run], "json": [...]}.
 Used by scripts/bench/bench_kernel.py. It does not import harness.py: kept free of
 anything but the kernel and the stdlib so that it runs unchanged under Pyodide.
@@ -18,6 +19,7 @@ import time
 
 import kernel
 from kernel.eu4 import analyze
+from kernel.stellaris import analyze as analyze_stellaris
 
 
 def main() -> None:
@@ -44,6 +46,8 @@ def main() -> None:
                 kernel.open_archive(data)
             elif op == "analyze":
                 analyze(data)
+            elif op == "stellaris":
+                analyze_stellaris(data)
             else:
                 raise SystemExit(f"unknown operation {op}")
             times.append(time.perf_counter() - start)
