@@ -28,7 +28,7 @@ def theme_for(request: Request[Any, Any, Any]) -> str:
 
 class ThemeForm(msgspec.Struct):
     theme: Literal["auto", "light", "dark"]
-    next: str = "/"
+    back: str = "/"  # the page the form was on (not "next": a log-in page has its own)
 
 
 class ThemeController(Controller):
@@ -37,9 +37,9 @@ class ThemeController(Controller):
 
     @post("/theme", name="theme", status_code=HTTP_303_SEE_OTHER)
     async def choose_theme(self, data: URLEncodedBody[ThemeForm]) -> Response[Any]:
-        """Keep the reader's theme (a year; "auto" forgets it), then go back to ``next``."""
+        """Keep the reader's theme (a year; "auto" forgets it), then go ``back``."""
         response: Response[Any] = Redirect(
-            path=safe_next(data.next), status_code=HTTP_303_SEE_OTHER
+            path=safe_next(data.back), status_code=HTTP_303_SEE_OTHER
         )
         if data.theme == "auto":
             response.delete_cookie(THEME_COOKIE)

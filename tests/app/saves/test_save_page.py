@@ -387,18 +387,18 @@ def test_the_theme_is_chosen_with_a_form_and_kept_in_a_cookie(new_user):
     assert '<html lang="en" data-theme="auto">' in page
     assert 'action="/theme"' in page and 'name="theme" value="dark"' in page
     # A cross-site post (no CSRF token) changes nothing.
-    refused = client.post("/theme", csrf=False, data={"theme": "dark", "next": "/saves"})
+    refused = client.post("/theme", csrf=False, data={"theme": "dark", "back": "/saves"})
     assert refused.status_code == 403 and "theme" not in client.client.cookies
-    chosen = client.post("/theme", data={"theme": "dark", "next": "/saves?page=2"})
+    chosen = client.post("/theme", data={"theme": "dark", "back": "/saves?page=2"})
     assert chosen.status_code == 303 and chosen.headers["location"] == "/saves?page=2"
     assert '<html lang="en" data-theme="dark">' in client.get("/saves").text
     assert 'value="dark" class="link" aria-pressed="true"' in client.get("/").text
     # Never a redirect off the site; an unknown theme is a 400 that names the field.
-    away = client.post("/theme", data={"theme": "light", "next": "//evil.example/"})
+    away = client.post("/theme", data={"theme": "light", "back": "//evil.example/"})
     assert away.headers["location"] == "/"
     assert '<html lang="en" data-theme="light">' in client.get("/").text
     odd = client.post("/theme", data={"theme": "neon"})
     assert odd.status_code == 400 and "theme" in odd.text
     # "System" forgets the choice.
-    client.post("/theme", data={"theme": "auto", "next": "/"})
+    client.post("/theme", data={"theme": "auto", "back": "/"})
     assert '<html lang="en" data-theme="auto">' in client.get("/").text
