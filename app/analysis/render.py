@@ -559,6 +559,76 @@ def chart_csv(
     return out.getvalue()
 
 
+# The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2) as CSV:
+# (header, path in an ``Empire`` row of kernel.stellaris.types.StellarisAnalysis).
+STELLARIS_CSV: Final = "empires"
+_EMPIRE_COLUMNS: Final = (
+    ("id", ("id",)),
+    ("name", ("name",)),
+    ("type", ("type",)),
+    ("player", ("player",)),
+    ("player_name", ("player_name",)),
+    ("capital", ("capital_name",)),
+    ("systems", ("systems",)),
+    ("planets", ("planets",)),
+    ("pops", ("pops",)),
+    ("fleet_power", ("fleet_power",)),
+    ("economy_power", ("economy_power",)),
+    ("tech_power", ("tech_power",)),
+    ("energy", ("income", "energy")),
+    ("minerals", ("income", "minerals")),
+    ("food", ("income", "food")),
+    ("alloys", ("income", "alloys")),
+    ("consumer_goods", ("income", "consumer_goods")),
+    ("influence", ("income", "influence")),
+    ("unity", ("income", "unity")),
+    ("physics_research", ("income", "physics_research")),
+    ("society_research", ("income", "society_research")),
+    ("engineering_research", ("income", "engineering_research")),
+    ("research", ("income", "research")),
+    ("technologies", ("technologies",)),
+    ("federation", ("federation",)),
+    ("victory_rank", ("victory_rank",)),
+)
+
+
+def stellaris_csv(stellaris: Mapping[str, Any]) -> str:
+    """The empires table of a Stellaris analysis (the payload's ``stellaris``) as CSV: one
+    row per empire, in the table's order (strongest fleet first), every column the payload
+    has (the income columns: net monthly balance)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([header for header, _ in _EMPIRE_COLUMNS])
+    for row in stellaris.get("empires") or []:
+        cells: list[Any] = []
+        for _, path in _EMPIRE_COLUMNS:
+            value: Any = row
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            cells.append(_cell(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+# --- games ---------------------------------------------------------------------------------
+
+GAME_NAMES: Final[Mapping[str, str]] = {
+    "eu4": "Europa Universalis IV",
+    "ck3": "Crusader Kings III",
+    "hoi4": "Hearts of Iron IV",
+    "vic3": "Victoria 3",
+    "imperator": "Imperator: Rome",
+    "eu5": "Europa Universalis V",
+    "stellaris": "Stellaris",
+}
+
+
+def game_name(game: Any) -> str:
+    """``{{ save.game | game_name }}``: the game's full name ("Crusader Kings III"); a
+    file no game claims is "Unknown game"."""
+    return GAME_NAMES.get(str(game), "Unknown game")
+
+
 # --- names (app.analysis.names.used_names): the ``names`` of the render context -------------
 
 
@@ -660,6 +730,7 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "country": country,
     "country_color": country_color,
     "label": label,
+    "game_name": game_name,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
     "analysis_view": analysis_view,

@@ -72,6 +72,15 @@ def is_eu4_analysis(payload: Any) -> bool:
     return isinstance(payload, dict) and "schema_version" in payload and "info" in payload
 
 
+def is_stellaris_analysis(payload: Any) -> bool:
+    """Whether a stored payload is a Stellaris save's (kernel.stellaris analysis inside)."""
+    return (
+        isinstance(payload, dict)
+        and payload.get("kind") == "stellaris"
+        and isinstance(payload.get("stellaris"), dict)
+    )
+
+
 def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
     """The partials' ``view`` on the save page: its query parameters (checked by
     ``analysis_view``) and where its links, fragments and CSV downloads are."""
