@@ -25,19 +25,19 @@ from __future__ import annotations
 
 import logging
 import os
-from typing import Any, Final
+from typing import Final
 
 import msgspec
 
 import kernel
 from app.analysis.errors import Refusal, refusal
+from app.analysis.games import game_payload
 from app.analysis.payload import payload_json
 from kernel.ck3.types import Ck3Summary
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
 from kernel.gamedata import list_bundles
 from kernel.hoi4.types import Hoi4Summary
-from kernel.stellaris import analyze as analyze_stellaris
 from kernel.stellaris.types import StellarisSummary
 
 logger = logging.getLogger(__name__)
@@ -170,10 +170,7 @@ def parse_bytes(
         # Another game's save: Stellaris is analysed; the others keep what their container,
         # metadata and summary say. Anything else (not a save, a binary save without
         # tokens, a truncated or corrupt file) is refused.
-        save = kernel.open_save(data)
-        if save.game == "stellaris":
-            return _stellaris(save, data)
-        return _info(save)
+        return _other_game(kernel.open_save(data), data)
     return from_analysis(analysis, game=_analyzed_game(data, analysis))
 
 
@@ -241,35 +238,32 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
 # --- other games: container and metadata -------------------------------------------------
 
 
-def _info(save: kernel.Save) -> ParsedSave:
-    """The row of another game's save: what ``Save.info()`` reads from its metadata (binary
-    metadata stays unread: the site has token tables for EU4 only) and the game's summary
-    (``kernel.summarize``; None for a game without one)."""
-    info, notes = _save_info(save)
-    summary = kernel.summarize(save)
-    payload = {"kind": "info", "info": info, "summary": summary}
-    return _other_game(save, info, notes, summary, "info", payload_json(payload))
-
-
-def _stellaris(save: kernel.Save, data: bytes) -> ParsedSave:
-    """The row of a Stellaris save: its info and summary, and ``kernel.stellaris.analyze``
-    (KernelError for a truncated or corrupt save: refused)."""
-    analysis = analyze_stellaris(data)
-    info, notes = _save_info(save)
-    notes.extend(analysis.warnings)
-    summary = kernel.summarize(save)
-    payload = {"kind": "stellaris", "info": info, "summary": summary, "stellaris": analysis}
-    return _other_game(save, info, notes, summary, "stellaris", payload_json(payload))
-
-
-def _save_info(save: kernel.Save) -> tuple[dict[str, Any], list[str]]:
-    """``Save.info()`` with the notes for people (problems, a missing token table)."""
-    info = save.info()
-    notes = [str(problem) for problem in _list(info.get("problems"))]
-    if info.get("tokens_needed"):
-        notes.append(f"binary metadata: reading it needs the {info.get('token_file')} token table")
-    info["notes"] = notes
-    return info, notes
+def _other_game(save: kernel.Save, data: bytes) -> ParsedSave:
+    """The row of another game's save (app.analysis.games): what ``Save.info()`` reads
+    from its metadata (binary metadata stays unread: the site has token tables for EU4
+    only), the game's summary, and for Stellaris the analysis (KernelError for a
+    truncated or corrupt save: refused)."""
+    found = game_payload(save, data)
+    info = found.info
+    date = kernel.Date.parse(_text(info.get("date")) or "")
+    player, player_name = summary_player(found.summary)
+    ironman, multiplayer = info.get("ironman"), info.get("multiplayer")
+    return ParsedSave(
+        kind=found.kind,
+        game=save.game,
+        container=save.kind,
+        encoding=save.encoding,
+        content_hash=save.content_hash(),
+        kernel_version=kernel.__version__,
+        payload_json=payload_json(found.payload),
+        date=date.iso() if date is not None else None,
+        player=player,
+        player_name=player_name,
+        version=clean(_text(info.get("version"))),
+        ironman=ironman if isinstance(ironman, bool) else None,
+        multiplayer=multiplayer if isinstance(multiplayer, bool) else None,
+        notes=tuple(found.notes),
+    )
 
 
 def summary_player(summary: kernel.GameSummary | None) -> tuple[str | None, str | None]:
@@ -288,38 +282,5 @@ def summary_player(summary: kernel.GameSummary | None) -> tuple[str | None, str 
     return None, clean(summary.country)
 
 
-def _other_game(
-    save: kernel.Save,
-    info: dict[str, Any],
-    notes: list[str],
-    summary: kernel.GameSummary | None,
-    kind: str,
-    payload: bytes,
-) -> ParsedSave:
-    date = kernel.Date.parse(_text(info.get("date")) or "")
-    player, player_name = summary_player(summary)
-    ironman, multiplayer = info.get("ironman"), info.get("multiplayer")
-    return ParsedSave(
-        kind=kind,
-        game=save.game,
-        container=save.kind,
-        encoding=save.encoding,
-        content_hash=save.content_hash(),
-        kernel_version=kernel.__version__,
-        payload_json=payload,
-        date=date.iso() if date is not None else None,
-        player=player,
-        player_name=player_name,
-        version=clean(_text(info.get("version"))),
-        ironman=ironman if isinstance(ironman, bool) else None,
-        multiplayer=multiplayer if isinstance(multiplayer, bool) else None,
-        notes=tuple(notes),
-    )
-
-
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []
