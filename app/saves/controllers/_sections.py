@@ -30,7 +30,8 @@ class SaveSectionsController(Controller):
         section: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
-        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them)."""
+        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them); a Stellaris
+        save's ``empires`` (sorted)."""
         template = analysis_pages.SECTIONS.get(section)
         if template is None:
             raise NotFoundException(f"no section {section!r}")

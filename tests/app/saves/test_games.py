@@ -235,6 +235,40 @@ def test_stellaris_analysis_page_csv_and_api(owner):
     assert detail["score_days"] is None and detail["achievements"] == []
 
 
+def test_the_empires_table_sorts_by_any_column(owner):
+    save_id = uploaded(owner, NEXITRON)
+    uploaded_une = uploaded(owner, UNE)
+
+    def numbers(rows, column):
+        return [float(r[column].replace(",", "")) for r in rows]
+
+    # Default: strongest fleet first (column 5); by pops (4) highest first; by name A-Z.
+    rows = parse_html(owner.get(f"/saves/{uploaded_une}").text).rows("empires")[1:]
+    assert numbers(rows, 5) == sorted(numbers(rows, 5), reverse=True)
+    by_pops = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops").text)
+    pops = numbers(by_pops.rows("empires")[1:], 4)
+    assert pops == sorted(pops, reverse=True) and len(pops) == len(rows)
+    assert by_pops.ids["empires"]  # the section is there, sorted
+    fewest = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops&eorder=asc").text)
+    assert numbers(fewest.rows("empires")[1:], 4) == sorted(pops)
+    # The header links carry the sort; with htmx only the section comes back.
+    fragment = owner.get(
+        f"/saves/{uploaded_une}/empires?esort=name&eorder=asc", headers={"HX-Request": "true"}
+    )
+    assert fragment.status_code == 200
+    section = parse_html(fragment.text)
+    assert section.roots == ["section"]
+    names = [r[0] for r in section.rows("empires")[1:]]
+    assert [n.casefold() for n in names] == sorted(n.casefold() for n in names)
+    assert "esort=pops" in " ".join(by_pops.hrefs)
+    # A Stellaris save has no EU4 sections; another game's save no empires.
+    assert (
+        owner.get(f"/saves/{save_id}/countries", headers={"HX-Request": "true"}).status_code == 404
+    )
+    ck3 = uploaded(owner, CK3)
+    assert owner.get(f"/saves/{ck3}/empires", headers={"HX-Request": "true"}).status_code == 404
+
+
 def test_eu4_csv_names_stay_eu4_only(owner):
     save_id = uploaded(owner, CK3)
     assert owner.get(f"/saves/{save_id}/csv/empires").status_code == 404
