@@ -69,6 +69,7 @@ APP_MODULES = (
     "app/__init__.py",
     "app/analysis/__init__.py",
     "app/analysis/errors.py",
+    "app/analysis/games.py",
     "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",

@@ -83,8 +83,25 @@ PROVINCE_SORTS: Final = (
     "trade_goods",
     "devastation",
 )
+# The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2); the
+# income columns are the ``income`` block's (``_DERIVED``).
+EMPIRE_SORTS: Final = (
+    "name",
+    "capital_name",
+    "systems",
+    "planets",
+    "pops",
+    "fleet_power",
+    "energy",
+    "minerals",
+    "alloys",
+    "research",
+    "technologies",
+)
 # Text columns sort ascending first, numbers descending.
-_TEXT_SORTS: Final = frozenset(("tag", "name", "owner", "religion", "culture", "trade_goods"))
+_TEXT_SORTS: Final = frozenset(
+    ("tag", "name", "owner", "religion", "culture", "trade_goods", "capital_name")
+)
 
 DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "base": "",  # the page's path; links are "<base>?<query>#<section>"
@@ -94,6 +111,8 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "corder": "desc",
     "psort": "id",
     "porder": "asc",
+    "esort": "fleet_power",  # the Stellaris empires table
+    "eorder": "desc",
     "cpage": 1,
     "ppage": 1,
     "wpage": 1,
@@ -120,6 +139,8 @@ STATE_KEYS: Final = (
     "corder",
     "psort",
     "porder",
+    "esort",
+    "eorder",
     "cpage",
     "ppage",
     "wpage",
@@ -158,6 +179,9 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     psort = given.get("psort")
     out["psort"] = psort if psort in PROVINCE_SORTS else DEFAULT_VIEW["psort"]
     out["porder"] = _order(given.get("porder"), out["psort"]) if psort else "asc"
+    esort = given.get("esort")
+    out["esort"] = esort if esort in EMPIRE_SORTS else DEFAULT_VIEW["esort"]
+    out["eorder"] = _order(given.get("eorder"), out["esort"]) if esort else "desc"
     out["cpage"] = _int(given.get("cpage"), 1)
     out["ppage"] = _int(given.get("ppage"), 1)
     out["wpage"] = _int(given.get("wpage"), 1)
@@ -180,7 +204,7 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
     state = {key: view.get(key, DEFAULT_VIEW[key]) for key in STATE_KEYS}
     state.update(changes)
     pairs: list[tuple[str, str]] = []
-    for prefix in ("c", "p"):
+    for prefix in ("c", "p", "e"):
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
@@ -200,12 +224,14 @@ def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
 
 def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
     """The query of a column header link of the table ``prefix`` ("c" countries, "p"
-    provinces): sorted by ``key``, and back on the first page."""
+    provinces, "e" Stellaris empires): sorted by ``key``, and back on the first page (the
+    empires table has one page)."""
     changes: dict[str, Any] = {
         prefix + "sort": key,
         prefix + "order": sort_link_order(view, prefix, key),
     }
-    changes[prefix + "page"] = 1
+    if prefix != "e":
+        changes[prefix + "page"] = 1
     return view_query(view, **changes)
 
 
@@ -221,7 +247,19 @@ def _tech(row: Mapping[str, Any]) -> Any:
     return (row.get("adm_tech") or 0) + (row.get("dip_tech") or 0) + (row.get("mil_tech") or 0)
 
 
-_DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {"tech": _tech}
+def _income(resource: str) -> Callable[[Mapping[str, Any]], Any]:
+    def get(row: Mapping[str, Any]) -> Any:
+        income = row.get("income")
+        return income.get(resource) if isinstance(income, Mapping) else None
+
+    return get
+
+
+_DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
+    "tech": _tech,
+    # the Stellaris empires' net monthly income (only that table sorts by these keys)
+    **{key: _income(key) for key in ("energy", "minerals", "alloys", "research")},
+}
 
 
 def sorted_rows(
@@ -559,6 +597,76 @@ def chart_csv(
     return out.getvalue()
 
 
+# The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2) as CSV:
+# (header, path in an ``Empire`` row of kernel.stellaris.types.StellarisAnalysis).
+STELLARIS_CSV: Final = "empires"
+_EMPIRE_COLUMNS: Final = (
+    ("id", ("id",)),
+    ("name", ("name",)),
+    ("type", ("type",)),
+    ("player", ("player",)),
+    ("player_name", ("player_name",)),
+    ("capital", ("capital_name",)),
+    ("systems", ("systems",)),
+    ("planets", ("planets",)),
+    ("pops", ("pops",)),
+    ("fleet_power", ("fleet_power",)),
+    ("economy_power", ("economy_power",)),
+    ("tech_power", ("tech_power",)),
+    ("energy", ("income", "energy")),
+    ("minerals", ("income", "minerals")),
+    ("food", ("income", "food")),
+    ("alloys", ("income", "alloys")),
+    ("consumer_goods", ("income", "consumer_goods")),
+    ("influence", ("income", "influence")),
+    ("unity", ("income", "unity")),
+    ("physics_research", ("income", "physics_research")),
+    ("society_research", ("income", "society_research")),
+    ("engineering_research", ("income", "engineering_research")),
+    ("research", ("income", "research")),
+    ("technologies", ("technologies",)),
+    ("federation", ("federation",)),
+    ("victory_rank", ("victory_rank",)),
+)
+
+
+def stellaris_csv(stellaris: Mapping[str, Any]) -> str:
+    """The empires table of a Stellaris analysis (the payload's ``stellaris``) as CSV: one
+    row per empire, in the table's order (strongest fleet first), every column the payload
+    has (the income columns: net monthly balance)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([header for header, _ in _EMPIRE_COLUMNS])
+    for row in stellaris.get("empires") or []:
+        cells: list[Any] = []
+        for _, path in _EMPIRE_COLUMNS:
+            value: Any = row
+            for key in path:
+                value = value.get(key) if isinstance(value, Mapping) else None
+            cells.append(_cell(value))
+        writer.writerow(cells)
+    return out.getvalue()
+
+
+# --- games ---------------------------------------------------------------------------------
+
+GAME_NAMES: Final[Mapping[str, str]] = {
+    "eu4": "Europa Universalis IV",
+    "ck3": "Crusader Kings III",
+    "hoi4": "Hearts of Iron IV",
+    "vic3": "Victoria 3",
+    "imperator": "Imperator: Rome",
+    "eu5": "Europa Universalis V",
+    "stellaris": "Stellaris",
+}
+
+
+def game_name(game: Any) -> str:
+    """``{{ save.game | game_name }}``: the game's full name ("Crusader Kings III"); a
+    file no game claims is "Unknown game"."""
+    return GAME_NAMES.get(str(game), "Unknown game")
+
+
 # --- names (app.analysis.names.used_names): the ``names`` of the render context -------------
 
 
@@ -660,6 +768,7 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "country": country,
     "country_color": country_color,
     "label": label,
+    "game_name": game_name,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
     "analysis_view": analysis_view,
@@ -679,6 +788,7 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "game_date": game_date,
     "COUNTRY_SORTS": COUNTRY_SORTS,
     "PROVINCE_SORTS": PROVINCE_SORTS,
+    "EMPIRE_SORTS": EMPIRE_SORTS,
 }
 
 

@@ -2,9 +2,11 @@
 
 Under Pyodide the worker imports this module from the Wasm bundle (scripts/build_wasm.py)
 and calls ``analyze`` then ``render``: the same kernel analysis the server's upload runs
-(``kernel.eu4.analyze``), the same payload encoding (``app.analysis.payload``) and the same
-partials (``app.analysis.render``). It imports nothing else of the app, so the bundle
-carries only those modules, the kernel, msgspec, Jinja2 and MarkupSafe.
+(``kernel.eu4.analyze``; for another game's save app.analysis.games: Stellaris'
+analysis, the others' info and summary), the same payload encoding
+(``app.analysis.payload``) and the same partials (``app.analysis.render``). It imports
+nothing else of the app, so the bundle carries only those modules, the kernel, msgspec,
+Jinja2 and MarkupSafe.
 
 ``melt_plan`` says whether a dropped file is a binary save and which token table melting
 it takes; ``melt`` melts it (``kernel.melt``: the bytes of ``python -m kernel melt``), for
@@ -28,10 +30,18 @@ import msgspec
 
 import kernel
 from app.analysis.errors import refusal
+from app.analysis.games import game_payload
 from app.analysis.melting import NOT_BINARY, is_binary, plan, token_file
 from app.analysis.names import language_for
 from app.analysis.payload import payload
-from app.analysis.render import analysis_view, chart_csv, render_analysis, render_province
+from app.analysis.render import (
+    STELLARIS_CSV,
+    analysis_view,
+    chart_csv,
+    render_analysis,
+    render_province,
+    stellaris_csv,
+)
 from kernel.eu4 import analyze as analyze_eu4
 from kernel.gamedata import (
     Manifest,
@@ -68,7 +78,10 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     try:
         table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
         gamedata = GAMEDATA_ROOT if _gamedata.get("bundle") else None
-        analysis = analyze_eu4(data, tokens=table, gamedata=gamedata)
+        try:
+            analysis = analyze_eu4(data, tokens=table, gamedata=gamedata)
+        except kernel.OtherGame:
+            return _other_game(data)
     except (kernel.KernelError, RecursionError, MemoryError) as exc:
         refused = refusal(exc)
         assert refused is not None
@@ -93,6 +106,26 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
         "player_name": info.player_name,
         "patch": info.patch,
         "warnings": list(analysis.warnings),
+    }
+    return {"ok": True, "summary": summary}
+
+
+def _other_game(data: bytes) -> dict[str, Any]:
+    """``analyze`` of another game's save: the payload the server stores for it
+    (app.analysis.games: Stellaris' analysis, the others' info and summary). KernelError
+    for a file it rejects, as ``analyze``."""
+    found = game_payload(kernel.open_save(data), data)
+    _current["payload"] = payload(found.payload)
+    info = found.info
+    named = _current["payload"].get("summary") or {}
+    player = named.get("character") or named.get("empire") or named.get("country")
+    summary = {
+        "game": info.get("game"),
+        "date": info.get("date"),
+        "player": info.get("player"),
+        "player_name": player or info.get("player_name"),
+        "patch": info.get("version"),
+        "warnings": list(found.notes),
     }
     return {"ok": True, "summary": summary}
 
@@ -210,9 +243,13 @@ def render(view: dict[str, Any] | None = None) -> str:
 
 
 def csv(chart: str) -> str | None:
-    """One chart's CSV (as the server's download), or None for an unknown chart."""
+    """One chart's CSV (as the server's download; a Stellaris save: ``empires``, its
+    empires table), or None for an unknown chart."""
+    current = _require()
+    if current.get("kind") == "stellaris":
+        return stellaris_csv(current["stellaris"]) if chart == STELLARIS_CSV else None
     try:
-        return chart_csv(_require(), chart, _current.get("names"))
+        return chart_csv(current, chart, _current.get("names"))
     except KeyError:
         return None
 

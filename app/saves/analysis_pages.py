@@ -32,8 +32,11 @@ from kernel.gamedata import used_names
 COUNTRIES: Final = "analysis/_countries.html.jinja2"
 PROVINCES: Final = "analysis/_provinces.html.jinja2"
 WARS: Final = "analysis/_wars.html.jinja2"
+EMPIRES: Final = "analysis/_stellaris_empires.html.jinja2"
 # The sections with URLs of their own (/saves/{id}/<name>): sorted, paged, swapped by htmx.
-SECTIONS: Final = {"countries": COUNTRIES, "provinces": PROVINCES, "wars": WARS}
+SECTIONS: Final = {"countries": COUNTRIES, "provinces": PROVINCES, "wars": WARS, "empires": EMPIRES}
+# The sections of a Stellaris save's page (the others are the EU4 analysis').
+STELLARIS_SECTIONS: Final = frozenset((EMPIRES,))
 
 
 class _GcPause:
@@ -70,6 +73,15 @@ def paused_gc() -> Iterator[None]:
 def is_eu4_analysis(payload: Any) -> bool:
     """Whether a stored payload is a kernel.eu4 analysis (not another game's metadata)."""
     return isinstance(payload, dict) and "schema_version" in payload and "info" in payload
+
+
+def is_stellaris_analysis(payload: Any) -> bool:
+    """Whether a stored payload is a Stellaris save's (kernel.stellaris analysis inside)."""
+    return (
+        isinstance(payload, dict)
+        and payload.get("kind") == "stellaris"
+        and isinstance(payload.get("stellaris"), dict)
+    )
 
 
 def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
@@ -179,15 +191,18 @@ async def section_html(
     found: tuple[Any, dict[str, Any]] | None = None,
 ) -> Markup | None:
     """The partial ``template`` rendered for the save's analysis and ``view``; None when
-    the save has no analysis, or (for a section of the EU4 analysis) not an EU4 one.
+    the save has no analysis, or (for a section of the EU4 analysis) not an EU4 one (for
+    the Stellaris empires, not a Stellaris one).
     ``found``: the save's ``payload`` when the caller has it already."""
     if found is None:
         found = await payload(save_id, cache)
     if found is None:
         return None
     key, analysis = found
-    if template != ENTRY and not is_eu4_analysis(analysis):
-        return None
+    if template != ENTRY:
+        stellaris = template in STELLARIS_SECTIONS
+        if not (is_stellaris_analysis(analysis) if stellaris else is_eu4_analysis(analysis)):
+            return None
     named = naming(request, key, analysis, cache)
     html_key = (
         "html",

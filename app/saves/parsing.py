@@ -5,8 +5,11 @@ event loop. EU4 saves (and headerless Clausewitz text, which the kernel reads as
 fragment) get the full analysis, ``kernel.eu4.analyze``: its payload is what the save page
 renders and what the ``analysis`` jsonb column stores (msgspec JSON, schema
 docs/eu4-analysis.schema.json), and the columns pdx.tools keeps for listings and
-leaderboards are taken from it. Saves of the other games keep
-what their container and metadata say (payload ``{"kind": "info", "info": …}``).
+leaderboards are taken from it. Stellaris saves get ``kernel.stellaris.analyze`` (payload
+``{"kind": "stellaris", "info": …, "summary": …, "stellaris": StellarisAnalysis}``, schema
+docs/stellaris-analysis.schema.json). Saves of the other games keep what their container
+and metadata say, with the game's summary (``kernel.summarize``: CK3's character, HOI4's
+country…): payload ``{"kind": "info", "info": …, "summary": GameSummary | null}``.
 
 Binary (ironman) saves name their fields by 16-bit ids: the token table comes from
 ``<TOKENS_DIR>/eu4.txt`` (settings ``TOKENS_DIR``, or the kernel's ``CHRONICLE_TOKENS_DIR``),
@@ -28,10 +31,14 @@ import msgspec
 
 import kernel
 from app.analysis.errors import Refusal, refusal
+from app.analysis.games import game_payload
 from app.analysis.payload import payload_json
+from kernel.ck3.types import Ck3Summary
 from kernel.eu4 import analyze
 from kernel.eu4.types import Eu4Analysis
 from kernel.gamedata import list_bundles
+from kernel.hoi4.types import Hoi4Summary
+from kernel.stellaris.types import StellarisSummary
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +61,9 @@ class ParsedSave(msgspec.Struct, frozen=True, kw_only=True):
     """What the kernel read from a save file: the row's columns (None where the file does
     not say) and the payload for the ``analysis`` column."""
 
-    kind: str  # "eu4": a kernel.eu4 analysis; "info": container and metadata only
+    # "eu4": a kernel.eu4 analysis; "stellaris": a kernel.stellaris one; "info": container,
+    # metadata and the game's summary only
+    kind: str
     game: str  # eu4, ck3, … or "unknown"
     container: str  # text, binary, zip, sav-text, sav-binary, sav-zip
     encoding: str  # of the main document: "text" or "binary"
@@ -159,9 +168,10 @@ def parse_bytes(
     try:
         analysis = analyze(data, tokens=tokens, gamedata=gamedata_dir)
     except kernel.OtherGame:
-        # Another game's save: keep what its container and metadata say. Anything else
-        # (not a save, a binary save without tokens) is refused.
-        return _info(kernel.open_save(data))
+        # Another game's save: Stellaris is analysed; the others keep what their container,
+        # metadata and summary say. Anything else (not a save, a binary save without
+        # tokens, a truncated or corrupt file) is refused.
+        return _other_game(kernel.open_save(data), data)
     return from_analysis(analysis, game=_analyzed_game(data, analysis))
 
 
@@ -229,32 +239,49 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
 # --- other games: container and metadata -------------------------------------------------
 
 
-def _info(save: kernel.Save) -> ParsedSave:
-    """The row of another game's save: what ``Save.info()`` reads from its metadata (binary
-    metadata stays unread: the site has token tables for EU4 only)."""
-    info = save.info()
-    notes = [str(problem) for problem in _list(info.get("problems"))]
-    if info.get("tokens_needed"):
-        notes.append(f"binary metadata: reading it needs the {info.get('token_file')} token table")
+def _other_game(save: kernel.Save, data: bytes) -> ParsedSave:
+    """The row of another game's save (app.analysis.games): what ``Save.info()`` reads
+    from its metadata (binary metadata stays unread: the site has token tables for EU4
+    only), the game's summary, and for Stellaris the analysis (KernelError for a
+    truncated or corrupt save: refused)."""
+    found = game_payload(save, data)
+    info = found.info
     date = kernel.Date.parse(_text(info.get("date")) or "")
-    info["notes"] = notes
+    player, player_name = summary_player(found.summary)
+    ironman, multiplayer = info.get("ironman"), info.get("multiplayer")
     return ParsedSave(
-        kind="info",
+        kind=found.kind,
         game=save.game,
         container=save.kind,
         encoding=save.encoding,
         content_hash=save.content_hash(),
         kernel_version=kernel.__version__,
-        payload_json=payload_json({"kind": "info", "info": info}),
+        payload_json=payload_json(found.payload),
         date=date.iso() if date is not None else None,
+        player=player,
+        player_name=player_name,
         version=clean(_text(info.get("version"))),
-        notes=tuple(notes),
+        ironman=ironman if isinstance(ironman, bool) else None,
+        multiplayer=multiplayer if isinstance(multiplayer, bool) else None,
+        notes=tuple(found.notes),
     )
+
+
+def summary_player(summary: kernel.GameSummary | None) -> tuple[str | None, str | None]:
+    """(player tag, player name) of a summary, for the listing columns: HOI4's country
+    tag; the name CK3 (the character), Imperator, Vic3, EU5 (the country) and Stellaris
+    (the empire) give. Never the leaderboard columns: those stay EU4's."""
+    if summary is None:
+        return None, None
+    if isinstance(summary, Hoi4Summary):
+        return clean(summary.country), None
+    if isinstance(summary, Ck3Summary):
+        return None, clean(summary.character)
+    if isinstance(summary, StellarisSummary):
+        return None, clean(summary.empire)
+    # Imperator, Vic3, EU5: the played country's name
+    return None, clean(summary.country)
 
 
 def _text(value: object) -> str | None:
     return value if isinstance(value, str) else None
-
-
-def _list(value: object) -> list[object]:
-    return value if isinstance(value, list) else []

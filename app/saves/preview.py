@@ -11,6 +11,7 @@ from typing import Final, NamedTuple
 
 from PIL import Image, ImageDraw, ImageFont
 
+from app.analysis.render import GAME_NAMES
 from app.saves.schemas import SaveSummary
 
 WIDTH: Final = 1200
@@ -18,13 +19,7 @@ HEIGHT: Final = 630
 # Part of the card's cache key: a change to the drawing below draws every card again.
 CARD_VERSION: Final = "1"
 
-GAMES: Final = {
-    "eu4": "Europa Universalis IV",
-    "ck3": "Crusader Kings III",
-    "hoi4": "Hearts of Iron IV",
-    "vic3": "Victoria 3",
-    "imperator": "Imperator: Rome",
-}
+GAMES: Final = GAME_NAMES
 # The site's colours (app.css: --bg, --accent, --fg, --muted).
 BACKGROUND: Final = (251, 248, 243)
 BAND: Final = (122, 59, 18)
@@ -85,6 +80,8 @@ def preview(save: SaveSummary, site: str) -> Preview:
     facts = [part for part in (country, date, patch) if part]
     title = ", ".join(facts) if country else save.filename
     played = f"{country}'s campaign" if country else f"A {game_name(save.game)} save"
+    if country and save.game != "eu4":
+        played = f"{country}'s {game_name(save.game)} campaign"
     when = f", up to {date}" if date else ""
     by = f" shared by {save.user_name} on {site}"
     description = f"{played}{when}{by}: its countries, wars, charts and achievements."

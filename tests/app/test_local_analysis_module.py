@@ -25,6 +25,7 @@ from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 BUNDLED = (
     "app/local/worker.py",
     "app/analysis/errors.py",
+    "app/analysis/games.py",
     "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",
@@ -144,3 +145,43 @@ def test_melt_plan_and_melt():
     assert local_analysis.melt_plan(b"") is None  # not a save at all
     refused = local_analysis.melt(data, b"not a token file", "eu4")
     assert isinstance(refused, str) and "the site's eu4.txt token table line 1" in refused
+
+
+@pytest.mark.parametrize(
+    ("rel", "player"),
+    [
+        # meta_player_name="Chieftain Botulf" (grep of the file)
+        ("ck3/jomini_ck3_header_1066.9.15_v1.0.3.txt", "Chieftain Botulf"),
+        # meta_player_name="Suionia"
+        ("imperator/rakaly_imperator_header_v1.5.3_melted_text_fragment.txt", "Suionia"),
+        # meta: name="Nexitron Awareness"
+        ("stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav", "Nexitron Awareness"),
+    ],
+)
+def test_other_games_give_the_servers_payload_and_page(rel, player):
+    """Another game's save dropped on /local: the payload the server stores
+    (app.saves.parsing) and the same page (info and summary; Stellaris' analysis)."""
+    from app.saves.parsing import parse_bytes
+
+    data = corpus_file(f"saves/{rel}").read_bytes()
+    result = local_analysis.analyze(data)
+    assert result["ok"] is True, result
+    assert result["summary"]["player_name"] == player
+    stored = msgspec.json.decode(parse_bytes(data).payload_json)
+    assert local_analysis._require() == stored
+    html = local_analysis.render()
+    assert html == render_analysis(stored, analysis_view(dict(local_analysis.LOCAL_VIEW)))
+    assert player in html
+    if stored["kind"] == "stellaris":
+        table = local_analysis.csv("empires")
+        assert table is not None and player in table
+        assert local_analysis.csv("income") is None
+    else:
+        assert local_analysis.csv("empires") is None
+
+
+def test_a_truncated_stellaris_save_is_refused_in_words():
+    data = corpus_file("saves/stellaris/stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav")
+    result = local_analysis.analyze(data.read_bytes()[:100_000])
+    assert result["ok"] is False
+    assert "truncated" in result["message"]

@@ -1,6 +1,6 @@
 """The save page's sections with URLs of their own: the countries, provinces and wars
 tables (sorted and paged, swapped in by htmx; the whole page without htmx), and each
-chart's CSV."""
+chart's CSV (and a Stellaris save's empires table as CSV)."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 
-from app.analysis.render import CSV_CHARTS, chart_csv
+from app.analysis.render import CSV_CHARTS, STELLARIS_CSV, chart_csv, stellaris_csv
 from app.saves import analysis_pages
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import SaveId, save_page
@@ -30,7 +30,8 @@ class SaveSectionsController(Controller):
         section: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
-        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them)."""
+        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them); a Stellaris
+        save's ``empires`` (sorted)."""
         template = analysis_pages.SECTIONS.get(section)
         if template is None:
             raise NotFoundException(f"no section {section!r}")
@@ -57,16 +58,25 @@ class SaveSectionsController(Controller):
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[str]:
         """A chart's data as CSV: the ledgers (income, nation_size, score, inflation: one
-        column per country, one row per year) and the development distribution."""
+        column per country, one row per year) and the development distribution; for a
+        Stellaris save, ``empires``: its empires table."""
+        found = await analysis_pages.payload(save_id, analysis_cache)
+        if found is not None and analysis_pages.is_stellaris_analysis(found[1]):
+            if chart != STELLARIS_CSV:
+                raise NotFoundException(f"no table {chart!r}")
+            return _csv(stellaris_csv(found[1]["stellaris"]), save_id, chart)
         if chart not in CSV_CHARTS:
             raise NotFoundException(f"no chart {chart!r}")
-        found = await analysis_pages.payload(save_id, analysis_cache)
         if found is None or not analysis_pages.is_eu4_analysis(found[1]):
             raise NotFoundException("no EU4 analysis for this save")
         key, analysis = found
         naming = analysis_pages.naming(request, key, analysis, analysis_cache)
-        return Response(
-            chart_csv(analysis, chart, naming.used),
-            media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{save_id}-{chart}.csv"'},
-        )
+        return _csv(chart_csv(analysis, chart, naming.used), save_id, chart)
+
+
+def _csv(text: str, save_id: str, name: str) -> Response[str]:
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{save_id}-{name}.csv"'},
+    )

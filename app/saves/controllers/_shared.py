@@ -135,7 +135,7 @@ async def save_page(
             request, save_id, view, cache, section, found=found
         )
         if html is None:
-            raise NotFoundException("no EU4 analysis for this save")
+            raise NotFoundException("no such section in the analysis of this save")
         if wants_fragment(request):
             return Response(html, media_type=MediaType.HTML, headers=headers)
     user = current_user(request)

@@ -9,10 +9,15 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.corpus import EU4, corpus_file
+from support.corpus import EU4, SAVES, corpus_file
 
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 SMALL = EU4 / "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
+# Other games' pages: Stellaris' analysis (its wide empires table) and CK3's info.
+OTHER_GAMES = (
+    SAVES / "stellaris" / "pjmagee_UNE_ironman_2250.11.15_v3.14.sav",
+    SAVES / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt",
+)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1440, "height": 900}
 # How far the page reaches sideways, with every folded part (wars, battles, details)
@@ -29,8 +34,9 @@ BACKGROUND = """() => {
 
 
 class Site:
-    def __init__(self, url: str, member: Any, modded: str, small: str) -> None:
+    def __init__(self, url: str, member: Any, modded: str, small: str, *others: str) -> None:
         self.url, self.member, self.modded, self.small = url, member, modded, small
+        self.others = others
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +44,7 @@ def site(app_server: Any, browser_class: Any) -> Iterator[Site]:
     member = browser_class(app_server.url)
     member.register(f"layout{secrets.token_hex(4)}")
     ids = []
-    for path in (MODDED, SMALL):
+    for path in (MODDED, SMALL, *OTHER_GAMES):
         response = member.upload(corpus_file(path), name=path.name)
         assert response.status_code in (201, 409), response.text[:300]
         ids.append(response.json()["save_id"])
@@ -66,6 +72,7 @@ def pages_of(site: Site) -> list[str]:
         f"/saves/{site.modded}",
         f"/saves/{site.modded}?ccols=all&pcols=all",
         f"/saves/{site.small}",
+        *(f"/saves/{save_id}" for save_id in site.others),
         "/achievements",
         f"/users/{user_id}",
         "/account",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -24,6 +25,7 @@ TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 BINARY_META = EU4 / "jomini_eu4_meta_1597.1.15_v1.29.4.bin"
 CK3 = SAVES / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt"
+NEXITRON = SAVES / "stellaris" / "stellarisdashboard_nexitron_2565.06.02_v3.6.1.sav"
 PAIR_TOKENS = EU4 / "binary-pair" / "tokens.txt"
 ROOT = "[data-local-analysis]"
 
@@ -214,9 +216,56 @@ def test_a_file_the_kernel_rejects_shows_its_message(site, new_context, local, t
     assert "at byte" in status and "Traceback" not in status
     assert page.locator("[data-result]").inner_html() == ""
 
-    corpus_file(CK3)
-    assert local(page, CK3) == "failed"
-    assert "not an EU4 save: this is a ck3 file" in page.locator("[data-status]").inner_text()
+    # A truncated Stellaris save (half of the zip: no central directory).
+    cut = tmp_path / "cut.sav"
+    cut.write_bytes(corpus_file(NEXITRON).read_bytes()[:1_000_000])
+    assert local(page, cut) == "failed"
+    status = page.locator("[data-status]").inner_text()
+    assert status.startswith("cut.sav could not be analysed: zip archive is truncated")
+    assert page.locator("[data-result]").inner_html() == ""
+
+
+# --- every game ----------------------------------------------------------------------------
+
+# (file, the player the page names: read off the file)
+OTHER_GAMES = [
+    (CK3, "Chieftain Botulf"),  # meta_player_name="Chieftain Botulf"
+    (SAVES / "hoi4" / "lokisharp_GER_1936.1.1.12_v1.14.4_trimmed.hoi4", "GER"),  # player="GER"
+    (
+        SAVES / "imperator" / "rakaly_imperator_header_v1.5.3_melted_text_fragment.txt",
+        "Suionia",  # meta_player_name="Suionia"
+    ),
+    (NEXITRON, "Nexitron Awareness"),  # meta: name="Nexitron Awareness"
+]
+
+
+@pytest.mark.parametrize(("path", "player"), OTHER_GAMES, ids=lambda v: getattr(v, "name", v))
+def test_other_games_get_the_servers_page_locally(path, player, site, member, new_context, local):
+    """A save of another game dropped on /local: its info and summary page (Stellaris:
+    the analysis), the same HTML as its save page on the server."""
+    corpus_file(path)
+    response = member.upload(path, name=path.name)
+    assert response.status_code == 201, response.text
+    save_id = response.json()["save_id"]
+    page = new_context(site.url).new_page()
+    server_html = page.request.get(f"/saves/{save_id}").text()
+    page.goto("/local")
+    assert local(page, path) == "done", page.locator("[data-status]").inner_text()
+    assert player in page.locator("[data-status]").inner_text()
+    assert player in page.locator("[data-result] #save-info").inner_text()
+    view = {"base": f"/saves/{save_id}", "htmx": True, "csv": f"/saves/{save_id}/csv"}
+    browser_html = page.evaluate(
+        "(view) => document.querySelector('[data-local-analysis]').renderView(view)", view
+    )
+    assert browser_html.lstrip().startswith('<div id="analysis"')
+    assert normalized(browser_html) in normalized(server_html)
+    if path == NEXITRON:
+        # The empires table's CSV, made in the browser: the server's download.
+        with page.expect_download() as download:
+            page.locator("[data-result] #empires a[download]").click()
+        local_csv = Path(download.value.path()).read_bytes()
+        assert local_csv == page.request.get(f"/saves/{save_id}/csv/empires").body()
+        assert "Nexitron Awareness" in local_csv.decode()
 
 
 def test_a_binary_save_uses_the_sites_token_table(site, new_context, local):

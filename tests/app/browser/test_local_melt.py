@@ -126,7 +126,7 @@ def test_text_saves_offer_nothing_and_missing_tables_are_named(site, new_context
     assert page.locator(f"{ROOT} [data-melt]").is_hidden()
 
     corpus_file(CK3_BINARY)  # a binary CK3 save: the site publishes no ck3.txt
-    local(page, CK3_BINARY)  # CK3 is not analysed here; what melting takes is said
+    local(page, CK3_BINARY)  # CK3's info page (no tokens); what melting takes is said
     assert root.get_attribute("data-melt") == "unavailable"
     assert page.locator(f"{ROOT} [data-melt]").is_hidden()
     note = page.locator("[data-melt-status]").inner_text()
@@ -137,8 +137,8 @@ def test_text_saves_offer_nothing_and_missing_tables_are_named(site, new_context
 
 def test_another_games_binary_save_melts_with_its_published_table(site, new_context, local, tokens):
     """Once the operator adds ck3.txt (a stand-in of one made-up name here: the real table
-    is not distributable), a binary CK3 save, which this page does not analyse, melts
-    here with it, as the kernel command melts it."""
+    is not distributable), a binary CK3 save, whose page here shows its info (its binary
+    metadata unread), melts here with it, as the kernel command melts it."""
     table = tokens.directory / "ck3.txt"
     table.write_text("# a stand-in CK3 table\n0x6000 crafted_name\n")
     try:
@@ -146,7 +146,8 @@ def test_another_games_binary_save_melts_with_its_published_table(site, new_cont
         expected = kernel_melt(path, table)
         page = new_context(site.url).new_page()
         page.goto("/local")
-        assert local(page, path) == "failed"  # CK3 is not analysed in the browser
+        assert local(page, path) == "done"  # CK3's info page
+        assert "Crusader Kings III" in page.locator("[data-result] #game").inner_text()
         assert page.locator(ROOT).get_attribute("data-melt") == "offered"
         name, data = melt_in_page(page)
         assert name == "jomini_ck3_header_1066.9.15_v1.0.3_melted.ck3"
