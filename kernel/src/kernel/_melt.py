@@ -216,7 +216,9 @@ class _Writer:
         self.brules = brules
         self.names = tokens.names
         self.verbatim = verbatim
-        self.out: list[bytes] = []
+        # One growing buffer, not a list of millions of small bytes objects and a join:
+        # some 6% faster pure, in CPython and under Pyodide alike.
+        self.out = bytearray()
         self.first = True  # nothing written yet: the first entry needs no line break
         self.unknown: set[int] = set()
         self.end_pairs: list[tuple[bytes, bytes]] = []
@@ -228,7 +230,7 @@ class _Writer:
         self.key_flags: list[int] = [0] * 65536
 
     def size(self) -> int:
-        return sum(len(part) for part in self.out)
+        return len(self.out)
 
     def indent(self, depth: int) -> bytes:
         """A line break and ``depth`` tabs (nothing before the very first entry)."""
@@ -287,7 +289,7 @@ class _Writer:
         src = tape.src
         n = len(tokens)
         out = self.out
-        append = out.append
+        append = out.extend
         quote_rules = self.rules.quote_rules
         key_flags = self.key_flags
         # Per open container: its CLOSE index, entries written, whether i32 values right
@@ -522,13 +524,13 @@ class _Writer:
 
     def finish(self) -> None:
         for key, value in self.end_pairs[-1:]:
-            self.out.append(self.indent(0) + key + value)
+            self.out.extend(self.indent(0) + key + value)
         self.end_pairs = []
         if self.rules.trailing_newline and not self.first:
-            self.out.append(b"\n")
+            self.out.extend(b"\n")
 
     def result(self) -> bytes:
-        return b"".join(self.out)
+        return bytes(self.out)
 
 
 def _entry_offset(tape: Tape, i: int) -> int:
