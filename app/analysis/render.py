@@ -124,10 +124,12 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     # for the map section; 0: unknown (the server: the bundle is not on the site).
     "map_width": 0,
     "map_height": 0,
-    # Which columns the countries and provinces tables show: "" the priority ones (the
-    # table fits a page's column), "all" every one (the table scrolls in its own box).
+    # Which columns the countries, provinces and (Stellaris) empires tables show: "" the
+    # priority ones (the table fits a page's column), "all" every one (the table scrolls in
+    # its own box).
     "ccols": "",
     "pcols": "",
+    "ecols": "",
     # The site's leaderboard score of the save (its patch weights live in the site's
     # database): None where there is no site (local analysis: the kernel's weights are
     # shown), -1 when the site's leaderboards do not count the save's patch.
@@ -146,7 +148,9 @@ STATE_KEYS: Final = (
     "wpage",
     "ccols",
     "pcols",
+    "ecols",
 )
+COLUMN_KEYS: Final = ("ccols", "pcols", "ecols")
 ALL_COLUMNS: Final = "all"
 
 
@@ -189,7 +193,7 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
         out[key] = _int(given.get(key), 0, 0, 1 << 16)
-    for key in ("ccols", "pcols"):
+    for key in COLUMN_KEYS:
         out[key] = ALL_COLUMNS if given.get(key) == ALL_COLUMNS else ""
     site_score = given.get("site_score")
     if isinstance(site_score, int) and not isinstance(site_score, bool):
@@ -208,7 +212,7 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    for key in ("cpage", "ppage", "wpage", "ccols", "pcols"):
+    for key in ("cpage", "ppage", "wpage", *COLUMN_KEYS):
         if state[key] != DEFAULT_VIEW[key]:
             pairs.append((key, str(state[key])))
     return "?" + urlencode(pairs) if pairs else ""

@@ -186,7 +186,8 @@ def test_truncated_or_corrupt_is_a_readable_422(owner, sql, make, words):
 
 def test_stellaris_analysis_page_csv_and_api(owner):
     save_id = uploaded(owner, UNE)
-    page = parse_html(owner.get(f"/saves/{save_id}").text)
+    # every column of the empires table ("All columns")
+    page = parse_html(owner.get(f"/saves/{save_id}?ecols=all").text)
     assert page.text("game") == "Stellaris"
     # meta: name="United Nations of Earth", ironman=yes
     assert page.text("summary-country") == "United Nations of Earth"
@@ -243,13 +244,13 @@ def test_the_empires_table_sorts_by_any_column(owner):
         return [float(r[column].replace(",", "")) for r in rows]
 
     # Default: strongest fleet first (column 5); by pops (4) highest first; by name A-Z.
-    rows = parse_html(owner.get(f"/saves/{uploaded_une}").text).rows("empires")[1:]
+    rows = parse_html(owner.get(f"/saves/{uploaded_une}?ecols=all").text).rows("empires")[1:]
     assert numbers(rows, 5) == sorted(numbers(rows, 5), reverse=True)
-    by_pops = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops").text)
+    by_pops = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops&ecols=all").text)
     pops = numbers(by_pops.rows("empires")[1:], 4)
     assert pops == sorted(pops, reverse=True) and len(pops) == len(rows)
     assert by_pops.ids["empires"]  # the section is there, sorted
-    fewest = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops&eorder=asc").text)
+    fewest = parse_html(owner.get(f"/saves/{uploaded_une}?esort=pops&eorder=asc&ecols=all").text)
     assert numbers(fewest.rows("empires")[1:], 4) == sorted(pops)
     # The header links carry the sort; with htmx only the section comes back.
     fragment = owner.get(
@@ -273,3 +274,16 @@ def test_eu4_csv_names_stay_eu4_only(owner):
     save_id = uploaded(owner, CK3)
     assert owner.get(f"/saves/{save_id}/csv/empires").status_code == 404
     assert owner.get(f"/saves/{save_id}/csv/income").status_code == 404
+
+
+def test_the_empires_table_shows_its_priority_columns(owner):
+    """Capital and the energy, minerals and alloys incomes behind "All columns", as the
+    EU4 tables; a column the table is sorted by shows."""
+    save_id = uploaded(owner, UNE)
+    header = parse_html(owner.get(f"/saves/{save_id}").text).rows("empires")[0]
+    assert header == ["Empire", "Systems", "Planets", "Pops", "Fleet power ▼", "Research", "Techs"]
+    every = owner.get(f"/saves/{save_id}/empires?ecols=all", headers={"HX-Request": "true"})
+    assert len(parse_html(every.text).rows("empires")[0]) == 11
+    assert "Fewer columns" in every.text
+    by_energy = parse_html(owner.get(f"/saves/{save_id}?esort=energy").text).rows("empires")[0]
+    assert "Energy ▼" in by_energy and "Minerals" not in by_energy
