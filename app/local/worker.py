@@ -289,15 +289,22 @@ def province(pid: int) -> str:
 
 def _map_size() -> dict[str, int]:
     """The map section's ``map_width``/``map_height`` (the bundle's map) when the current
-    analysis has a map to draw (``map_layers``); {} otherwise: the section says so."""
+    analysis has a map to draw (``map_layers``); {} otherwise: the section says so. Read
+    once per analysis (every re-render, a sort or a page, asks again)."""
+    cached = _current.get("map_size")
+    if isinstance(cached, dict):
+        return cached
+    size: dict[str, int] = {}
     bundle = _gamedata.get("bundle")
-    if not bundle or not _gamedata.get("map") or "analysis" not in _current:
-        return {}
-    try:
-        info = read_map_info(GAMEDATA_ROOT, bundle)
-    except kernel.KernelError:
-        return {}
-    return {"map_width": info.width, "map_height": info.height}
+    if bundle and _gamedata.get("map") and "analysis" in _current:
+        try:
+            info = read_map_info(GAMEDATA_ROOT, bundle)
+        except kernel.KernelError:
+            pass
+        else:
+            size = {"map_width": info.width, "map_height": info.height}
+    _current["map_size"] = size
+    return size
 
 
 def _require() -> Any:

@@ -117,10 +117,15 @@ def test_the_worker_draws_the_map_of_a_save_with_the_bundles_map(corpus_bundle):
     assert drawn.names[735] == "Hanseong"
     assert drawn.countries[drawn.owner[735]].tag == "KOR"
     assert local_analysis.map_layers() is text  # computed once
+    # The map section has the bundle's map size (its province image's), on every render.
+    info = read_map_info(root, bundle)
+    size = f'data-width="{info.width}" data-height="{info.height}"'
+    assert size in local_analysis.render() and size in local_analysis.render({"cpage": 2})
 
     local_analysis.gamedata_for(b"not a save", None, index, None, None)
     assert local_analysis.analyze(save)["ok"] is True
     assert local_analysis.map_layers() is None
+    assert 'id="map-needs-gamedata"' in local_analysis.render()  # no bundle: no map to draw
 
 
 def test_melt_plan_and_melt():
