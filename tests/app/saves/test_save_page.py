@@ -374,9 +374,12 @@ def test_wars_put_the_players_first_and_fold_the_others(owner, modded):
     folds = re.findall(r'<details class="war( mine)?"( open)?>', wars)
     assert folds, "the modded save has wars"
     mine = [bool(m) for m, _ in folds]
-    # The player's wars (JBB among the participants) first, each open; the rest folded.
+    # The player's wars (JBB among the participants) first; of them, the active ones open
+    # (the others, and every war the players are not in, folded).
     assert mine == sorted(mine, reverse=True) and any(mine)
-    assert all(bool(opened) == is_mine for (_, opened), is_mine in zip(folds, mine, strict=True))
+    opened = [bool(o) for _, o in folds]
+    assert opened == sorted(opened, reverse=True) and any(opened)  # active first
+    assert all(is_mine for is_open, is_mine in zip(opened, mine, strict=True) if is_open)
     # Battles are folded inside a war, with their count.
     assert re.search(r'<details class="battles">\s*<summary>[\d,]+ battles?</summary>', wars)
 
@@ -402,3 +405,17 @@ def test_the_theme_is_chosen_with_a_form_and_kept_in_a_cookie(new_user):
     # "System" forgets the choice.
     client.post("/theme", data={"theme": "auto", "back": "/"})
     assert '<html lang="en" data-theme="auto">' in client.get("/").text
+
+
+def test_casualties_show_the_ten_heaviest_and_fold_the_rest(owner, modded):
+    detail = owner.get(f"/api/saves/{modded}").json()["analysis"]
+    land = [c for c in detail["casualties"] if c["losses"]["land_total"]]
+    page = owner.get(f"/saves/{modded}").text
+    section = page[page.index('<section id="casualties"') :]
+    section = section[: section.index("</section>")]
+    army = section[: section.index("<h3>Navy</h3>")]
+    first, _, rest = army.partition('<details class="data">')
+    assert first.count('<tr><th scope="row"') == min(10, len(land))
+    if len(land) > 10:
+        assert f"{len(land) - 10} more countries" in rest
+        assert rest.count('<tr><th scope="row"') == len(land) - 10
