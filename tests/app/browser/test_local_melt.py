@@ -10,16 +10,13 @@ crafted binary saves (support.saves ``TokenDir``)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
-from support import ROOT as REPO
 from support import saves as crafted
 from support.corpus import EU4, PAIR, SAVES, corpus_file
+from support.melting import kernel_melt
 
 from app.settings import DatabaseSettings, KernelSettings
 
@@ -46,18 +43,6 @@ def site(
     )
     with serve_app(settings) as server:
         yield server
-
-
-def kernel_melt(path: Any, tokens_path: Any) -> bytes:
-    """``python -m kernel melt FILE --tokens PATH``."""
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'kernel' / 'src'}{os.pathsep}{REPO}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "kernel", "melt", str(path), "--tokens", str(tokens_path)],
-        capture_output=True,
-        check=True,
-        env=env,
-    )
-    return done.stdout
 
 
 def melt_in_page(page: Any) -> tuple[str, bytes]:

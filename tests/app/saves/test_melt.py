@@ -8,15 +8,11 @@ corpus pair's tokens plus the tokens of the crafted binary saves, support.saves
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
-from support import ROOT as REPO
 from support import saves as crafted
 from support.corpus import PAIR, save_file
 from support.html import parse_html
+from support.melting import kernel_melt
 
 CK3_BINARY = "ck3/jomini_ck3_header_1066.9.15_v1.0.3.bin"
 
@@ -49,18 +45,6 @@ def owner(new_user):
 
 def cache_folder(app_server, save_id):
     return app_server.settings.var_path / "cache" / "melted" / save_id
-
-
-def kernel_melt(path, tokens_path):
-    """``python -m kernel melt FILE --tokens PATH``: what the site must answer."""
-    env = {**os.environ, "PYTHONPATH": f"{REPO / 'kernel' / 'src'}{os.pathsep}{REPO}"}
-    done = subprocess.run(
-        [sys.executable, "-m", "kernel", "melt", str(path), "--tokens", str(tokens_path)],
-        capture_output=True,
-        check=True,
-        env=env,
-    )
-    return done.stdout
 
 
 def test_the_corpus_pair_melts_for_the_owner_and_for_anyone(owner, new_browser, app_server):
