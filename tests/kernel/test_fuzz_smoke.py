@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import re
+import resource
 import subprocess
 import sys
 import time
@@ -85,8 +86,14 @@ def test_atheris_driver_runs(tmp_path: Path) -> None:
         [sys.executable, fuzz, "seeds", "text", str(corpus)], env=env, capture_output=True
     )
     assert done.returncode == 0, done.stderr
+    # libFuzzer's memory limit (2 GB) is checked against the process's peak RSS, and on
+    # Linux a child starts with its parent's peak (kept across fork and exec): after the
+    # whole suite, pytest's own. The driver gets its 2 GB on top of that.
+    inherited = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB -> MiB
+    limit = f"-rss_limit_mb={inherited + 2048}"
+    options = ["-runs=300", "-seed=1", "-timeout=30", limit]
     done = subprocess.run(
-        [sys.executable, fuzz, "run", "text", "-runs=300", "-seed=1", "-timeout=30", str(corpus)],
+        [sys.executable, fuzz, "run", "text", *options, str(corpus)],
         env=env,
         capture_output=True,
         cwd=tmp_path,
