@@ -752,16 +752,21 @@ def province_history(analysis: Mapping[str, Any], pid: int) -> list[dict[str, An
 # --- the environment ----------------------------------------------------------------------
 
 
+def war_involves(war: Mapping[str, Any], tags: Iterable[Any]) -> bool:
+    """Whether a country of ``tags`` (the players') takes part in ``war``."""
+    mine = {str(t) for t in tags if t}
+    return any(str(p.get("tag")) in mine for p in war.get("participants") or ())
+
+
 def wars_in_order(wars: Sequence[Mapping[str, Any]], tags: Iterable[Any]) -> list[Any]:
     """The wars with a country of ``tags`` (the players') in them first, then the others,
     each group in the save's order (active first, as the payload lists them)."""
-    mine = {str(t) for t in tags if t}
-
-    def involved(war: Mapping[str, Any]) -> bool:
-        return any(str(p.get("tag")) in mine for p in war.get("participants") or ())
-
-    first = [w for w in wars if involved(w)]
-    return first + [w for w in wars if not involved(w)]
+    tags = list(tags)
+    first: list[Any] = []
+    rest: list[Any] = []
+    for war in wars:
+        (first if war_involves(war, tags) else rest).append(war)
+    return first + rest
 
 
 FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
@@ -786,6 +791,7 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "line_chart": line_chart,
     "map_colors": map_colors,
     "wars_in_order": wars_in_order,
+    "war_involves": war_involves,
     "bar_chart": bar_chart,
     "find_province": find_province,
     "province_history": province_history,
