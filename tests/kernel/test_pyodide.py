@@ -8,12 +8,12 @@ and build/pyodide-wheels/msgspec-*.whl. One Node start serves every test in this
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Any
 
 import pytest
+from support.pyodide import pyodide_command
 
 import kernel
 
@@ -56,19 +56,7 @@ def corpus_sample(request: pytest.FixtureRequest) -> Path | None:
 
 @pytest.fixture(scope="module")
 def pyodide_result(repo_root: Path, corpus_sample: Path | None) -> dict[str, Any]:
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH")
-    wheels = sorted((repo_root / "build" / "wheels").glob("chronicle_kernel-*-py3-none-any.whl"))
-    msgspec_wheels = sorted((repo_root / "build" / "pyodide-wheels").glob("msgspec-*.whl"))
-    if len(wheels) != 1 or len(msgspec_wheels) != 1:
-        pytest.fail(
-            f"expected one pure kernel wheel and one msgspec wheel, got "
-            f"{wheels + msgspec_wheels}: run scripts/setup"
-        )
-    cmd = [node, str(repo_root / "scripts" / "pyodide_run.mjs")]
-    for wheel in msgspec_wheels + wheels:
-        cmd += ["--wheel", str(wheel)]
+    cmd = pyodide_command(repo_root)
     args = []
     if corpus_sample is not None:
         cmd += ["--file", str(corpus_sample)]

@@ -5,12 +5,12 @@ as tests/kernel/test_pyodide.py runs it; needs what scripts/setup prepares)."""
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from support.corpus import save_file
+from support.pyodide import pyodide_command
 
 from kernel.stellaris import analysis_json
 
@@ -28,16 +28,7 @@ with open(sys.argv[1], "rb") as f:
 
 def test_same_analysis_as_the_host_kernel(repo_root: Path) -> None:
     path = save_file(SAVE)
-    node = shutil.which("node")
-    if node is None:
-        pytest.fail("node is not on PATH")
-    wheels = sorted((repo_root / "build" / "wheels").glob("chronicle_kernel-*-py3-none-any.whl"))
-    msgspec_wheels = sorted((repo_root / "build" / "pyodide-wheels").glob("msgspec-*.whl"))
-    if len(wheels) != 1 or len(msgspec_wheels) != 1:
-        pytest.fail("expected one pure kernel wheel and one msgspec wheel: run scripts/setup")
-    cmd = [node, str(repo_root / "scripts" / "pyodide_run.mjs")]
-    for wheel in msgspec_wheels + wheels:
-        cmd += ["--wheel", str(wheel)]
+    cmd = pyodide_command(repo_root)
     cmd += ["--file", str(path), "-c", SNIPPET, f"/data/{path.name}"]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     assert proc.returncode == 0, proc.stderr[-2000:]
