@@ -170,8 +170,9 @@ class Ledgers(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Budget(msgspec.Struct, kw_only=True, frozen=True):
-    """A country's ``ledger``: income and expenses by named category (every category
-    present, zeros included, in the game's order; indices past the known ones are "other")."""
+    """A country's ``ledger``: income and expenses by named category, in the game's
+    order; indices past the known ones are "other". A category without any money is left
+    out (payloads stored before that listed zeros too): read a missing one as 0."""
 
     tag: str
     last_month_income: dict[str, float]
@@ -325,7 +326,8 @@ class Estate(msgspec.Struct, kw_only=True, frozen=True):
 
 class ManaSpent(msgspec.Struct, kw_only=True, frozen=True):
     """Monarch points spent by category (``*_spent_indexed``, decoded with the index
-    table of the save's patch; indices without a known meaning are added to "other")."""
+    table of the save's patch; indices without a known meaning are added to "other").
+    A category without any points is left out (read a missing one as 0)."""
 
     adm: dict[str, int]
     dip: dict[str, int]
@@ -352,8 +354,38 @@ class State(msgspec.Struct, kw_only=True, frozen=True):
     prosperity: float
 
 
+class HistoryEvent(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
+    """``[date, kind, value]``: one dated entry of a country's history.
+
+    ``kind``: ``monarch``, ``heir``, ``queen``, ``leader`` (value: the name), ``tag`` (the
+    tag it was before: ``changed_tag_from``), ``name`` (the name it had before),
+    ``capital`` (province id), ``decision``, ``focus`` (national focus), ``government``,
+    ``rank`` (government rank), ``religion``, ``culture`` (primary), ``accepted_culture``,
+    ``removed_culture``, ``reform`` (government reform added), ``enacted`` (an idea or
+    policy taken: ``<key>=yes``)."""
+
+    date: str
+    kind: str
+    value: str
+
+
+class Relation(msgspec.Struct, kw_only=True, frozen=True):
+    """A diplomatic relation of the top-level ``diplomacy`` section, seen from one country.
+
+    ``kind``: the section's entry (``alliance``, ``royal_marriage``, ``dependency``,
+    ``guarantee``, ``military_access``, ``subsidies``, ``warning``, …); ``outgoing``: the
+    country is the entry's ``first`` (the overlord of a dependency, the guarantor, the
+    payer of subsidies); ``subject_type`` for dependencies."""
+
+    kind: str
+    other: str
+    outgoing: bool
+    start: str | None
+    subject_type: str | None = None
+
+
 class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
-    """The detailed view of one country (the players' by default)."""
+    """The detailed view of one country (every country of the countries table)."""
 
     tag: str
     name: str
@@ -373,6 +405,12 @@ class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
     states: list[State]
     completed_missions: list[str]
     flags: list[str]
+    # Fields below came with the country pages; payloads stored before lack them.
+    history: list[HistoryEvent] = []  # by date, the save's order within a day
+    relations: list[Relation] = []  # casus belli left out (hundreds, and no relation)
+    rivals: list[str] = []
+    national_focus: str | None = None  # ADM, DIP or MIL
+    powers: list[int] = []  # monarch points at hand: [adm, dip, mil]
 
 
 class ProvinceRow(msgspec.Struct, kw_only=True, frozen=True):
@@ -506,10 +544,10 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     info: SaveInfo
     countries: list[CountryRow]  # by development, largest first
     ledgers: Ledgers
-    budgets: list[Budget]  # the countries of the table, same order
+    budgets: list[Budget]  # every country of the table, same order
     wars: list[War]  # active wars first, then previous wars, each in save order
     casualties: list[CountryCasualties]  # by total losses, largest first
-    details: list[CountryDetails]
+    details: list[CountryDetails]  # the players' countries first, then the table's order
     provinces: list[ProvinceRow]  # by id
     development: DevelopmentDistribution
     achievements: Achievements
