@@ -38,6 +38,26 @@ from urllib.parse import urlencode
 import jinja2
 import jinja2.runtime
 
+from app.analysis.countries import (
+    FILTERS as COUNTRY_FILTERS,
+)
+from app.analysis.countries import (
+    HISTORY_GROUPS,
+    HISTORY_LABELS,
+    HISTORY_PAGE,
+    chosen_tags,
+    country_page,
+    filter_label,
+    mean,
+    player_tags,
+    reign_years,
+    shown_countries,
+    shown_rows,
+    shown_tags,
+    shown_wars,
+    budget_categories,
+)
+
 # <root>/app/analysis/render.py -> <root>/templates (``.parent`` thrice, not ``parents[2]``:
 # a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
 TEMPLATES: Final = Path(__file__).resolve().parent.parent.parent / "templates"
@@ -134,6 +154,22 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     # database): None where there is no site (local analysis: the kernel's weights are
     # shown), -1 when the site's leaderboards do not count the save's patch.
     "site_score": None,
+    # The country filter (app.analysis.countries): "" every country, "alive",
+    # "players", "great_powers" or "chosen" (the tags of ``ctags``, "SWE,DAN").
+    "cf": "",
+    "ctags": "",
+    # One country's page instead of the whole analysis: its tag; its history's filter
+    # (a group of app.analysis.countries.HISTORY_GROUPS) and page.
+    "country": "",
+    "hkind": "",
+    "hpage": 1,
+    # Where a country's page is, "{tag}" standing for its tag: the site's
+    # "/saves/<id>/countries/{tag}", local analysis' "?country={tag}" (re-rendered in
+    # place, the tag travelling in the view); "" no links (the static site).
+    "country_href": "",
+    # Where the whole analysis is, for a country page's way back (the site's
+    # "/saves/<id>"; local analysis goes back by dropping ``country`` from the view).
+    "analysis_href": "",
 }
 # The part of the view that travels in links (query parameters).
 STATE_KEYS: Final = (
@@ -149,6 +185,11 @@ STATE_KEYS: Final = (
     "ccols",
     "pcols",
     "ecols",
+    "cf",
+    "ctags",
+    "country",
+    "hkind",
+    "hpage",
 )
 COLUMN_KEYS: Final = ("ccols", "pcols", "ecols")
 ALL_COLUMNS: Final = "all"
@@ -173,7 +214,7 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     back to the default), so that query parameters can be passed straight in."""
     given = dict(view or {})
     out = dict(DEFAULT_VIEW)
-    for key in ("base", "csv"):
+    for key in ("base", "csv", "country_href", "analysis_href"):
         if isinstance(given.get(key), str):
             out[key] = given[key]
     out["htmx"] = bool(given.get("htmx", False))
@@ -189,6 +230,12 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out["cpage"] = _int(given.get("cpage"), 1)
     out["ppage"] = _int(given.get("ppage"), 1)
     out["wpage"] = _int(given.get("wpage"), 1)
+    out["hpage"] = _int(given.get("hpage"), 1)
+    out["cf"] = given.get("cf") if given.get("cf") in COUNTRY_FILTERS else ""
+    out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
+    country = chosen_tags(given.get("country"))
+    out["country"] = country if "," not in country else ""
+    out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
     for key in ("country_page_size", "province_page_size", "war_page_size", "chart_series"):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
@@ -212,10 +259,35 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    for key in ("cpage", "ppage", "wpage", *COLUMN_KEYS):
+    keys = ["cpage", "ppage", "wpage", *COLUMN_KEYS, "cf", "ctags", "hkind", "hpage"]
+    if str(view.get("country_href", "")).startswith("?"):
+        keys.insert(0, "country")  # local analysis: the country page is a view, not a path
+    for key in keys:
         if state[key] != DEFAULT_VIEW[key]:
             pairs.append((key, str(state[key])))
     return "?" + urlencode(pairs) if pairs else ""
+
+
+def filter_query(view: Mapping[str, Any]) -> str:
+    """``?cf=…&ctags=…``: the view's country filter alone (for CSV downloads); "" for none."""
+    return view_query(analysis_view({"cf": view.get("cf"), "ctags": view.get("ctags")}))
+
+
+def country_url(view: Mapping[str, Any] | None, tag: Any) -> str:
+    """The link to a country's page for ``view`` (its ``country_href``); "" when the view
+    has none (no links) or ``tag`` is not a tag."""
+    href = view.get("country_href") if isinstance(view, Mapping) else None
+    clean = chosen_tags(tag)
+    if not isinstance(href, str) or not href or not clean or "," in clean:
+        return ""
+    return href.replace("{tag}", clean)
+
+
+@jinja2.pass_context
+def country_href(context: jinja2.runtime.Context, tag: Any) -> str:
+    """``{{ tag | country_href }}``: ``country_url`` for the view the partials were
+    rendered with (read from the render's context, as ``country`` reads ``names``)."""
+    return country_url(context.get("view"), tag)
 
 
 def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
@@ -576,14 +648,17 @@ def chart_csv(
     analysis: Mapping[str, Any],
     chart: str,
     names: Mapping[str, Mapping[str, str]] | None = None,
+    view: Mapping[str, Any] | None = None,
 ) -> str:
     """The data of one chart as CSV: a ledger (``year`` then one column per country, every
-    country of the ledger, headed by its tag, or ``Name (TAG)`` when ``names`` or the save
-    name it) or the development distribution. KeyError for other names."""
+    country of the ledger that the view's country filter shows, headed by its tag, or
+    ``Name (TAG)`` when ``names`` or the save name it) or the development distribution.
+    KeyError for other names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if chart in LEDGER_CHARTS:
         series = (analysis.get("ledgers") or {}).get(chart) or []
+        series = shown_rows(series, shown_tags(analysis, analysis_view(view)))
         tags = [_country_header(names, s.get("tag"), s.get("name")) for s in series]
         table: dict[int, list[Any]] = {}
         for column, s in enumerate(series):
@@ -776,12 +851,14 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "mark": mark,
     "country": country,
     "country_color": country_color,
+    "country_href": country_href,
     "label": label,
     "game_name": game_name,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
     "analysis_view": analysis_view,
     "view_query": view_query,
+    "filter_query": filter_query,
     "sort_link_order": sort_link_order,
     "sort_query": sort_query,
     "page_query": page_query,
@@ -796,6 +873,21 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "find_province": find_province,
     "province_history": province_history,
     "game_date": game_date,
+    "shown_tags": shown_tags,
+    "shown_countries": shown_countries,
+    "shown_rows": shown_rows,
+    "shown_wars": shown_wars,
+    "filter_label": filter_label,
+    "player_tags": player_tags,
+    "country_page": country_page,
+    "country_url": country_url,
+    "reign_years": reign_years,
+    "budget_categories": budget_categories,
+    "mean": mean,
+    "COUNTRY_FILTERS": COUNTRY_FILTERS,
+    "HISTORY_GROUPS": HISTORY_GROUPS,
+    "HISTORY_LABELS": HISTORY_LABELS,
+    "HISTORY_PAGE": HISTORY_PAGE,
     "COUNTRY_SORTS": COUNTRY_SORTS,
     "PROVINCE_SORTS": PROVINCE_SORTS,
     "EMPIRE_SORTS": EMPIRE_SORTS,

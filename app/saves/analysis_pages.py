@@ -89,7 +89,14 @@ def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
     ``analysis_view``) and where its links, fragments and CSV downloads are."""
     params = request.query_params
     given: dict[str, Any] = {key: params.get(key) for key in STATE_KEYS if key in params}
-    given.update(base=f"/saves/{save_id}", htmx=True, csv=f"/saves/{save_id}/csv")
+    given.pop("country", None)  # a country's page is a path of its own (app.saves.countries)
+    given.update(
+        base=f"/saves/{save_id}",
+        htmx=True,
+        csv=f"/saves/{save_id}/csv",
+        country_href=f"/saves/{save_id}/countries/{{tag}}",
+        analysis_href=f"/saves/{save_id}",
+    )
     return analysis_view(given)
 
 

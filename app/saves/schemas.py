@@ -9,6 +9,8 @@ from typing import Any, Literal
 import msgspec
 from litestar.datastructures import UploadFile
 
+from kernel.eu4.types import Budget, CountryDetails, CountryRow, LedgerPoint, Losses, WarParticipant
+
 
 class UploadForm(msgspec.Struct, kw_only=True):
     """multipart/form-data of ``POST /api/saves`` and the upload form."""
@@ -90,3 +92,29 @@ class SaveDetail(SaveSummary, kw_only=True):
 class SavePage(msgspec.Struct, kw_only=True):
     saves: list[SaveSummary]
     cursor: str | None  # pass as ?cursor= for the next (older) page; null on the last
+
+
+class CountryWar(msgspec.Struct, kw_only=True):
+    """A war the country took part in, and its part in it."""
+
+    name: str
+    active: bool
+    start: str | None
+    end: str | None
+    participation: WarParticipant
+
+
+class SaveCountry(msgspec.Struct, kw_only=True):
+    """One country of a save's EU4 analysis: what its page shows (slices of the analysis
+    payload, kernel.eu4.types). ``row``, ``details``, ``budget`` are null for a country the
+    analysis has none of (``details`` for saves analysed before every country had one)."""
+
+    save_id: str
+    tag: str
+    name: str  # the save's name of it, else the game data's, else the tag
+    row: CountryRow | None
+    details: CountryDetails | None
+    budget: Budget | None
+    casualties: Losses | None
+    wars: list[CountryWar]
+    ledgers: dict[str, list[LedgerPoint]]  # income, nation_size, score, inflation

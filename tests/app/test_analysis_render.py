@@ -16,19 +16,22 @@ from app.saves.analysis_cache import AnalysisCache
 MODULE = Path(ar.__file__)
 
 
-def test_the_module_imports_only_the_standard_library_and_jinja():
-    """The browser imports it under Pyodide with jinja2 and markupsafe only."""
-    tree = ast.parse(MODULE.read_text())
+@pytest.mark.parametrize("module", [MODULE, MODULE.parent / "countries.py"])
+def test_the_module_imports_only_the_standard_library_and_jinja(module):
+    """The browser imports it under Pyodide with jinja2 and markupsafe only (render.py
+    and app.analysis.countries, which it imports)."""
+    tree = ast.parse(module.read_text())
     roots = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
+            roots |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            roots.add(node.module.split(".")[0])
-    allowed = {"__future__", "jinja2", "markupsafe"}
+            roots.add(node.module)
+    allowed = {"__future__", "jinja2", "jinja2.runtime", "markupsafe", "app.analysis.countries"}
     import sys
 
-    assert roots - allowed <= set(sys.stdlib_module_names), roots
+    stdlib = {r for r in roots if r.split(".")[0] in sys.stdlib_module_names}
+    assert roots - allowed <= stdlib, roots
 
 
 def test_view_defaults_and_checks():
@@ -192,3 +195,95 @@ def test_compiled_partials_render_what_the_sources_render(tmp_path):
         got = compiled.get_template(ar.ENTRY).render(analysis=payload, view=view)
         assert got == expected
         assert 'id="analysis"' in got
+
+
+# --- the country filter and a country's page (app.analysis.countries) ----------------------
+
+
+def _filter_payload():
+    """A payload's parts the filter reads: the table's rows, the players, a ledger, wars."""
+    return {
+        "info": {"player_tag": "SWE", "human_tags": ["DAN"]},
+        "countries": [
+            {"tag": "SWE", "name": "Sweden", "great_power": True},
+            {"tag": "DAN", "name": "Denmark", "great_power": False},
+            {"tag": "NOR", "name": "Norway", "great_power": True},
+        ],
+        "ledgers": {"income": [{"tag": t, "points": [[1445, 1.0]]} for t in ("SWE", "HAN")]},
+        "wars": [
+            {"name": "A", "participants": [{"tag": "NOR"}, {"tag": "HAN"}]},
+            {"name": "B", "participants": [{"tag": "DAN"}]},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        ({}, None),
+        ({"cf": "alive"}, {"SWE", "DAN", "NOR"}),
+        ({"cf": "players"}, {"SWE", "DAN"}),
+        ({"cf": "great_powers"}, {"SWE", "NOR"}),
+        ({"cf": "chosen", "ctags": "nor; han , x, NOR"}, {"NOR", "HAN"}),
+        ({"cf": "chosen", "ctags": ""}, set()),
+    ],
+)
+def test_shown_tags(view, expected):
+    shown = ar.shown_tags(_filter_payload(), ar.analysis_view(view))
+    assert (None if shown is None else set(shown)) == expected
+
+
+def test_the_filter_travels_in_links_and_filters_rows():
+    payload = _filter_payload()
+    view = ar.analysis_view({"cf": "chosen", "ctags": "han,nor", "csort": "name"})
+    assert view["ctags"] == "HAN,NOR"
+    query = ar.view_query(view, cpage=2)
+    assert "cf=chosen" in query and "ctags=HAN%2CNOR" in query and "cpage=2" in query
+    assert ar.filter_query(view) == "?cf=chosen&ctags=HAN%2CNOR"
+    assert ar.analysis_view({"cf": "bogus", "ctags": "SWE"})["cf"] == ""
+    assert ar.analysis_view({"cf": "players", "ctags": "SWE"})["ctags"] == ""  # only chosen
+    tags = ar.shown_tags(payload, view)
+    assert [r["tag"] for r in ar.shown_countries(payload, view)] == ["NOR"]
+    # HAN owns nothing (not in the table) but was chosen: its ledger line shows
+    assert [s["tag"] for s in ar.shown_rows(payload["ledgers"]["income"], tags)] == ["HAN"]
+    assert [w["name"] for w in ar.shown_wars(payload["wars"], tags)] == ["A"]
+    header = ar.chart_csv(payload, "income", None, {"cf": "players"}).splitlines()[0]
+    assert header == "year,SWE"
+
+
+def test_country_links_follow_the_view():
+    site = ar.analysis_view({"country_href": "/saves/x/countries/{tag}"})
+    assert ar.country_url(site, "swe") == "/saves/x/countries/SWE"
+    assert ar.country_url(site, "<script>") == ""  # not a tag: no link
+    assert ar.country_url(ar.analysis_view(), "SWE") == ""  # no country pages (static site)
+    local = ar.analysis_view({"country_href": "?country={tag}", "country": "SWE", "hkind": "wars"})
+    assert ar.view_query(local) == "?country=SWE&hkind=wars"  # the page is a view
+    assert ar.view_query(ar.analysis_view({**site, "country": "SWE"})) == ""  # a path
+
+
+def test_country_page_of_a_payload():
+    payload = _filter_payload()
+    payload["details"] = [
+        {
+            "tag": "DAN",
+            "history": [["1450-01-01", "monarch", "Christian"], ["1444-11-11", "focus", "ADM"]],
+            "relations": [
+                {"kind": "dependency", "other": "NOR", "outgoing": True, "start": "1449-01-01"},
+                {"kind": "alliance", "other": "SWE", "outgoing": False, "start": None},
+            ],
+            "rulers": [{"name": "Christian"}],
+            "heirs": [{"name": "Hans", "succeeded": False}],
+        }
+    ]
+    payload["wars"][1]["participants"][0].update(joined="1460-02-02", left=None)
+    page = ar.country_page(payload, "DAN")
+    assert [e[1] for e in page["timeline"]] == ["focus", "monarch", "war_joined"]
+    assert [s["other"] for s in page["subjects"]] == ["NOR"] and page["overlord"] is None
+    assert [r["kind"] for r in page["relations"]] == ["alliance"]
+    assert page["ruler"]["name"] == "Christian" and page["heir"]["name"] == "Hans"
+    assert page["player"] is True
+    only_wars = ar.country_page(payload, "DAN", hkind="wars")["timeline"]
+    assert only_wars == [["1460-02-02", "war_joined", "B"]]
+    assert ar.country_page(payload, "XXX") is None
+    assert ar.reign_years("1444-11-11", None, "1445-11-11") == 1.0
+    assert ar.budget_categories([{"a": 1.0, "other": 9.0}, {"b": 5.0}]) == ["b", "a", "other"]

@@ -71,6 +71,9 @@ def pages_of(site: Site) -> list[str]:
         "/saves",
         f"/saves/{site.modded}",
         f"/saves/{site.modded}?ccols=all&pcols=all",
+        f"/saves/{site.modded}?cf=great_powers",
+        f"/saves/{site.modded}/countries/JBB",  # a country's page, every section
+        f"/saves/{site.modded}/countries/H26",
         f"/saves/{site.small}",
         *(f"/saves/{save_id}" for save_id in site.others),
         "/achievements",
