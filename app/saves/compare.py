@@ -75,35 +75,27 @@ def _players(analysis: Mapping[str, Any]) -> set[str]:
     return tags
 
 
-def ended_wars(after: Mapping[str, Any], since: str | None, until: str | None) -> list[EndedWar]:
+def _ended_wars(
+    after: Mapping[str, Any], since: str | None, until: str | None
+) -> list[Mapping[str, Any]]:
     """The later save's finished wars with an outcome that ended after ``since`` (the
     earlier save's date) and on or before ``until``; ISO dates compare as text."""
-    out: list[EndedWar] = []
+    out = []
     for war in after.get("wars") or ():
         end, outcome = war.get("end"), war.get("outcome")
         if war.get("active") or end is None or outcome is None:
             continue
         if (since is not None and end <= since) or (until is not None and end > until):
             continue
-        out.append(
-            EndedWar(
-                name=str(war.get("name") or ""),
-                end=end,
-                outcome=outcome,
-                attackers=list(war.get("attackers") or ()),
-                defenders=list(war.get("defenders") or ()),
-            )
-        )
+        out.append(war)
     return out
 
 
-def _war_results(after: Mapping[str, Any], wars: list[EndedWar]) -> dict[str, list[int]]:
-    """tag -> [won, lost, white peace] over ``wars``, each participant on its side."""
-    ended = {(w.name, w.end) for w in wars}
+def _war_results(wars: list[Mapping[str, Any]]) -> dict[str, list[int]]:
+    """tag -> [won, lost, white peace] over ``wars``, each country on its side (the
+    history's last word, else the attackers/defenders lists)."""
     results: dict[str, list[int]] = {}
-    for war in after.get("wars") or ():
-        if (war.get("name"), war.get("end")) not in ended or war.get("active"):
-            continue
+    for war in wars:
         outcome = war.get("outcome")
         sides = dict.fromkeys(war.get("attackers") or (), "attacker")
         sides.update(dict.fromkeys(war.get("defenders") or (), "defender"))
@@ -119,6 +111,16 @@ def _war_results(after: Mapping[str, Any], wars: list[EndedWar]) -> dict[str, li
             else:
                 counts[1] += 1
     return results
+
+
+def _ended(war: Mapping[str, Any]) -> EndedWar:
+    return EndedWar(
+        name=str(war.get("name") or ""),
+        end=war.get("end"),
+        outcome=war["outcome"],
+        attackers=list(war.get("attackers") or ()),
+        defenders=list(war.get("defenders") or ()),
+    )
 
 
 def compare(
@@ -148,8 +150,8 @@ def compare(
             lost.setdefault(was, []).append(ref)
     since = (before.get("info") or {}).get("date")
     until = (after.get("info") or {}).get("date")
-    wars = ended_wars(after, since, until)
-    results = _war_results(after, wars)
+    wars = _ended_wars(after, since, until)
+    results = _war_results(wars)
     rows: list[CountryComparison] = []
     for tag in sorted(old.keys() | new.keys()):
         a, b = old.get(tag), new.get(tag)
@@ -187,7 +189,7 @@ def compare(
         same_playthrough=refs[0].playthrough_id is not None
         and refs[0].playthrough_id == refs[1].playthrough_id,
         countries=sort_countries(rows, DEFAULT_SORT, "desc"),
-        wars=wars,
+        wars=[_ended(war) for war in wars],
     )
 
 

@@ -139,7 +139,10 @@ async def save_page(
         if wants_fragment(request):
             return Response(html, media_type=MediaType.HTML, headers=headers)
     user = current_user(request)
-    place = await playthroughs.neighbours(save.playthrough_id, save_id)
+    # Comparisons are of EU4 analyses: other games' saves get no links to them.
+    place = await playthroughs.neighbours(
+        save.playthrough_id if save.game == "eu4" else None, save_id
+    )
     context = {
         "save": save,
         # Its playthrough's timeline and neighbours, when it has other shared saves.

@@ -3,9 +3,9 @@
 
 The corpus has no two saves of one playthrough, so this module makes them from ONE: the
 modded 1.36 save (a zip of ``meta``, ``gamestate`` and ``ai``, text), re-zipped with a few
-explicit byte substitutions (``_edited``). The playthrough id (the rebels' decision seed
-and the starting monarchs) is untouched by them, so both copies share it. Values asserted
-are read off the unzipped files (the greps are quoted beside them):
+explicit byte substitutions (support.playthrough). The playthrough id (the rebels'
+decision seed and the starting monarchs) is untouched by them, so both copies share it.
+Values asserted are read off the unzipped files (the greps are quoted beside them):
 
 - before: ``meta`` ``date=2087.7.1`` -> ``date=2086.11.15``; province 1 (``-1={``,
   ``owner="TFA"``) -> owner ``H01`` (a country of the save that owns no province:
@@ -16,15 +16,11 @@ are read off the unzipped files (the greps are quoted beside them):
 
 from __future__ import annotations
 
-import io
-import re
-import zipfile
-
 import pytest
 from support.corpus import save_file
 from support.html import parse_html
+from support.playthrough import before_and_after
 
-MODDED = "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 POLAND = "eu4/pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"  # another playthrough
 HOI4 = "hoi4/lokisharp_GER_1936.1.1.12_v1.14.4_trimmed.hoi4"
 
@@ -38,45 +34,13 @@ def app_server(make_settings, serve_app, own_database):
         yield server
 
 
-def _set_owner(gamestate: bytes, province: int, old: str, new: str) -> bytes:
-    """``owner="old"`` -> ``owner="new"`` in the block ``-<province>={`` of the provinces
-    (its first two-tab ``owner=`` line; the next block must not come first)."""
-    start = gamestate.index(b"\nprovinces={\n")
-    block = gamestate.index(b"\n-%d={\n" % province, start)
-    line = b'\n\t\towner="%s"\n' % old.encode()
-    at = gamestate.index(line, block)
-    following = re.compile(rb"\n-\d+=\{\n").search(gamestate, block + 1)
-    assert following is not None and at < following.start()
-    return gamestate[:at] + b'\n\t\towner="%s"\n' % new.encode() + gamestate[at + len(line) :]
-
-
-def _edited(date: str | None, owners: list[tuple[int, str, str]]) -> bytes:
-    """The modded save re-zipped with ``meta``'s date and provinces' owners replaced."""
-    source = zipfile.ZipFile(save_file(MODDED))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
-        for name in source.namelist():
-            data = source.read(name)
-            if name == "meta" and date is not None:
-                data, n = re.subn(rb"\ndate=2087\.7\.1\n", b"\ndate=%s\n" % date.encode(), data)
-                assert n == 1
-            if name == "gamestate":
-                for province, old, new in owners:
-                    data = _set_owner(data, province, old, new)
-            target.writestr(name, data)
-    return out.getvalue()
-
-
 @pytest.fixture(scope="module")
 def pair(app_server, browser_class):
     """(before id, after id) uploaded by one account."""
     client = browser_class(app_server.url)
     client.register("comparer")
     ids = []
-    for data, name in (
-        (_edited("2086.11.15", [(1, "TFA", "H01")]), "before.eu4"),
-        (_edited(None, [(7, "Z18", "JBB"), (12, "DPD", "H13")]), "after.eu4"),
-    ):
+    for data, name in zip(before_and_after(), ("before.eu4", "after.eu4"), strict=True):
         response = client.upload(data, name=name)
         assert response.status_code == 201, response.text
         ids.append(response.json()["save_id"])
