@@ -137,6 +137,7 @@ class ComparePagesController(Controller):
         context = {
             "comparison": found,
             "countries": rows,
+            "row_names": {c.tag: c.name for c in rows},
             "sort": key,
             "order": direction,
             "base": f"/saves/{save_id}/compare/{other_id}",

@@ -113,6 +113,7 @@ def test_the_page_shows_what_changed(browser, pair):
             "attackers won",
         ]
         assert len(page.rows("ended-wars")) == 2
+        assert "#country-Z11" in page.hrefs and "#country-H13" in page.hrefs  # their rows
         assert rows["Z11"][col["Wars won"]] == "1" and h13[col["Wars lost"]] == "1"
         assert jbb[col["Wars won"]] == "0" and jbb[col["Wars lost"]] == "0"
         # each country links to its page in the later save
