@@ -534,7 +534,10 @@ def line_chart(
         return {"empty": True, "series": [], "width": width, "height": height}
     years = sorted({int(p[0]) for s in chosen for p in s["points"]})
     values = [float(p[1]) for s in chosen for p in s["points"]]
-    first, last = years[0], years[-1]
+    # The x axis spans the points themselves: whole years for the ledgers, fractional
+    # ones for dated saves (a playthrough's timeline).
+    xs = [float(p[0]) for s in chosen for p in s["points"]]
+    first, last = min(xs), max(xs)
     if last == first:
         last = first + 1
     ticks = nice_ticks(min(0.0, min(values)), max(values))
@@ -582,7 +585,7 @@ def line_chart(
         "plot": {"left": left, "top": top, "right": width - right, "bottom": height - bottom},
         "series": out_series,
         "yticks": [{"y": y(v), "label": _tick_label(v)} for v in ticks],
-        "xticks": [{"x": x(t), "label": str(t)} for t in _year_ticks(first, years[-1])],
+        "xticks": [{"x": x(t), "label": str(t)} for t in _year_ticks(math.ceil(first), years[-1])],
         "rows": rows,
         "every": step,
         "years": len(years),

@@ -108,6 +108,11 @@ def test_charts():
     )
     assert long["every"] == 5 and long["rows"][-1][0] == 1843
     assert ar.line_chart([])["empty"] and ar.bar_chart([])["empty"]
+    # Fractional years (a playthrough's saves by date): the line spans the plot exactly.
+    dated = ar.line_chart([{"tag": "A", "points": [[2086.87, 1.0], [2087.5, 2.0]]}])
+    xs = [float(point.split(",")[0]) for point in dated["series"][0]["points"].split()]
+    assert xs == [dated["plot"]["left"], dated["plot"]["right"]]
+    assert [tick["label"] for tick in dated["xticks"]] == ["2087"]
     bars = ar.bar_chart([[0, 5, 10], [5, 10, 0]])
     assert bars["bars"][1]["height"] == 0
 

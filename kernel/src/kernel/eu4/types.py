@@ -31,6 +31,10 @@ import msgspec
 SCHEMA_VERSION = 1
 
 Side = Literal["attacker", "defender", "unknown"]
+# A finished war's ``outcome``: 1 white peace, 2 the attackers won, 3 the defenders won
+# (read off the corpus: in "death wars" won with outcome=2 the original defender owns no
+# province left; with outcome=3 the original attacker owns none).
+WarOutcome = Literal["white_peace", "attacker", "defender"]
 Difficulty = Literal["very_easy", "easy", "normal", "hard", "very_hard", "unknown"]
 TaxManpower = Literal["historical", "random", "equal", "unknown"]
 AchievementDifficulty = Literal["very_easy", "easy", "medium", "hard", "very_hard", "insane"]
@@ -269,6 +273,9 @@ class War(msgspec.Struct, kw_only=True, frozen=True):
     battles: list[Battle]
     attacker_losses: int  # battle losses of the attackers (sum over battles)
     defender_losses: int
+    # Who won a finished war (``outcome``); None while active or when the save does not
+    # say (wars of the history setup, older patches).
+    outcome: WarOutcome | None = None
 
 
 class Ruler(msgspec.Struct, kw_only=True, frozen=True):
