@@ -45,6 +45,7 @@ from app.analysis.countries import (
     HISTORY_GROUPS,
     HISTORY_LABELS,
     HISTORY_PAGE,
+    budget_categories,
     chosen_tags,
     country_page,
     filter_label,
@@ -55,11 +56,10 @@ from app.analysis.countries import (
     shown_rows,
     shown_tags,
     shown_wars,
-    budget_categories,
 )
 
-# <root>/app/analysis/render.py -> <root>/templates (``.parent`` thrice, not ``parents[2]``:
-# a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
+# <root>/app/analysis/render.py -> <root>/templates (the Pyodide test's copy of the app
+# package sits in site-packages: it passes its templates explicitly).
 TEMPLATES: Final = Path(__file__).resolve().parent.parent.parent / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
 PROVINCE: Final = "analysis/_province.html.jinja2"  # one province's details (the map's click)
