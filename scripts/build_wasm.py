@@ -71,6 +71,7 @@ APP_MODULES = (
     "app/analysis/errors.py",
     "app/analysis/games.py",
     "app/analysis/countries.py",
+    "app/analysis/geography.py",
     "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",

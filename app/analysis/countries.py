@@ -7,7 +7,9 @@ server and local analysis filter and show a country the same way.
 
 The filter (view keys ``cf`` and ``ctags``): every country (the default), the countries
 alive (owning provinces: the countries table), the players' countries, the great powers,
-or a chosen set of tags. Every table and chart of the page takes its countries from
+a chosen set of tags, or (with game data: the payload's ``places``) the countries whose
+capital lies on a continent (``cf=continent:europe``) or in a region
+(``cf=region:scandinavia_region``). Every table and chart of the page takes its countries from
 ``shown_tags``/``shown_countries``; the filter travels in the page's links, so a filtered
 view can be shared.
 """
@@ -26,6 +28,8 @@ FILTERS: Final[Mapping[str, str]] = {
     "great_powers": "Great powers",
     "chosen": "Chosen countries",
 }
+PLACE_KINDS: Final = ("continent", "region")  # cf=<kind>:<key>
+_PLACE_KEY: Final = re.compile(r"[a-z0-9_]{1,80}")
 MAX_CHOSEN: Final = 100  # tags of a chosen set (a URL stays short enough to share)
 _TAG: Final = re.compile(r"[A-Z0-9]{3}")
 
@@ -42,6 +46,41 @@ def chosen_tags(value: Any) -> str:
         if len(out) == MAX_CHOSEN:
             break
     return ",".join(out)
+
+
+def filter_kind(value: Any) -> str:
+    """``cf`` made safe: a kind of ``FILTERS``, or ``<continent|region>:<key>``; "" else."""
+    if not isinstance(value, str):
+        return ""
+    if value in FILTERS:
+        return value
+    kind, _, key = value.partition(":")
+    return value if kind in PLACE_KINDS and _PLACE_KEY.fullmatch(key) else ""
+
+
+def place_options(analysis: Mapping[str, Any]) -> dict[str, list[str]]:
+    """The continents and regions the filter offers (those of the payload's ``places``,
+    which holds only what the save's provinces lie in); empty without game data."""
+    places = analysis.get("places")
+    if not isinstance(places, Mapping):
+        return {}
+    return {
+        "continent": sorted(places.get("continents") or {}),
+        "region": sorted(places.get("regions") or {}),
+    }
+
+
+def _capital_in(analysis: Mapping[str, Any], kind: str, key: str) -> frozenset[str]:
+    """Tags of the table's countries whose capital lies in the continent or region."""
+    places = analysis.get("places") or {}
+    provinces: set[Any] = set()
+    if kind == "continent":
+        provinces.update((places.get("continents") or {}).get(key) or ())
+    else:
+        for area in (places.get("regions") or {}).get(key) or ():
+            provinces.update((places.get("areas") or {}).get(area) or ())
+    rows = analysis.get("countries") or []
+    return frozenset(str(row.get("tag")) for row in rows if row.get("capital") in provinces)
 
 
 def player_tags(analysis: Mapping[str, Any]) -> list[str]:
@@ -67,6 +106,9 @@ def shown_tags(analysis: Mapping[str, Any], view: Mapping[str, Any]) -> frozense
     if kind == "chosen":
         tags = chosen_tags(view.get("ctags"))
         return frozenset(tags.split(",")) if tags else frozenset()
+    place, _, key = kind.partition(":")
+    if place in PLACE_KINDS:
+        return _capital_in(analysis, place, key)
     return None
 
 
@@ -96,11 +138,17 @@ def shown_wars(wars: Iterable[Any], tags: frozenset[str] | None) -> list[Any]:
     return [war for war in wars if any(p.get("tag") in tags for p in war.get("participants") or ())]
 
 
-def filter_label(analysis: Mapping[str, Any], view: Mapping[str, Any]) -> str:
-    """What the filter shows, in words ("Great powers: 8 countries")."""
+def filter_label(
+    analysis: Mapping[str, Any], view: Mapping[str, Any], place_name: str | None = None
+) -> str:
+    """What the filter shows, in words ("Great powers: 8 countries"; "Capital in
+    Scandinavia: 4 countries", ``place_name`` naming the continent or region)."""
     kind = view.get("cf") or ""
     tags = shown_tags(analysis, view)
-    label = FILTERS.get(kind, FILTERS[""])
+    place, _, key = kind.partition(":")
+    label = FILTERS.get(kind) or (
+        f"Capital in {place_name or key}" if place in PLACE_KINDS else FILTERS[""]
+    )
     if tags is None:
         return label
     count = len(tags)

@@ -48,8 +48,10 @@ from app.analysis.countries import (
     budget_categories,
     chosen_tags,
     country_page,
+    filter_kind,
     filter_label,
     mean,
+    place_options,
     player_tags,
     reign_years,
     shown_countries,
@@ -57,6 +59,7 @@ from app.analysis.countries import (
     shown_tags,
     shown_wars,
 )
+from app.analysis.geography import geo_node, geography, state_development, treemap
 
 # <root>/app/analysis/render.py -> <root>/templates (the Pyodide test's copy of the app
 # package sits in site-packages: it passes its templates explicitly).
@@ -161,6 +164,8 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     # One country's page instead of the whole analysis: its tag; its history's filter
     # (a group of app.analysis.countries.HISTORY_GROUPS) and page.
     "country": "",
+    # The development-by-geography treemap's node: "" the world, "<level>:<key>".
+    "geo": "",
     "hkind": "",
     "hpage": 1,
     # Where a country's page is, "{tag}" standing for its tag: the site's
@@ -188,6 +193,7 @@ STATE_KEYS: Final = (
     "cf",
     "ctags",
     "country",
+    "geo",
     "hkind",
     "hpage",
 )
@@ -231,11 +237,12 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out["ppage"] = _int(given.get("ppage"), 1)
     out["wpage"] = _int(given.get("wpage"), 1)
     out["hpage"] = _int(given.get("hpage"), 1)
-    out["cf"] = given.get("cf") if given.get("cf") in COUNTRY_FILTERS else ""
+    out["cf"] = filter_kind(given.get("cf"))
     out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
     country = chosen_tags(given.get("country"))
     out["country"] = country if "," not in country else ""
     out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
+    out["geo"] = geo_node(given.get("geo"))
     for key in ("country_page_size", "province_page_size", "war_page_size", "chart_series"):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
@@ -259,7 +266,7 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    keys = ["cpage", "ppage", "wpage", *COLUMN_KEYS, "cf", "ctags", "hkind", "hpage"]
+    keys = ["cpage", "ppage", "wpage", *COLUMN_KEYS, "cf", "ctags", "geo", "hkind", "hpage"]
     if str(view.get("country_href", "")).startswith("?"):
         keys.insert(0, "country")  # local analysis: the country page is a view, not a path
     for key in keys:
@@ -881,6 +888,11 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "shown_rows": shown_rows,
     "shown_wars": shown_wars,
     "filter_label": filter_label,
+    "place_options": place_options,
+    "geography": geography,
+    "state_development": state_development,
+    "treemap": treemap,
+    "PALETTE": PALETTE,
     "player_tags": player_tags,
     "country_page": country_page,
     "country_url": country_url,

@@ -40,8 +40,20 @@ from scripts.bench.harness import (
 )
 
 SECTION = "pages"
-SORTS = ("name", "development", "provinces", "treasury", "monthly_income", "manpower",
-         "land_units", "naval_units", "tech", "ideas", "great_power_score", "prestige")  # fmt: skip
+SORTS = (
+    "name",
+    "development",
+    "provinces",
+    "treasury",
+    "monthly_income",
+    "manpower",
+    "land_units",
+    "naval_units",
+    "tech",
+    "ideas",
+    "great_power_score",
+    "prestige",
+)
 TARGETS = {"save page": 0.300, "save page, filtered": 0.300, "country page": 0.100}
 
 
@@ -61,10 +73,15 @@ def run(database_url: str | None) -> dict[str, list[float]]:
             with httpx.Client(base_url=app.url, timeout=120) as http:
                 base = f"/saves/{save_id}"
                 timed(http, base)  # decodes and keeps the payload
-                tags = [row["tag"] for row in http.get(f"/api/saves/{save_id}").json()[
-                    "analysis"]["countries"]]  # fmt: skip
-                out: dict[str, list[float]] = {"save page": [], "save page, filtered": [],
-                                               "country page": []}  # fmt: skip
+                tags = [
+                    row["tag"]
+                    for row in http.get(f"/api/saves/{save_id}").json()["analysis"]["countries"]
+                ]
+                out: dict[str, list[float]] = {
+                    "save page": [],
+                    "save page, filtered": [],
+                    "country page": [],
+                }
                 for sort in SORTS:
                     for order in ("asc", "desc"):
                         query = f"?csort={sort}&corder={order}"

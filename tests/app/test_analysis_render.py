@@ -16,7 +16,9 @@ from app.saves.analysis_cache import AnalysisCache
 MODULE = Path(ar.__file__)
 
 
-@pytest.mark.parametrize("module", [MODULE, MODULE.parent / "countries.py"])
+@pytest.mark.parametrize(
+    "module", [MODULE, MODULE.parent / "countries.py", MODULE.parent / "geography.py"]
+)
 def test_the_module_imports_only_the_standard_library_and_jinja(module):
     """The browser imports it under Pyodide with jinja2 and markupsafe only (render.py
     and app.analysis.countries, which it imports)."""
@@ -27,7 +29,8 @@ def test_the_module_imports_only_the_standard_library_and_jinja(module):
             roots |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
             roots.add(node.module)
-    allowed = {"__future__", "jinja2", "jinja2.runtime", "markupsafe", "app.analysis.countries"}
+    allowed = {"__future__", "jinja2", "jinja2.runtime", "markupsafe"}
+    allowed |= {"app.analysis.countries", "app.analysis.geography"}
     import sys
 
     stdlib = {r for r in roots if r.split(".")[0] in sys.stdlib_module_names}
@@ -292,3 +295,53 @@ def test_country_page_of_a_payload():
     assert ar.country_page(payload, "XXX") is None
     assert ar.reign_years("1444-11-11", None, "1445-11-11") == 1.0
     assert ar.budget_categories([{"a": 1.0, "other": 9.0}, {"b": 5.0}]) == ["b", "a", "other"]
+
+
+# --- development by geography (app.analysis.geography) ---------------------------------------
+
+
+def test_treemap_fills_the_rectangle_in_proportion():
+    items = [{"value": v} for v in (6, 6, 4, 3, 2, 2, 1)]
+    rects = ar.treemap(items, 600, 400)
+    assert len(rects) == 7
+    total = sum(r["w"] * r["h"] for r in rects)
+    assert total == pytest.approx(600 * 400)
+    for r in rects:  # each tile's area is its share of the whole, inside the box
+        assert r["w"] * r["h"] == pytest.approx(600 * 400 * r["item"]["value"] / 24)
+        assert r["x"] >= -1e-9 and r["x"] + r["w"] <= 600 + 1e-6
+        assert r["y"] >= -1e-9 and r["y"] + r["h"] <= 400 + 1e-6
+    assert ar.treemap([]) == [] and ar.treemap([{"value": 0}]) == []
+
+
+def test_geography_tree_of_a_payload():
+    payload = {
+        "places": {
+            "areas": {"a1": [1, 2], "a2": [3], "a3": [4]},
+            "regions": {"r1": ["a1", "a2"]},
+            "superregions": {"s1": ["r1"]},
+            "continents": {"c1": [1, 2, 3, 4]},
+        },
+        "provinces": [
+            {"id": 1, "name": "One", "owner": "AAA", "development": 10.0},
+            {"id": 2, "name": "Two", "owner": "BBB", "development": 5.0},
+            {"id": 3, "name": "Three", "owner": None, "development": 7.0},
+            {"id": 4, "name": "Four", "owner": "AAA", "development": 2.0},
+        ],
+    }
+    world = ar.geography(payload, "", None)
+    assert [(c["key"], c["value"]) for c in world["children"]] == [("c1", 17.0)]
+    assert (world["world"], world["uncolonised"]) == (24.0, 7.0)
+    continent = ar.geography(payload, "continent:c1", None)
+    # s1 lies on c1; a3 is in no region: "other"
+    assert [(c["key"], c["value"]) for c in continent["children"]] == [("s1", 15.0), ("other", 2.0)]
+    area = ar.geography(payload, "area:a1", frozenset({"AAA"}))  # filtered to AAA
+    assert [(c["name"], c["value"]) for c in area["children"]] == [("One", 10.0)]
+    assert area["path"] == [
+        ("continent", "c1"),
+        ("superregion", "s1"),
+        ("region", "r1"),
+        ("area", "a1"),
+    ]
+    assert ar.geography({"provinces": []}, "", None) is None  # no game data
+    assert ar.analysis_view({"geo": "area:a1"})["geo"] == "area:a1"
+    assert ar.analysis_view({"geo": "area:<script>"})["geo"] == ""

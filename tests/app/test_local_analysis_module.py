@@ -25,6 +25,7 @@ from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 BUNDLED = (
     "app/local/worker.py",
     "app/analysis/countries.py",
+    "app/analysis/geography.py",
     "app/analysis/errors.py",
     "app/analysis/games.py",
     "app/analysis/melting.py",

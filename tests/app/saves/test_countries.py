@@ -124,8 +124,10 @@ def test_the_country_filter_is_in_the_url(jbb) -> None:
     sorts = [h for h in players.hrefs if "csort=" in h]
     assert sorts and all("cf=players" in h for h in sorts)
     chosen = parse_html(client.get(f"/saves/{save_id}?cf=chosen&ctags=dpd,+h26").text)
-    tags = sorted(row[0].split("(")[-1].rstrip(")") if "(" in row[0] else row[0].split()[0]
-                  for row in chosen.rows("countries")[1:])
+    tags = sorted(
+        row[0].split("(")[-1].rstrip(")") if "(" in row[0] else row[0].split()[0]
+        for row in chosen.rows("countries")[1:]
+    )
     assert tags == ["DPD", "H26"]
     # the provinces of a filtered view are those the shown countries own
     owners = {row[2].split()[0] for row in chosen.rows("provinces")[1:]}  # id, name, owner

@@ -92,6 +92,7 @@ from kernel.eu4.types import (
     Ledgers,
     LedgerSeries,
     MapHistory,
+    Places,
     ProvinceRow,
     SaveInfo,
     War,
@@ -467,6 +468,7 @@ def _analyze(
         ),
         warnings=warnings,
         gamedata=_used(geo),
+        places=_places(geo, provinces),
         map=_bounded_history(
             map_history(
                 container_of(head.get("provinces")),
@@ -569,6 +571,45 @@ def _needs_gamedata(results: list[AchievementResult], geo: Geography | None) -> 
         for result in results:
             if result.id in NEEDS_GAMEDATA:
                 out.append(result.id)
+    return out
+
+
+def _places(geo: Geography | None, provinces: list[ProvinceRow]) -> Places | None:
+    """The bundle's areas, regions, superregions and continents, kept to the save's
+    provinces (and to the areas and regions that hold any)."""
+    if geo is None:
+        return None
+    present: set[int] = set()
+    for row in provinces:
+        present.add(row.id)
+    areas: dict[str, list[int]] = {}
+    for name, members in geo.areas.items():
+        kept = _kept(members, present)
+        if kept:
+            areas[name] = kept
+    regions: dict[str, list[str]] = {}
+    for name, names in geo.regions.items():
+        held = [area for area in names if area in areas]
+        if held:
+            regions[name] = held
+    superregions: dict[str, list[str]] = {}
+    for name, names in geo.superregions.items():
+        held = [region for region in names if region in regions]
+        if held:
+            superregions[name] = held
+    continents: dict[str, list[int]] = {}
+    for name, members in geo.continents.items():
+        kept = _kept(members, present)
+        if kept:
+            continents[name] = kept
+    return Places(areas=areas, regions=regions, superregions=superregions, continents=continents)
+
+
+def _kept(members: list[int], present: set[int]) -> list[int]:
+    out: list[int] = []
+    for pid in members:
+        if pid in present:
+            out.append(pid)
     return out
 
 

@@ -544,6 +544,17 @@ class GameDataUsed(msgspec.Struct, kw_only=True, frozen=True):
     version: str  # the game version of the bundle: "1.31.6"
 
 
+class Places(msgspec.Struct, kw_only=True, frozen=True):
+    """Where the save's provinces lie, from the game-data bundle (``Eu4Analysis.places``):
+    the bundle's geography kept to the provinces of the save, for the country filter by
+    continent or region and the development by geography."""
+
+    areas: dict[str, list[int]] = {}  # area -> its provinces (of the save)
+    regions: dict[str, list[str]] = {}  # region -> its areas
+    superregions: dict[str, list[str]] = {}  # superregion -> its regions
+    continents: dict[str, list[int]] = {}  # continent -> its provinces (of the save)
+
+
 class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     """Everything the analysis pages show for one EU4 save."""
 
@@ -562,3 +573,4 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     warnings: list[str]  # sections missing from the save, and similar notes
     gamedata: GameDataUsed | None = None  # None: analyzed without game data
     map: MapHistory = MapHistory()  # empty in payloads stored before the map
+    places: Places | None = None  # None: analyzed without game data
