@@ -113,6 +113,11 @@ class Melter:
                 parts.append(f"{game}:{stat.st_mtime_ns}:{stat.st_size}")
         return hashlib.blake2b("/".join(parts).encode(), digest_size=8).hexdigest()
 
+    def key(self, sha256: str) -> str:
+        """The melted file's cache key: the file's hash and the token tables' stamps (also
+        its ETag: a replaced table melts anew, and gives another)."""
+        return f"{sha256[:32]}-{self._tables_stamp()}"
+
     def _kept(self, folder: Path, key: str) -> tuple[Path, str] | None:
         for path in folder.glob(f"{key}-*{SUFFIX}"):
             return path, path.name[len(key) + 1 : -len(SUFFIX)]
@@ -131,7 +136,7 @@ class Melter:
         kept yet. MeltRefused when it is not melted; StorageError and ObjectMissing from
         the store pass through."""
         folder = self.folder / save_id
-        key = f"{sha256[:32]}-{self._tables_stamp()}"
+        key = self.key(sha256)
         kept = await anyio.to_thread.run_sync(self._kept, folder, key)
         if kept is None:
             lock = self._locks.setdefault(save_id, asyncio.Lock())

@@ -27,7 +27,7 @@ from litestar.openapi.spec import (
     Schema,
 )
 from litestar.params import Body, FromPath, FromQuery, HeaderParameter, QueryParameter
-from litestar.response import File, Stream
+from litestar.response import Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
 from app.accounts.auth import current_user, requires_user
@@ -37,6 +37,7 @@ from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers._shared import (
     SaveId,
     check_editor,
+    etags_of,
     melted_file,
     page_of_saves,
     upload,
@@ -267,7 +268,7 @@ class SaveApiController(Controller):
         key, sha256, filename = found
         etag = f'"{sha256}"'
         headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
-        if etag in _etags(request.headers.get("if-none-match")):
+        if etag in etags_of(request.headers.get("if-none-match")):
             return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
         try:
             stored = await storage.open(key)
@@ -287,12 +288,14 @@ class SaveApiController(Controller):
             "(`<TOKENS_DIR>/<game>.txt`), the bytes of `python -m kernel melt`, and kept; "
             "sent as an attachment `<name>_melted.<ext>`. 409: a text save (nothing to "
             "melt); 422: no token table for its game (the message names it), or a file the "
-            "kernel cannot melt. Rate-limited per client address (MELT_RATE_PER_MINUTE)."
+            "kernel cannot melt. Rate-limited per client address (MELT_RATE_PER_MINUTE). "
+            "ETag: the melt's key (the file and the token table); If-None-Match gives 304."
         ),
         media_type="application/octet-stream",
         opt={"rate_limit": "melt"},
         responses={
             **ERRORS,
+            304: ResponseSpec(data_container=None, description="Not modified (If-None-Match)"),
             409: error("Not a binary save: nothing to melt"),
             422: error("No token table for the save's game, or a file the kernel refuses"),
             429: error("Too many melted downloads from this address"),
@@ -301,12 +304,13 @@ class SaveApiController(Controller):
     )
     async def melted_save(
         self,
+        request: Request[Any, Any, Any],
         save_id: SaveId,
         storage: NamedDependency[Storage],
         pool: NamedDependency[KernelPool],
         melter: NamedDependency[Melter],
-    ) -> File:
-        return await melted_file(save_id, storage, pool, melter)
+    ) -> Response[Any]:
+        return await melted_file(request, save_id, storage, pool, melter)
 
 
 def _header_text(value: str | None) -> str | None:
@@ -367,14 +371,6 @@ async def _raw_upload(
         settings=settings,
         max_bytes=upload_limit(request, settings),
     )
-
-
-def _etags(header: str | None) -> set[str]:
-    if not header:
-        return set()
-    if header.strip() == "*":
-        return {"*"}
-    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 def _attachment(filename: str) -> str:

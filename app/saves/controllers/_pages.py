@@ -10,7 +10,7 @@ from litestar.di import NamedDependency
 from litestar.exceptions import HTTPException
 from litestar.params import FromQuery, MultipartBody, URLEncodedBody
 from litestar.plugins.flash import flash
-from litestar.response import File, Template
+from litestar.response import Template
 
 from app.accounts.auth import requires_user
 from app.maps.services import Maps
@@ -133,14 +133,15 @@ class SavePagesController(Controller):
     @get("/saves/{save_id:str}/melted", opt={"rate_limit": "melt"})
     async def melted_save(
         self,
+        request: Request[Any, Any, Any],
         save_id: SaveId,
         storage: NamedDependency[Storage],
         pool: NamedDependency[KernelPool],
         melter: NamedDependency[Melter],
-    ) -> File:
+    ) -> Response[Any]:
         """The save melted to the text save the game would write (a binary save's Melt
         link); the same file as GET /api/saves/{id}/melted."""
-        return await melted_file(save_id, storage, pool, melter)
+        return await melted_file(request, save_id, storage, pool, melter)
 
     @post("/saves/{save_id:str}/edit", status_code=200)
     async def update_save(

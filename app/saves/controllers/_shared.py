@@ -9,6 +9,7 @@ from litestar import MediaType, Request, Response
 from litestar.exceptions import HTTPException, NotFoundException, ValidationException
 from litestar.params import PathParameter
 from litestar.response import File, Template
+from litestar.status_codes import HTTP_304_NOT_MODIFIED
 
 from app import cursors
 from app.accounts.auth import can_edit, current_user, ensure_can_edit
@@ -31,14 +32,25 @@ SaveId = Annotated[str, PathParameter(pattern=f"^{services.SAVE_ID.pattern}$")]
 SAVE_PAGE: Final = "saves/show.html.jinja2"
 
 
-async def melted_file(save_id: str, storage: Storage, pool: KernelPool, melter: Melter) -> File:
+async def melted_file(
+    request: Request[Any, Any, Any],
+    save_id: str,
+    storage: Storage,
+    pool: KernelPool,
+    melter: Melter,
+) -> Response[Any]:
     """The save melted to text (app.saves.melting), as an attachment ``<name>_melted.<ext>``:
     GET /saves/{id}/melted and /api/saves/{id}/melted. Whoever may download the file may
-    download it melted (the same lookup as the download's)."""
+    download it melted (the same lookup as the download's). Its ETag is the melt's cache
+    key: a 304 for a client that has it, without melting."""
     found = await services.file_of(save_id)
     if found is None:
         raise NotFoundException("save not found")
     key, sha256, filename = found
+    etag = f'"melted-{melter.key(sha256)}"'
+    headers = {"ETag": etag, "Cache-Control": "public, max-age=86400"}
+    if etag in etags_of(request.headers.get("if-none-match")):
+        return Response(b"", status_code=HTTP_304_NOT_MODIFIED, headers=headers)
     try:
         path, name = await melter.melted(save_id, key, sha256, filename, storage, pool)
     except MeltRefused as exc:
@@ -52,8 +64,18 @@ async def melted_file(save_id: str, storage: Storage, pool: KernelPool, melter: 
         filename=name,
         media_type="application/octet-stream",
         content_disposition_type="attachment",
-        headers={"Cache-Control": "public, max-age=86400"},
+        headers=headers,
     )
+
+
+def etags_of(header: str | None) -> set[str]:
+    """The entity tags of an If-None-Match header (weak ones as strong: a download's
+    bytes are the same either way)."""
+    if not header:
+        return set()
+    if header.strip() == "*":
+        return {"*"}
+    return {tag.strip().removeprefix("W/") for tag in header.split(",")}
 
 
 async def page_of_saves(

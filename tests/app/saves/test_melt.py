@@ -122,6 +122,15 @@ def test_the_melted_file_is_kept_and_goes_with_the_save(owner, app_server, token
     second = owner.get(f"/saves/{save_id}/melted")
     assert second.content == first.content
     assert [p.stat().st_ino for p in folder.iterdir()] == [inode]
+    # A client that has it gets a 304 (the ETag is the melt's key), on both routes.
+    etag = first.headers["etag"]
+    assert etag.startswith('"melted-') and second.headers["etag"] == etag
+    for path in (f"/api/saves/{save_id}/melted", f"/saves/{save_id}/melted"):
+        again = owner.get(path, headers={"If-None-Match": etag})
+        assert again.status_code == 304 and again.content == b""
+    assert (
+        owner.get(f"/saves/{save_id}/melted", headers={"If-None-Match": '"x"'}).status_code == 200
+    )
 
     # The save deleted: its melted file goes too, and the URL is a 404.
     assert owner.request("DELETE", f"/api/saves/{save_id}").status_code == 204
@@ -134,12 +143,18 @@ def test_a_replaced_table_melts_anew(owner, app_server, tokens):
     (here the same names written again: the same melt, a new file)."""
     data = tokens.binary(crafted.text_save(seed=103))
     save_id = owner.upload(data, name="again.eu4").json()["save_id"]
-    first = owner.get(f"/api/saves/{save_id}/melted").content
+    response = owner.get(f"/api/saves/{save_id}/melted")
+    first, etag = response.content, response.headers["etag"]
     folder = cache_folder(app_server, save_id)
     before = {p.name for p in folder.iterdir()}
     table = tokens.directory / "eu4.txt"
     table.write_text(table.read_text() + "# replaced\n")
     assert owner.get(f"/api/saves/{save_id}/melted").content == first
+    # a new table is a new ETag: the old one no longer answers 304
+    assert (
+        owner.get(f"/api/saves/{save_id}/melted", headers={"If-None-Match": etag}).status_code
+        == 200
+    )
     after = {p.name for p in folder.iterdir()}
     assert len(after) == 1 and after != before  # the older version pruned
 
