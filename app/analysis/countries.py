@@ -138,6 +138,45 @@ def shown_wars(wars: Iterable[Any], tags: frozenset[str] | None) -> list[Any]:
     return [war for war in wars if any(p.get("tag") in tags for p in war.get("participants") or ())]
 
 
+def development_of(analysis: Mapping[str, Any], tags: frozenset[str] | None) -> Any:
+    """The payload's development distribution (``development``: every owned province,
+    made by kernel.eu4._provinces.development_distribution), or, for a filter, the same
+    summary and buckets of the provinces the shown countries own."""
+    every = analysis.get("development") or {}
+    if tags is None:
+        return every
+    width = int(every.get("bucket_width") or 5)
+    devs = sorted(
+        float(row.get("development") or 0.0)
+        for row in analysis.get("provinces") or []
+        if row.get("owner") in tags
+    )
+    if not devs:
+        return {
+            "provinces": 0,
+            "total": 0.0,
+            "mean": 0.0,
+            "median": 0.0,
+            "max": 0.0,
+            "bucket_width": width,
+            "buckets": [],
+        }
+    n, mid, total = len(devs), len(devs) // 2, sum(devs)
+    counts: dict[int, int] = {}
+    for dev in devs:
+        index = int(dev) // width if dev > 0 else 0
+        counts[index] = counts.get(index, 0) + 1
+    return {
+        "provinces": n,
+        "total": round(total, 3),
+        "mean": round(total / n, 3),
+        "median": devs[mid] if n % 2 else (devs[mid - 1] + devs[mid]) / 2,
+        "max": devs[-1],
+        "bucket_width": width,
+        "buckets": [[i * width, (i + 1) * width, counts[i]] for i in sorted(counts)],
+    }
+
+
 def filter_label(
     analysis: Mapping[str, Any], view: Mapping[str, Any], place_name: str | None = None
 ) -> str:

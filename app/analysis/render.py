@@ -48,6 +48,7 @@ from app.analysis.countries import (
     budget_categories,
     chosen_tags,
     country_page,
+    development_of,
     filter_kind,
     filter_label,
     mean,
@@ -662,7 +663,8 @@ def chart_csv(
 ) -> str:
     """The data of one chart as CSV: a ledger (``year`` then one column per country, every
     country of the ledger that the view's country filter shows, headed by its tag, or
-    ``Name (TAG)`` when ``names`` or the save name it) or the development distribution.
+    ``Name (TAG)`` when ``names`` or the save name it) or the development distribution (of
+    the provinces the shown countries own).
     KeyError for other names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -679,7 +681,8 @@ def chart_csv(
             writer.writerow([year, *(_cell(v) for v in table[year])])
     elif chart == "development":
         writer.writerow(["low", "high", "provinces"])
-        for low, high, count in (analysis.get("development") or {}).get("buckets") or []:
+        shown = shown_tags(analysis, analysis_view(view))
+        for low, high, count in development_of(analysis, shown).get("buckets") or []:
             writer.writerow([low, high, count])
     else:
         raise KeyError(chart)
@@ -895,6 +898,7 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "PALETTE": PALETTE,
     "player_tags": player_tags,
     "country_page": country_page,
+    "development_of": development_of,
     "country_url": country_url,
     "reign_years": reign_years,
     "budget_categories": budget_categories,

@@ -345,3 +345,22 @@ def test_geography_tree_of_a_payload():
     assert ar.geography({"provinces": []}, "", None) is None  # no game data
     assert ar.analysis_view({"geo": "area:a1"})["geo"] == "area:a1"
     assert ar.analysis_view({"geo": "area:<script>"})["geo"] == ""
+
+
+def test_the_development_histogram_follows_the_filter():
+    payload = {
+        "info": {"player_tag": "AAA", "human_tags": []},
+        "countries": [{"tag": "AAA"}, {"tag": "BBB"}],
+        "development": {"provinces": 3, "bucket_width": 5, "buckets": [[0, 5, 1], [10, 15, 2]]},
+        "provinces": [
+            {"id": 1, "owner": "AAA", "development": 3.0},
+            {"id": 2, "owner": "BBB", "development": 12.0},
+            {"id": 3, "owner": "AAA", "development": 14.0},
+        ],
+    }
+    assert ar.development_of(payload, None) is payload["development"]
+    mine = ar.development_of(payload, frozenset({"AAA"}))
+    assert mine["buckets"] == [[0, 5, 1], [10, 15, 1]]
+    assert (mine["provinces"], mine["total"], mine["median"], mine["max"]) == (2, 17.0, 8.5, 14.0)
+    csv_text = ar.chart_csv(payload, "development", None, {"cf": "players"})
+    assert csv_text.splitlines() == ["low,high,provinces", "0,5,1", "10,15,1"]
