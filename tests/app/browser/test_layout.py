@@ -71,6 +71,7 @@ def pages_of(site: Site) -> list[str]:
         "/saves",
         f"/saves/{site.modded}",
         f"/saves/{site.modded}?ccols=all&pcols=all",
+        f"/saves/{site.modded}?ledger=total_expense&bcols=all&mcols=all",
         f"/saves/{site.small}",
         *(f"/saves/{save_id}" for save_id in site.others),
         "/achievements",
