@@ -122,12 +122,16 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "border": "desc",
     "msort": "total",
     "morder": "desc",
+    # The development efficiency table: "name", "clicks", "provinces", "mana", "per_click".
+    "dsort": "clicks",
+    "dorder": "desc",
     "cpage": 1,
     "ppage": 1,
     "wpage": 1,
     "bpage": 1,
     "mpage": 1,
     "hpage": 1,
+    "dpage": 1,
     "country_page_size": 50,
     "province_page_size": 50,
     "war_page_size": 20,
@@ -165,12 +169,15 @@ STATE_KEYS: Final = (
     "border",
     "msort",
     "morder",
+    "dsort",
+    "dorder",
     "cpage",
     "ppage",
     "wpage",
     "bpage",
     "mpage",
     "hpage",
+    "dpage",
     "ccols",
     "pcols",
     "ecols",
@@ -179,10 +186,10 @@ STATE_KEYS: Final = (
     "hcols",
 )
 COLUMN_KEYS: Final = ("ccols", "pcols", "ecols", "bcols", "mcols")
-PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "hpage")
-# The tables whose columns are the save's categories (budget, mana): sorted by any
-# identifier (an unknown one sorts every row as 0, no error).
-_DYNAMIC_SORTS: Final = ("b", "m")
+PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "hpage", "dpage")
+# The tables sorted by any identifier (budget and mana: the save's categories; development
+# efficiency): an unknown key leaves the rows in their order, no error.
+_DYNAMIC_SORTS: Final = ("b", "m", "d")
 _SORT_KEY: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 ALL_COLUMNS: Final = "all"
 
@@ -755,6 +762,52 @@ def idea_popularity(
     ]
 
 
+# The mana category of development clicks (kernel.eu4._mana's tables).
+DEVELOP_MANA: Final = "develop_prov"
+
+
+def dev_efficiency(
+    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Development efficiency of the shown countries that developed a province: ``clicks``
+    (their ``country_improve_count`` over every province, whoever owns it now),
+    ``provinces`` (how many they developed), ``mana`` (adm + dip + mil spent on
+    development: None without a detailed view) and ``per_click`` (mana / clicks), unsorted."""
+    clicks: dict[str, int] = {}
+    improved: dict[str, int] = {}
+    for province in analysis.get("provinces") or []:
+        for tag, count in (province.get("improvements") or {}).items():
+            # A negative count (the modded corpus save's zombies take development away)
+            # is no click.
+            if _number(count) > 0:
+                clicks[tag] = clicks.get(tag, 0) + int(count)
+                improved[tag] = improved.get(tag, 0) + 1
+    mana = _mana_of(analysis)
+    out: list[dict[str, Any]] = []
+    for row in shown_countries(analysis, view):
+        tag = str(row.get("tag"))
+        spent = mana.get(tag)
+        dev_mana = (
+            sum(_number((spent.get(kind) or {}).get(DEVELOP_MANA)) for kind in MANA_KINDS)
+            if spent is not None
+            else None
+        )
+        if not clicks.get(tag) and not dev_mana:
+            continue
+        count = clicks.get(tag, 0)
+        out.append(
+            {
+                "tag": row.get("tag"),
+                "name": row.get("name"),
+                "clicks": count,
+                "provinces": improved.get(tag, 0),
+                "mana": dev_mana,
+                "per_click": dev_mana / count if dev_mana is not None and count > 0 else None,
+            }
+        )
+    return out
+
+
 def _net_treasury(row: Mapping[str, Any]) -> Any:
     treasury = row.get("treasury")
     if not isinstance(treasury, (int, float)):
@@ -887,6 +940,7 @@ CROSS_COUNTRY_CSV: Final = (
     "mana",
     "idea_groups",
     "health",
+    "dev_efficiency",
 )
 CSV_CHARTS: Final = (*LEDGER_CHARTS, "development", *CROSS_COUNTRY_CSV)
 
@@ -949,6 +1003,9 @@ def _cross_country_csv(
                 *(f"{kind}_{k}" for kind in MANA_KINDS for k in spent[kind]),
             ],
         )
+    elif chart == "dev_efficiency":
+        rows = sorted_rows(dev_efficiency(analysis, view), "clicks", "desc")
+        _rows_csv(writer, names, rows, ["clicks", "provinces", "mana", "per_click"])
     elif chart == "idea_groups":
         writer.writerow(["idea_group", "taken", "completed"])
         for group in idea_popularity(analysis, view):
@@ -1197,6 +1254,7 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "mana_table": mana_table,
     "idea_popularity": idea_popularity,
     "health_grid": health_grid,
+    "dev_efficiency": dev_efficiency,
     "health_move_query": health_move_query,
     "BUDGET_TABLES": BUDGET_TABLES,
     "COUNTRY_SORTS": COUNTRY_SORTS,

@@ -37,6 +37,7 @@ EMPIRES: Final = "analysis/_stellaris_empires.html.jinja2"
 ECONOMY: Final = "analysis/_economy.html.jinja2"
 MANA: Final = "analysis/_mana.html.jinja2"
 HEALTH: Final = "analysis/_health.html.jinja2"
+EFFICIENCY: Final = "analysis/_efficiency.html.jinja2"
 # The sections with URLs of their own (/saves/{id}/<name>): sorted, paged, swapped by htmx.
 SECTIONS: Final = {
     "countries": COUNTRIES,
@@ -46,6 +47,7 @@ SECTIONS: Final = {
     "economy": ECONOMY,
     "mana": MANA,
     "health": HEALTH,
+    "dev-efficiency": EFFICIENCY,
 }
 # The sections of a Stellaris save's page (the others are the EU4 analysis').
 STELLARIS_SECTIONS: Final = frozenset((EMPIRES,))

@@ -346,3 +346,26 @@ def test_cross_country_sections_render_from_the_payload_alone():
     assert "Aland" in html and "=Bee" in html  # a table cell, not a CSV: as is
     for template, shown in (("_mana", "Aland"), ("_ideas", "Quality"), ("_health", "Cee")):
         assert shown in ar.render_analysis(CROSS, template=f"analysis/{template}.html.jinja2")
+
+
+def test_dev_efficiency_counts_clicks_of_every_province():
+    payload = {
+        **CROSS,
+        "provinces": [
+            {"id": 1, "improvements": {"AAA": 3, "BBB": 1}},
+            {"id": 2, "improvements": {"AAA": 2, "CCC": -4}},  # a negative count: no click
+            {"id": 3},  # a payload stored before the field
+        ],
+    }
+    payload["details"] = [
+        {
+            **CROSS["details"][0],
+            "mana": {"adm": {"develop_prov": 50}, "dip": {}, "mil": {"develop_prov": 25}},
+        }
+    ]
+    rows = {row["tag"]: row for row in ar.dev_efficiency(payload)}
+    assert set(rows) == {"AAA", "BBB"}
+    assert (rows["AAA"]["clicks"], rows["AAA"]["provinces"], rows["AAA"]["mana"]) == (5, 2, 75)
+    assert rows["AAA"]["per_click"] == 15
+    assert rows["BBB"]["mana"] is None and rows["BBB"]["per_click"] is None
+    assert ar.dev_efficiency(CROSS) == []  # no provinces, and AAA spent nothing on them

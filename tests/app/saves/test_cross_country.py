@@ -15,6 +15,7 @@ import pytest
 from support.corpus import save_file
 from support.html import parse_html as tree
 
+DASH = "\u2013"  # what a missing value shows
 MODDED = "eu4/osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 
 
@@ -45,7 +46,9 @@ def csv_rows(client, save_id: str, chart: str) -> list[dict[str, str]]:
 
 
 def row_of(rows: list[list[str]], tag: str) -> list[str]:
-    return next(row for row in rows if f"({tag})" in row[0])
+    """The row of ``tag``: "Name (TAG)", or the tag alone for a country the save and the
+    (absent) game data do not name."""
+    return next(row for row in rows if f"({tag})" in row[0] or row[0] == tag)
 
 
 def test_economy_tables_of_last_month_and_since_the_start(modded):
@@ -194,3 +197,39 @@ def test_health_grid_colours_by_rank_and_moves_columns(modded):
     assert health["JBB"]["net_treasury"] == "1458.925"
     assert health["JBB"]["army_tradition"] == "27.27"
     assert client.get(f"/saves/{save_id}/csv/nothing_table").status_code == 404
+
+
+def test_development_efficiency(modded):
+    client, save_id = modded
+    page = tree(client.get(f"/saves/{save_id}").text)
+    rows = page.rows("dev-efficiency")
+    assert rows[0] == [
+        "Country",
+        "Dev clicks ▼",
+        "Provinces improved",
+        "Dev mana",
+        "Mana per click",
+    ]
+    # grep -A2 'country_improve_count={' gamestate | grep -A1 'tag="JBB"': 40 blocks, val=
+    # summing to 102; develop_prov is index 7 of *_spent_indexed: 7=210, 7=1024, 7=1930.
+    assert row_of(rows, "JBB")[1:] == ["102", "40", "3,164", f"{3164 / 102:.1f}"]
+    clicks = [int(row[1]) for row in rows[1:]]
+    assert clicks == sorted(clicks, reverse=True)
+    # Without a detailed view there is no mana: a dash. TFA: country_improve_count={
+    # tag="TFA" val=10 } on -1={ White House } among others.
+    assert row_of(rows, "TFA")[3:] == [DASH, DASH]
+    by_name = tree(
+        client.get(
+            f"/saves/{save_id}/dev-efficiency?dsort=name&dorder=asc", headers={"HX-Request": "true"}
+        ).text
+    )
+    assert by_name.roots == ["section"]
+    names = [row[0] for row in by_name.rows("dev-efficiency")[1:]]
+    assert names == sorted(names, key=str.casefold)
+    table = {row["tag"]: row for row in csv_rows(client, save_id, "dev_efficiency")}
+    assert (table["JBB"]["clicks"], table["JBB"]["provinces"], table["JBB"]["mana"]) == (
+        "102",
+        "40",
+        "3164",
+    )
+    assert table["TFA"]["mana"] == "" and table["TFA"]["per_click"] == ""

@@ -26,6 +26,7 @@ SECTIONS = (
     "mana",
     "ideas",
     "health",
+    "dev-efficiency",
     "player-details",
     "wars",
     "casualties",
