@@ -83,6 +83,9 @@ PROVINCE_SORTS: Final = (
     "culture",
     "trade_goods",
     "devastation",
+    "expand_infrastructure",
+    "centralize_state",
+    "exploit_date",
 )
 # The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2); the
 # income columns are the ``income`` block's (``_DERIVED``).
@@ -309,8 +312,18 @@ def _income(resource: str) -> Callable[[Mapping[str, Any]], Any]:
     return get
 
 
+def _count(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A province count the payload leaves out when 0."""
+
+    def get(row: Mapping[str, Any]) -> Any:
+        return row.get(key, 0)
+
+    return get
+
+
 _DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
     "tech": _tech,
+    **{key: _count(key) for key in ("expand_infrastructure", "centralize_state")},
     # the Stellaris empires' net monthly income (only that table sorts by these keys)
     **{key: _income(key) for key in ("energy", "minerals", "alloys", "research")},
 }

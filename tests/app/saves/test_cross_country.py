@@ -233,3 +233,18 @@ def test_development_efficiency(modded):
         "3164",
     )
     assert table["TFA"]["mana"] == "" and table["TFA"]["per_click"] == ""
+
+
+def test_provinces_show_centralized_states_and_infrastructure(modded):
+    client, save_id = modded
+    default = tree(client.get(f"/saves/{save_id}").text).rows("provinces")[0]
+    assert not any(h.startswith(("Centralized", "Infrastructure", "Exploited")) for h in default)
+    rows = tree(client.get(f"/saves/{save_id}?psort=centralize_state").text).rows("provinces")
+    column = rows[0].index("Centralized ▼")
+    # -107={ name="River Place Apts." … num_centralize_state=3 }: five provinces have the
+    # field (grep -c '^\t\tnum_centralize_state' gamestate), 3, 2, 2, 3 and 1.
+    assert rows[1][0].startswith("River Place Apts.") and rows[1][column] == "3"
+    assert [row[column] for row in rows[1:6]] == ["3", "3", "2", "2", "1"]
+    assert rows[6][column] == ""  # the others have none
+    every = tree(client.get(f"/saves/{save_id}?pcols=all").text).rows("provinces")[0]
+    assert {"Infrastructure", "Centralized", "Exploited"} <= set(every)
