@@ -1024,7 +1024,7 @@ def _cross_country_csv(
         for group in idea_popularity(analysis, view):
             writer.writerow([_cell(group["name"]), group["taken"], group["completed"]])
     else:  # health: the default column order, the raw values
-        grid = health_grid(analysis, {"hcols": ""})
+        grid = health_grid(analysis, {**(view or {}), "hcols": ""})
         keys = [column["key"] for column in grid["columns"]]
         flat = [
             {**row, **{k: c["value"] for k, c in zip(keys, row["cells"], strict=True)}}
