@@ -281,8 +281,8 @@ def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
 def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
     """The query of a column header link of the table ``prefix`` ("c" countries, "p"
     provinces, "e" Stellaris empires, "b" the economy's budget table, "m" the mana
-    tables): sorted by ``key``, and back on the first page (the empires table has one
-    page)."""
+    tables, "d" development efficiency): sorted by ``key``, and back on the first page
+    (the empires table has one page)."""
     changes: dict[str, Any] = {
         prefix + "sort": key,
         prefix + "order": sort_link_order(view, prefix, key),
@@ -617,7 +617,7 @@ def bar_chart(
     }
 
 
-# --- cross-country tables (economy, mana, ideas, health) ----------------------------------
+# --- cross-country tables (economy, mana, ideas, health, efficiency) -----------------------
 
 
 def shown_countries(
