@@ -30,8 +30,9 @@ class SaveSectionsController(Controller):
         section: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
-        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them); a Stellaris
-        save's ``empires`` (sorted)."""
+        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them), the
+        cross-country ``economy``, ``mana``, ``health`` and ``dev-efficiency`` (sorted,
+        paged); a Stellaris save's ``empires`` (sorted)."""
         template = analysis_pages.SECTIONS.get(section)
         if template is None:
             raise NotFoundException(f"no section {section!r}")
@@ -58,8 +59,9 @@ class SaveSectionsController(Controller):
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[str]:
         """A chart's data as CSV: the ledgers (income, nation_size, score, inflation: one
-        column per country, one row per year) and the development distribution; for a
-        Stellaris save, ``empires``: its empires table."""
+        column per country, one row per year), the development distribution and the
+        cross-country tables (``render.CROSS_COUNTRY_CSV``); for a Stellaris save,
+        ``empires``: its empires table."""
         found = await analysis_pages.payload(save_id, analysis_cache)
         if found is not None and analysis_pages.is_stellaris_analysis(found[1]):
             if chart != STELLARIS_CSV:
