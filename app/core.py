@@ -45,6 +45,8 @@ from app.maps.controllers import MapController
 from app.maps.services import Maps
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.controllers import (
+    CompareApiController,
+    ComparePagesController,
     SaveAdminController,
     SaveApiController,
     SavePagesController,
@@ -127,6 +129,8 @@ class AppCore(InitPluginProtocol):
                 GameDataController,
                 ThemeController,
                 SaveSectionsController,
+                ComparePagesController,
+                CompareApiController,
                 MapController,
                 SaveAdminController,
                 AchievementApiController,

@@ -70,6 +70,8 @@ APP_MODULES = (
     "app/analysis/__init__.py",
     "app/analysis/errors.py",
     "app/analysis/games.py",
+    "app/analysis/countries.py",
+    "app/analysis/geography.py",
     "app/analysis/melting.py",
     "app/analysis/names.py",
     "app/analysis/payload.py",

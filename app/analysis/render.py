@@ -39,8 +39,31 @@ from urllib.parse import urlencode
 import jinja2
 import jinja2.runtime
 
-# <root>/app/analysis/render.py -> <root>/templates (``.parent`` thrice, not ``parents[2]``:
-# a copy of this file alone, as the Pyodide test loads it, has no such ancestors).
+from app.analysis.countries import (
+    FILTERS as COUNTRY_FILTERS,
+)
+from app.analysis.countries import (
+    HISTORY_GROUPS,
+    HISTORY_LABELS,
+    HISTORY_PAGE,
+    budget_categories,
+    chosen_tags,
+    country_page,
+    filter_kind,
+    filter_label,
+    mean,
+    place_options,
+    player_tags,
+    reign_years,
+    shown_countries,
+    shown_rows,
+    shown_tags,
+    shown_wars,
+)
+from app.analysis.geography import geo_node, geography, state_development, treemap
+
+# <root>/app/analysis/render.py -> <root>/templates (the Pyodide test's copy of the app
+# package sits in site-packages: it passes its templates explicitly).
 TEMPLATES: Final = Path(__file__).resolve().parent.parent.parent / "templates"
 ENTRY: Final = "analysis/_analysis.html.jinja2"
 PROVINCE: Final = "analysis/_province.html.jinja2"  # one province's details (the map's click)
@@ -133,7 +156,7 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "wpage": 1,
     "bpage": 1,
     "mpage": 1,
-    "hpage": 1,
+    "gpage": 1,  # the health grid's page
     "dpage": 1,
     "country_page_size": 50,
     "province_page_size": 50,
@@ -158,6 +181,24 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     # database): None where there is no site (local analysis: the kernel's weights are
     # shown), -1 when the site's leaderboards do not count the save's patch.
     "site_score": None,
+    # The country filter (app.analysis.countries): "" every country, "alive",
+    # "players", "great_powers" or "chosen" (the tags of ``ctags``, "SWE,DAN").
+    "cf": "",
+    "ctags": "",
+    # One country's page instead of the whole analysis: its tag; its history's filter
+    # (a group of app.analysis.countries.HISTORY_GROUPS) and page.
+    "country": "",
+    # The development-by-geography treemap's node: "" the world, "<level>:<key>".
+    "geo": "",
+    "hkind": "",
+    "hpage": 1,
+    # Where a country's page is, "{tag}" standing for its tag: the site's
+    # "/saves/<id>/countries/{tag}", local analysis' "?country={tag}" (re-rendered in
+    # place, the tag travelling in the view); "" no links (the static site).
+    "country_href": "",
+    # Where the whole analysis is, for a country page's way back (the site's
+    # "/saves/<id>"; local analysis goes back by dropping ``country`` from the view).
+    "analysis_href": "",
 }
 # The part of the view that travels in links (query parameters).
 STATE_KEYS: Final = (
@@ -179,7 +220,6 @@ STATE_KEYS: Final = (
     "wpage",
     "bpage",
     "mpage",
-    "hpage",
     "dpage",
     "ccols",
     "pcols",
@@ -187,9 +227,16 @@ STATE_KEYS: Final = (
     "bcols",
     "mcols",
     "hcols",
+    "gpage",
+    "cf",
+    "ctags",
+    "country",
+    "geo",
+    "hkind",
+    "hpage",
 )
 COLUMN_KEYS: Final = ("ccols", "pcols", "ecols", "bcols", "mcols")
-PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "hpage", "dpage")
+PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "gpage", "dpage")
 # The tables sorted by any identifier (budget and mana: the save's categories; development
 # efficiency): an unknown key leaves the rows in their order, no error.
 _DYNAMIC_SORTS: Final = ("b", "m", "d")
@@ -216,7 +263,7 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     back to the default), so that query parameters can be passed straight in."""
     given = dict(view or {})
     out = dict(DEFAULT_VIEW)
-    for key in ("base", "csv"):
+    for key in ("base", "csv", "country_href", "analysis_href"):
         if isinstance(given.get(key), str):
             out[key] = given[key]
     out["htmx"] = bool(given.get("htmx", False))
@@ -239,6 +286,13 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     for key in PAGE_KEYS:
         out[key] = _int(given.get(key), 1)
     out["hcols"] = _health_order_key(given.get("hcols"))
+    out["hpage"] = _int(given.get("hpage"), 1)
+    out["cf"] = filter_kind(given.get("cf"))
+    out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
+    country = chosen_tags(given.get("country"))
+    out["country"] = country if "," not in country else ""
+    out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
+    out["geo"] = geo_node(given.get("geo"))
     for key in ("country_page_size", "province_page_size", "war_page_size", "chart_series"):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
@@ -264,10 +318,35 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    for key in (*PAGE_KEYS, *COLUMN_KEYS, "hcols"):
+    keys = [*PAGE_KEYS, *COLUMN_KEYS, "hcols", "cf", "ctags", "geo", "hkind", "hpage"]
+    if str(view.get("country_href", "")).startswith("?"):
+        keys.insert(0, "country")  # local analysis: the country page is a view, not a path
+    for key in keys:
         if state[key] != DEFAULT_VIEW[key]:
             pairs.append((key, str(state[key])))
-    return "?" + urlencode(pairs, safe=",") if pairs else ""
+    return "?" + urlencode(pairs) if pairs else ""
+
+
+def filter_query(view: Mapping[str, Any]) -> str:
+    """``?cf=…&ctags=…``: the view's country filter alone (for CSV downloads); "" for none."""
+    return view_query(analysis_view({"cf": view.get("cf"), "ctags": view.get("ctags")}))
+
+
+def country_url(view: Mapping[str, Any] | None, tag: Any) -> str:
+    """The link to a country's page for ``view`` (its ``country_href``); "" when the view
+    has none (no links) or ``tag`` is not a tag."""
+    href = view.get("country_href") if isinstance(view, Mapping) else None
+    clean = chosen_tags(tag)
+    if not isinstance(href, str) or not href or not clean or "," in clean:
+        return ""
+    return href.replace("{tag}", clean)
+
+
+@jinja2.pass_context
+def country_href(context: jinja2.runtime.Context, tag: Any) -> str:
+    """``{{ tag | country_href }}``: ``country_url`` for the view the partials were
+    rendered with (read from the render's context, as ``country`` reads ``names``)."""
+    return country_url(context.get("view"), tag)
 
 
 def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
@@ -525,7 +604,10 @@ def line_chart(
         return {"empty": True, "series": [], "width": width, "height": height}
     years = sorted({int(p[0]) for s in chosen for p in s["points"]})
     values = [float(p[1]) for s in chosen for p in s["points"]]
-    first, last = years[0], years[-1]
+    # The x axis spans the points themselves: whole years for the ledgers, fractional
+    # ones for dated saves (a playthrough's timeline).
+    xs = [float(p[0]) for s in chosen for p in s["points"]]
+    first, last = min(xs), max(xs)
     if last == first:
         last = first + 1
     ticks = nice_ticks(min(0.0, min(values)), max(values))
@@ -573,7 +655,7 @@ def line_chart(
         "plot": {"left": left, "top": top, "right": width - right, "bottom": height - bottom},
         "series": out_series,
         "yticks": [{"y": y(v), "label": _tick_label(v)} for v in ticks],
-        "xticks": [{"x": x(t), "label": str(t)} for t in _year_ticks(first, years[-1])],
+        "xticks": [{"x": x(t), "label": str(t)} for t in _year_ticks(math.ceil(first), years[-1])],
         "rows": rows,
         "every": step,
         "years": len(years),
@@ -620,12 +702,10 @@ def bar_chart(
 # --- cross-country tables (economy, mana, ideas, health, efficiency) -----------------------
 
 
-def shown_countries(
-    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
-) -> list[Any]:
-    """The countries every cross-country table and chart shows (rows of ``countries``)."""
-    # filtered by the country filter after merge
-    return list(analysis.get("countries") or [])
+def _shown(analysis: Mapping[str, Any], view: Mapping[str, Any] | None) -> list[Any]:
+    """The countries a cross-country table shows: the country filter's (``view``: the
+    partials' checked view; None, every country)."""
+    return shown_countries(analysis, view or {})
 
 
 def _number(value: Any) -> float:
@@ -702,7 +782,7 @@ def budget_table(
         given = budget.get(total_field) if total_field else None
         return _number(given) if given is not None else sum(cells.values())
 
-    table = _category_table(shown_countries(analysis, view), values, total)
+    table = _category_table(_shown(analysis, view), values, total)
     table["title"] = title
     return table
 
@@ -736,7 +816,7 @@ def mana_table(
         spent = mana[str(row.get("tag"))]
         return sum(_number(spent.get(kind + "_total")) for kind in MANA_KINDS)
 
-    table = _category_table(shown_countries(analysis, view), values, total)
+    table = _category_table(_shown(analysis, view), values, total)
     widest = max((row["total"] for row in table["rows"]), default=0) or 1
     for row in table["rows"]:
         spent = mana[str(row["tag"])]
@@ -753,7 +833,7 @@ def idea_popularity(
     (``taken``) and completed it (``completed``: 7 ideas), most taken first, with their
     share of the most taken (``share``, ``completed_share``) for the bars."""
     counts: dict[str, list[int]] = {}
-    for row in shown_countries(analysis, view):
+    for row in _shown(analysis, view):
         for group in row.get("idea_groups") or []:
             if group.get("national"):
                 continue
@@ -797,7 +877,7 @@ def dev_efficiency(
                 improved[tag] = improved.get(tag, 0) + 1
     mana = _mana_of(analysis)
     out: list[dict[str, Any]] = []
-    for row in shown_countries(analysis, view):
+    for row in _shown(analysis, view):
         tag = str(row.get("tag"))
         spent = mana.get(tag)
         dev_mana = (
@@ -908,7 +988,7 @@ def health_grid(
     every shown country (not only the page)."""
     order = health_order((view or {}).get("hcols"))
     spec = {column[0]: column for column in HEALTH_COLUMNS}
-    rows = sorted_rows(shown_countries(analysis, view), "development", "desc")
+    rows = sorted_rows(_shown(analysis, view), "development", "desc")
     columns = []
     grid: list[list[dict[str, Any]]] = [[] for _ in rows]
     for key in order:
@@ -1040,14 +1120,15 @@ def chart_csv(
     view: Mapping[str, Any] | None = None,
 ) -> str:
     """The data of one chart as CSV: a ledger (``year`` then one column per country, every
-    country of the ledger, headed by its tag, or ``Name (TAG)`` when ``names`` or the save
-    name it), the development distribution, or a cross-country table
-    (``CROSS_COUNTRY_CSV``: its countries are ``shown_countries`` for ``view``). KeyError
-    for other names."""
+    country of the ledger that the view's country filter shows, headed by its tag, or
+    ``Name (TAG)`` when ``names`` or the save name it), the development distribution, or
+    a cross-country table (``CROSS_COUNTRY_CSV``: the countries the view's filter shows).
+    KeyError for other names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     if chart in LEDGER_CHARTS:
         series = (analysis.get("ledgers") or {}).get(chart) or []
+        series = shown_rows(series, shown_tags(analysis, analysis_view(view)))
         tags = [_country_header(names, s.get("tag"), s.get("name")) for s in series]
         table: dict[int, list[Any]] = {}
         for column, s in enumerate(series):
@@ -1061,7 +1142,7 @@ def chart_csv(
         for low, high, count in (analysis.get("development") or {}).get("buckets") or []:
             writer.writerow([low, high, count])
     elif chart in CROSS_COUNTRY_CSV:
-        _cross_country_csv(writer, analysis, chart, names, view)
+        _cross_country_csv(writer, analysis, chart, names, analysis_view(view))
     else:
         raise KeyError(chart)
     return out.getvalue()
@@ -1242,12 +1323,14 @@ FILTERS: Final[Mapping[str, Callable[..., Any]]] = {
     "mark": mark,
     "country": country,
     "country_color": country_color,
+    "country_href": country_href,
     "label": label,
     "game_name": game_name,
 }
 GLOBALS: Final[Mapping[str, Any]] = {
     "analysis_view": analysis_view,
     "view_query": view_query,
+    "filter_query": filter_query,
     "sort_link_order": sort_link_order,
     "sort_query": sort_query,
     "page_query": page_query,
@@ -1262,7 +1345,26 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "find_province": find_province,
     "province_history": province_history,
     "game_date": game_date,
+    "shown_tags": shown_tags,
     "shown_countries": shown_countries,
+    "shown_rows": shown_rows,
+    "shown_wars": shown_wars,
+    "filter_label": filter_label,
+    "place_options": place_options,
+    "geography": geography,
+    "state_development": state_development,
+    "treemap": treemap,
+    "PALETTE": PALETTE,
+    "player_tags": player_tags,
+    "country_page": country_page,
+    "country_url": country_url,
+    "reign_years": reign_years,
+    "budget_categories": budget_categories,
+    "mean": mean,
+    "COUNTRY_FILTERS": COUNTRY_FILTERS,
+    "HISTORY_GROUPS": HISTORY_GROUPS,
+    "HISTORY_LABELS": HISTORY_LABELS,
+    "HISTORY_PAGE": HISTORY_PAGE,
     "budget_table": budget_table,
     "mana_table": mana_table,
     "idea_popularity": idea_popularity,

@@ -25,6 +25,7 @@ import gc
 import os
 import tempfile
 from typing import Any, Final
+from urllib.parse import parse_qsl
 
 import msgspec
 
@@ -54,8 +55,9 @@ from kernel.gamedata import (
 )
 
 # Where the partials' links point in the browser: sort and page links are "?…#section"
-# (the page re-renders them locally), CSV links "#csv/<chart>" (made locally too).
-LOCAL_VIEW: Final = {"base": "", "htmx": False, "csv": "#csv"}
+# (the page re-renders them locally), CSV links "#csv/<chart>[?cf=…]" (made locally too),
+# a country's page is the view "?country=TAG".
+LOCAL_VIEW: Final = {"base": "", "htmx": False, "csv": "#csv", "country_href": "?country={tag}"}
 
 _current: dict[str, Any] = {}
 # Game data for the next analysis (``gamedata_for``, ``put_gamedata``): its files live in
@@ -244,12 +246,15 @@ def render(view: dict[str, Any] | None = None) -> str:
 
 def csv(chart: str) -> str | None:
     """One chart's CSV (as the server's download; a Stellaris save: ``empires``, its
-    empires table), or None for an unknown chart."""
+    empires table), or None for an unknown chart. ``chart`` may carry the view's country
+    filter as a query: "income?cf=players"."""
     current = _require()
+    chart, _, query = chart.partition("?")
+    view = dict(parse_qsl(query))
     if current.get("kind") == "stellaris":
         return stellaris_csv(current["stellaris"]) if chart == STELLARIS_CSV else None
     try:
-        return chart_csv(current, chart, _current.get("names"))
+        return chart_csv(current, chart, _current.get("names"), view)
     except KeyError:
         return None
 

@@ -38,6 +38,7 @@ ECONOMY: Final = "analysis/_economy.html.jinja2"
 MANA: Final = "analysis/_mana.html.jinja2"
 HEALTH: Final = "analysis/_health.html.jinja2"
 EFFICIENCY: Final = "analysis/_efficiency.html.jinja2"
+GEOGRAPHY: Final = "analysis/_geography.html.jinja2"
 # The sections with URLs of their own (/saves/{id}/<name>): sorted, paged, swapped by htmx.
 SECTIONS: Final = {
     "countries": COUNTRIES,
@@ -48,6 +49,7 @@ SECTIONS: Final = {
     "mana": MANA,
     "health": HEALTH,
     "dev-efficiency": EFFICIENCY,
+    "geography": GEOGRAPHY,
 }
 # The sections of a Stellaris save's page (the others are the EU4 analysis').
 STELLARIS_SECTIONS: Final = frozenset((EMPIRES,))
@@ -103,7 +105,14 @@ def view_for(request: Request[Any, Any, Any], save_id: str) -> dict[str, Any]:
     ``analysis_view``) and where its links, fragments and CSV downloads are."""
     params = request.query_params
     given: dict[str, Any] = {key: params.get(key) for key in STATE_KEYS if key in params}
-    given.update(base=f"/saves/{save_id}", htmx=True, csv=f"/saves/{save_id}/csv")
+    given.pop("country", None)  # a country's page is a path of its own (app.saves.countries)
+    given.update(
+        base=f"/saves/{save_id}",
+        htmx=True,
+        csv=f"/saves/{save_id}/csv",
+        country_href=f"/saves/{save_id}/countries/{{tag}}",
+        analysis_href=f"/saves/{save_id}",
+    )
     return analysis_view(given)
 
 

@@ -1,4 +1,5 @@
-"""The analysis partials under Pyodide: app/analysis/render.py and templates/analysis/
+"""The analysis partials under Pyodide: app/analysis/render.py (with the modules it
+imports, app.analysis.countries and .geography) and templates/analysis/
 rendered by Jinja2 in CPython 3.14 on Wasm (Node, offline) give exactly the HTML the server
 renders for the same payload. Jinja2 and MarkupSafe are taken from this environment as pure
 wheels (MarkupSafe without its C speedups, as in the browser)."""
@@ -29,11 +30,9 @@ pytestmark = pytest.mark.pyodide
 RUNNER = ROOT / "scripts" / "pyodide_run.mjs"
 
 SCRIPT = """
-import hashlib, importlib.util, json, sys, sysconfig
+import hashlib, json, sys, sysconfig
 from pathlib import Path
-spec = importlib.util.spec_from_file_location("analysis_render", "/data/render.py")
-ar = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(ar)
+from app.analysis import render as ar
 templates = Path(sysconfig.get_paths()["purelib"]) / "chronicle_templates"
 for name, view in json.loads(Path("/data/cases.json").read_text()):
     payload = json.loads(Path("/data/" + name).read_text())
@@ -51,6 +50,18 @@ def _wheel(path: Path, sources: list[tuple[Path, str]]) -> Path:
                 if file.is_file() and file.suffix not in (".so", ".c", ".pyc"):
                     archive.write(file, f"{prefix}/{file.relative_to(directory).as_posix()}")
     return path
+
+
+def _render_package(tmp_path: Path) -> Path:
+    """An ``app`` package holding only app.analysis.render and what it imports (the
+    browser's bundle has the same modules; test_local_analysis_module checks the imports)."""
+    package = tmp_path / "app-package"
+    (package / "analysis").mkdir(parents=True)
+    (package / "__init__.py").write_text("")
+    (package / "analysis" / "__init__.py").write_text("")
+    for name in ("render.py", "countries.py", "geography.py"):
+        shutil.copy(ROOT / "app" / "analysis" / name, package / "analysis" / name)
+    return package
 
 
 def test_the_browser_renders_the_same_html(tmp_path):
@@ -73,7 +84,13 @@ def test_the_browser_renders_the_same_html(tmp_path):
         path = tmp_path / name
         path.write_bytes(msgspec.json.encode(payload))
         files.append(path)
-    views = [None, {"base": "/saves/x", "htmx": True, "csv": "/saves/x/csv", "csort": "name"}]
+    views = [
+        None,
+        {"base": "/saves/x", "htmx": True, "csv": "/saves/x/csv", "csort": "name"},
+        # a country filter, and a country's page with its links as local analysis makes them
+        {"cf": "chosen", "ctags": "ita, swe", "country_href": "?country={tag}"},
+        {"country": "ITA", "country_href": "?country={tag}", "hkind": "rulers"},
+    ]
     cases = [(name, view) for name in payloads for view in views]
     (tmp_path / "cases.json").write_text(json.dumps(cases))
     wheels = [
@@ -82,6 +99,7 @@ def test_the_browser_renders_the_same_html(tmp_path):
             tmp_path / "markupsafe-0-py3-none-any.whl",
             [(Path(markupsafe.__file__).parent, "markupsafe")],
         ),
+        _wheel(tmp_path / "app-0-py3-none-any.whl", [(_render_package(tmp_path), "app")]),
         _wheel(
             tmp_path / "templates-0-py3-none-any.whl",
             [(TEMPLATES / "analysis", "chronicle_templates/analysis")],
@@ -91,7 +109,7 @@ def test_the_browser_renders_the_same_html(tmp_path):
     command = [node, str(RUNNER)]
     for wheel in wheels:
         command += ["--wheel", str(wheel)]
-    for file in [ROOT / "app" / "analysis" / "render.py", tmp_path / "cases.json", *files]:
+    for file in [tmp_path / "cases.json", *files]:
         command += ["--file", str(file)]
     command.append(str(tmp_path / "run.py"))
     done = subprocess.run(

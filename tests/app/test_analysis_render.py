@@ -16,19 +16,25 @@ from app.saves.analysis_cache import AnalysisCache
 MODULE = Path(ar.__file__)
 
 
-def test_the_module_imports_only_the_standard_library_and_jinja():
-    """The browser imports it under Pyodide with jinja2 and markupsafe only."""
-    tree = ast.parse(MODULE.read_text())
+@pytest.mark.parametrize(
+    "module", [MODULE, MODULE.parent / "countries.py", MODULE.parent / "geography.py"]
+)
+def test_the_module_imports_only_the_standard_library_and_jinja(module):
+    """The browser imports it under Pyodide with jinja2 and markupsafe only (render.py
+    and app.analysis.countries, which it imports)."""
+    tree = ast.parse(module.read_text())
     roots = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            roots |= {alias.name.split(".")[0] for alias in node.names}
+            roots |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom) and node.module:
-            roots.add(node.module.split(".")[0])
-    allowed = {"__future__", "jinja2", "markupsafe"}
+            roots.add(node.module)
+    allowed = {"__future__", "jinja2", "jinja2.runtime", "markupsafe"}
+    allowed |= {"app.analysis.countries", "app.analysis.geography"}
     import sys
 
-    assert roots - allowed <= set(sys.stdlib_module_names), roots
+    stdlib = {r for r in roots if r.split(".")[0] in sys.stdlib_module_names}
+    assert roots - allowed <= stdlib, roots
 
 
 def test_view_defaults_and_checks():
@@ -105,6 +111,11 @@ def test_charts():
     )
     assert long["every"] == 5 and long["rows"][-1][0] == 1843
     assert ar.line_chart([])["empty"] and ar.bar_chart([])["empty"]
+    # Fractional years (a playthrough's saves by date): the line spans the plot exactly.
+    dated = ar.line_chart([{"tag": "A", "points": [[2086.87, 1.0], [2087.5, 2.0]]}])
+    xs = [float(point.split(",")[0]) for point in dated["series"][0]["points"].split()]
+    assert xs == [dated["plot"]["left"], dated["plot"]["right"]]
+    assert [tick["label"] for tick in dated["xticks"]] == ["2087"]
     bars = ar.bar_chart([[0, 5, 10], [5, 10, 0]])
     assert bars["bars"][1]["height"] == 0
 
@@ -194,6 +205,148 @@ def test_compiled_partials_render_what_the_sources_render(tmp_path):
         assert 'id="analysis"' in got
 
 
+# --- the country filter and a country's page (app.analysis.countries) ----------------------
+
+
+def _filter_payload():
+    """A payload's parts the filter reads: the table's rows, the players, a ledger, wars."""
+    return {
+        "info": {"player_tag": "SWE", "human_tags": ["DAN"]},
+        "countries": [
+            {"tag": "SWE", "name": "Sweden", "great_power": True},
+            {"tag": "DAN", "name": "Denmark", "great_power": False},
+            {"tag": "NOR", "name": "Norway", "great_power": True},
+        ],
+        "ledgers": {"income": [{"tag": t, "points": [[1445, 1.0]]} for t in ("SWE", "HAN")]},
+        "wars": [
+            {"name": "A", "participants": [{"tag": "NOR"}, {"tag": "HAN"}]},
+            {"name": "B", "participants": [{"tag": "DAN"}]},
+        ],
+    }
+
+
+@pytest.mark.parametrize(
+    ("view", "expected"),
+    [
+        ({}, None),
+        ({"cf": "alive"}, {"SWE", "DAN", "NOR"}),
+        ({"cf": "players"}, {"SWE", "DAN"}),
+        ({"cf": "great_powers"}, {"SWE", "NOR"}),
+        ({"cf": "chosen", "ctags": "nor; han , x, NOR"}, {"NOR", "HAN"}),
+        ({"cf": "chosen", "ctags": ""}, set()),
+    ],
+)
+def test_shown_tags(view, expected):
+    shown = ar.shown_tags(_filter_payload(), ar.analysis_view(view))
+    assert (None if shown is None else set(shown)) == expected
+
+
+def test_the_filter_travels_in_links_and_filters_rows():
+    payload = _filter_payload()
+    view = ar.analysis_view({"cf": "chosen", "ctags": "han,nor", "csort": "name"})
+    assert view["ctags"] == "HAN,NOR"
+    query = ar.view_query(view, cpage=2)
+    assert "cf=chosen" in query and "ctags=HAN%2CNOR" in query and "cpage=2" in query
+    assert ar.filter_query(view) == "?cf=chosen&ctags=HAN%2CNOR"
+    assert ar.analysis_view({"cf": "bogus", "ctags": "SWE"})["cf"] == ""
+    assert ar.analysis_view({"cf": "players", "ctags": "SWE"})["ctags"] == ""  # only chosen
+    tags = ar.shown_tags(payload, view)
+    assert [r["tag"] for r in ar.shown_countries(payload, view)] == ["NOR"]
+    # HAN owns nothing (not in the table) but was chosen: its ledger line shows
+    assert [s["tag"] for s in ar.shown_rows(payload["ledgers"]["income"], tags)] == ["HAN"]
+    assert [w["name"] for w in ar.shown_wars(payload["wars"], tags)] == ["A"]
+    header = ar.chart_csv(payload, "income", None, {"cf": "players"}).splitlines()[0]
+    assert header == "year,SWE"
+
+
+def test_country_links_follow_the_view():
+    site = ar.analysis_view({"country_href": "/saves/x/countries/{tag}"})
+    assert ar.country_url(site, "swe") == "/saves/x/countries/SWE"
+    assert ar.country_url(site, "<script>") == ""  # not a tag: no link
+    assert ar.country_url(ar.analysis_view(), "SWE") == ""  # no country pages (static site)
+    local = ar.analysis_view({"country_href": "?country={tag}", "country": "SWE", "hkind": "wars"})
+    assert ar.view_query(local) == "?country=SWE&hkind=wars"  # the page is a view
+    assert ar.view_query(ar.analysis_view({**site, "country": "SWE"})) == ""  # a path
+
+
+def test_country_page_of_a_payload():
+    payload = _filter_payload()
+    payload["details"] = [
+        {
+            "tag": "DAN",
+            "history": [["1450-01-01", "monarch", "Christian"], ["1444-11-11", "focus", "ADM"]],
+            "relations": [
+                {"kind": "dependency", "other": "NOR", "outgoing": True, "start": "1449-01-01"},
+                {"kind": "alliance", "other": "SWE", "outgoing": False, "start": None},
+            ],
+            "rulers": [{"name": "Christian"}],
+            "heirs": [{"name": "Hans", "succeeded": False}],
+        }
+    ]
+    payload["wars"][1]["participants"][0].update(joined="1460-02-02", left=None)
+    page = ar.country_page(payload, "DAN")
+    assert [e[1] for e in page["timeline"]] == ["focus", "monarch", "war_joined"]
+    assert [s["other"] for s in page["subjects"]] == ["NOR"] and page["overlord"] is None
+    assert [r["kind"] for r in page["relations"]] == ["alliance"]
+    assert page["ruler"]["name"] == "Christian" and page["heir"]["name"] == "Hans"
+    assert page["player"] is True
+    only_wars = ar.country_page(payload, "DAN", hkind="wars")["timeline"]
+    assert only_wars == [["1460-02-02", "war_joined", "B"]]
+    assert ar.country_page(payload, "XXX") is None
+    assert ar.reign_years("1444-11-11", None, "1445-11-11") == 1.0
+    assert ar.budget_categories([{"a": 1.0, "other": 9.0}, {"b": 5.0}]) == ["b", "a", "other"]
+
+
+# --- development by geography (app.analysis.geography) ---------------------------------------
+
+
+def test_treemap_fills_the_rectangle_in_proportion():
+    items = [{"value": v} for v in (6, 6, 4, 3, 2, 2, 1)]
+    rects = ar.treemap(items, 600, 400)
+    assert len(rects) == 7
+    total = sum(r["w"] * r["h"] for r in rects)
+    assert total == pytest.approx(600 * 400)
+    for r in rects:  # each tile's area is its share of the whole, inside the box
+        assert r["w"] * r["h"] == pytest.approx(600 * 400 * r["item"]["value"] / 24)
+        assert r["x"] >= -1e-9 and r["x"] + r["w"] <= 600 + 1e-6
+        assert r["y"] >= -1e-9 and r["y"] + r["h"] <= 400 + 1e-6
+    assert ar.treemap([]) == [] and ar.treemap([{"value": 0}]) == []
+
+
+def test_geography_tree_of_a_payload():
+    payload = {
+        "places": {
+            "areas": {"a1": [1, 2], "a2": [3], "a3": [4]},
+            "regions": {"r1": ["a1", "a2"]},
+            "superregions": {"s1": ["r1"]},
+            "continents": {"c1": [1, 2, 3, 4]},
+        },
+        "provinces": [
+            {"id": 1, "name": "One", "owner": "AAA", "development": 10.0},
+            {"id": 2, "name": "Two", "owner": "BBB", "development": 5.0},
+            {"id": 3, "name": "Three", "owner": None, "development": 7.0},
+            {"id": 4, "name": "Four", "owner": "AAA", "development": 2.0},
+        ],
+    }
+    world = ar.geography(payload, "", None)
+    assert [(c["key"], c["value"]) for c in world["children"]] == [("c1", 17.0)]
+    assert (world["world"], world["uncolonised"]) == (24.0, 7.0)
+    continent = ar.geography(payload, "continent:c1", None)
+    # s1 lies on c1; a3 is in no region: "other"
+    assert [(c["key"], c["value"]) for c in continent["children"]] == [("s1", 15.0), ("other", 2.0)]
+    area = ar.geography(payload, "area:a1", frozenset({"AAA"}))  # filtered to AAA
+    assert [(c["name"], c["value"]) for c in area["children"]] == [("One", 10.0)]
+    assert area["path"] == [
+        ("continent", "c1"),
+        ("superregion", "s1"),
+        ("region", "r1"),
+        ("area", "a1"),
+    ]
+    assert ar.geography({"provinces": []}, "", None) is None  # no game data
+    assert ar.analysis_view({"geo": "area:a1"})["geo"] == "area:a1"
+    assert ar.analysis_view({"geo": "area:<script>"})["geo"] == ""
+
+
 # --- the cross-country sections ------------------------------------------------------------
 
 CROSS = {
@@ -255,8 +408,12 @@ CROSS = {
 
 
 def test_cross_country_rows_come_from_the_shown_countries():
-    assert [row["tag"] for row in ar.shown_countries(CROSS)] == ["AAA", "BBB", "CCC"]
-    assert ar.shown_countries({}) == []
+    assert [row["tag"] for row in ar.shown_countries(CROSS, {})] == ["AAA", "BBB", "CCC"]
+    view = ar.analysis_view({"cf": "chosen", "ctags": "BBB"})
+    assert [row["tag"] for row in ar.budget_table(CROSS, "income", view)["rows"]] == ["BBB"]
+    assert [row["tag"] for row in ar.health_grid(CROSS, view)["rows"]] == ["BBB"]
+    rows = list(csv.reader(io.StringIO(ar.chart_csv(CROSS, "income_table", view=view))))
+    assert [row[0] for row in rows[1:]] == ["BBB"]
 
 
 def test_budget_tables_treat_a_missing_category_as_zero():
@@ -318,7 +475,7 @@ def test_health_columns_move_with_links():
     assert ar.analysis_view({"hcols": ",".join(ar.health_order(""))})["hcols"] == ""
     default = ar.analysis_view()
     assert ar.health_move_query(default, "net_treasury", -1).startswith(
-        "?hcols=net_treasury,monthly_income,development,"
+        "?hcols=net_treasury%2Cmonthly_income%2Cdevelopment%2C"
     )
     # Moving the first column left changes nothing: the default order, no query.
     assert ar.health_move_query(default, "monthly_income", -1) == ""

@@ -24,6 +24,8 @@ from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
 
 BUNDLED = (
     "app/local/worker.py",
+    "app/analysis/countries.py",
+    "app/analysis/geography.py",
     "app/analysis/errors.py",
     "app/analysis/games.py",
     "app/analysis/melting.py",
@@ -63,11 +65,26 @@ def test_analyze_render_and_csv_match_the_server():
     view = analysis_view({**local_analysis.LOCAL_VIEW})
     assert local_analysis.render() == render_analysis(expected, view)
     assert 'href="#csv/income"' in local_analysis.render()  # CSV links stay in the page
-    server_view = {"base": "/saves/x", "htmx": True, "csv": "/saves/x/csv", "csort": "name"}
+    server_view = {
+        "base": "/saves/x",
+        "htmx": True,
+        "csv": "/saves/x/csv",
+        "csort": "name",
+        "country_href": "/saves/x/countries/{tag}",
+    }
     assert local_analysis.render(server_view) == render_analysis(
         expected, analysis_view(server_view)
     )
     assert local_analysis.csv("income") == chart_csv(expected, "income")
+    # a country's page is a view of its own; the country filter travels with a CSV
+    assert 'href="?country=ITA"' in local_analysis.render()
+    page = local_analysis.render({"country": "ITA"})
+    assert 'data-country="ITA"' in page and page == render_analysis(
+        expected, analysis_view({**local_analysis.LOCAL_VIEW, "country": "ITA"})
+    )
+    filtered = local_analysis.csv("income?cf=chosen&ctags=FRA")
+    assert filtered == chart_csv(expected, "income", None, {"cf": "chosen", "ctags": "FRA"})
+    assert filtered.splitlines()[0] == "year"  # no ITA column: ITA is not chosen
     assert local_analysis.csv("nonsense") is None
 
 

@@ -26,7 +26,7 @@ from litestar.openapi.spec import (
     RequestBody,
     Schema,
 )
-from litestar.params import Body, FromQuery, HeaderParameter, QueryParameter
+from litestar.params import Body, FromPath, FromQuery, HeaderParameter, QueryParameter
 from litestar.response import File, Stream
 from litestar.status_codes import HTTP_201_CREATED, HTTP_204_NO_CONTENT, HTTP_304_NOT_MODIFIED
 
@@ -42,10 +42,12 @@ from app.saves.controllers._shared import (
     upload,
     upload_limit,
 )
+from app.saves.countries import save_country, tag_of
 from app.saves.melting import Melter
 from app.saves.pool import KernelPool
 from app.saves.schemas import (
     DuplicateSaveBody,
+    SaveCountry,
     SaveCreated,
     SaveDetail,
     SavePage,
@@ -173,6 +175,34 @@ class SaveApiController(Controller):
         if naming.label is None:
             return save
         return msgspec.structs.replace(save, names=naming.used, gamedata=naming.label)
+
+    @get(
+        "/{save_id:str}/countries/{tag:str}",
+        summary="One country of a save's EU4 analysis: what its page shows",
+        responses=ERRORS,
+    )
+    async def show_country(
+        self,
+        request: Request[Any, Any, Any],
+        save_id: SaveId,
+        tag: FromPath[str],
+        analysis_cache: NamedDependency[AnalysisCache],
+    ) -> SaveCountry:
+        """Any country of the save (its tag, any case): its row of the countries table,
+        its detailed view (rulers, history, diplomacy, estates, mana, …), budget,
+        casualties, wars and ledgers. 404 for a save without an EU4 analysis or without
+        that country."""
+        clean = tag_of(tag)
+        if clean is None:
+            raise NotFoundException(f"{tag!r} is not a country tag (three letters or digits)")
+        found = await analysis_pages.payload(save_id, analysis_cache)
+        if found is None or not analysis_pages.is_eu4_analysis(found[1]):
+            raise NotFoundException("this save has no EU4 analysis (or does not exist)")
+        naming = analysis_pages.naming(request, found[0], found[1], analysis_cache)
+        country = save_country(save_id, found[1], clean, naming.used)
+        if country is None:
+            raise NotFoundException(f"this save has no country {clean}")
+        return country
 
     @patch("/{save_id:str}", status_code=HTTP_204_NO_CONTENT, responses=ERRORS)
     async def update_save(

@@ -12,7 +12,7 @@ from litestar.response import File, Template
 
 from app import cursors
 from app.accounts.auth import can_edit, current_user, ensure_can_edit
-from app.saves import analysis_pages, services
+from app.saves import analysis_pages, playthroughs, services
 from app.saves.analysis_cache import AnalysisCache
 from app.saves.melting import Melter, MeltRefused
 from app.saves.pool import KernelPool
@@ -139,8 +139,19 @@ async def save_page(
         if wants_fragment(request):
             return Response(html, media_type=MediaType.HTML, headers=headers)
     user = current_user(request)
+    # Comparisons are of EU4 analyses: other games' saves get no links to them.
+    place = await playthroughs.neighbours(
+        save.playthrough_id if save.game == "eu4" else None, save_id
+    )
     context = {
         "save": save,
+        # Its playthrough's timeline and neighbours, when it has other shared saves.
+        "playthrough": place,
+        "playthrough_url": (
+            f"/playthroughs/{playthroughs.url_id(save.playthrough_id)}"
+            if save.playthrough_id is not None and place.saves > 1
+            else None
+        ),
         "analysis_html": await analysis_pages.section_html(
             request, save_id, view, cache, found=found
         ),

@@ -266,7 +266,8 @@ function setup(root) {
       const answer = await ask({ type: "render", view });
       show(answer.html, target);
       const anchor = hash && document.getElementById(hash.slice(1));
-      anchor?.scrollIntoView();
+      if (anchor) anchor.scrollIntoView();
+      else if (view.country) target.scrollIntoView(); // a country's page opens at its top
     } catch (error) {
       showStatus(`Could not show that: ${error.message}`, "error");
     }
@@ -279,7 +280,7 @@ function setup(root) {
       const url = URL.createObjectURL(new Blob([answer.csv], { type: "text/csv" }));
       const link = document.createElement("a");
       link.href = url;
-      link.download = `${chart}.csv`;
+      link.download = `${chart.split("?")[0]}.csv`; // "income?cf=players": the filtered CSV
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch (error) {
@@ -287,8 +288,9 @@ function setup(root) {
     }
   }
 
-  // Links of the rendered partials: sorting and paging (data-view: the view's query) and
-  // "#csv/<chart>" (downloads) are answered here, from the analysis the worker keeps.
+  // Links of the rendered partials: sorting, paging and a country's page (data-view: the
+  // view's query) and "#csv/<chart>" (downloads) are answered here, from the analysis the
+  // worker keeps.
   function answerLinks(container, wanted) {
     container.addEventListener("click", (event) => {
       const link = event.target.closest("a[href]");
@@ -304,8 +306,25 @@ function setup(root) {
       }
     });
   }
+  // The country filter's form (data-view-form): its fields are the view's query.
+  function answerForms(container, wanted) {
+    container.addEventListener("submit", (event) => {
+      const form = event.target.closest("form[data-view-form]");
+      if (!form || !container.contains(form)) return;
+      event.preventDefault();
+      const query = new URLSearchParams();
+      for (const [key, value] of new FormData(form)) if (value) query.append(key, value);
+      const hashAt = form.getAttribute("action").indexOf("#");
+      const hash = hashAt < 0 ? "" : form.getAttribute("action").slice(hashAt);
+      rerender(container, wanted, `?${query}`, hash);
+    });
+  }
   answerLinks(result, "dropped");
-  if (prerendered) answerLinks(prerendered, "prerendered");
+  answerForms(result, "dropped");
+  if (prerendered) {
+    answerLinks(prerendered, "prerendered");
+    answerForms(prerendered, "prerendered");
+  }
 
   input.addEventListener("change", () => {
     const file = input.files[0];

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from support.corpus import EU4, SAVES, corpus_file
+from support.layout import BACKGROUND, DESKTOP, PAGE_WIDTH, PHONE
 
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
 SMALL = EU4 / "pwilson_mp_Poland_1464.12.30_v1.17.1_trimmed.eu4"
@@ -18,19 +19,6 @@ OTHER_GAMES = (
     SAVES / "stellaris" / "pjmagee_UNE_ironman_2250.11.15_v3.14.sav",
     SAVES / "ck3" / "jomini_ck3_header_1066.9.15_v1.0.3.txt",
 )
-PHONE = {"width": 390, "height": 844}
-DESKTOP = {"width": 1440, "height": 900}
-# How far the page reaches sideways, with every folded part (wars, battles, details)
-# opened: what a player can scroll to.
-PAGE_WIDTH = """() => {
-    document.querySelectorAll("details").forEach((d) => { d.open = true; });
-    return document.documentElement.scrollWidth;
-}"""
-# The luminance (0 dark .. 1 light) of the page's background.
-BACKGROUND = """() => {
-    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
-    return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255;
-}"""
 
 
 class Site:
@@ -71,6 +59,9 @@ def pages_of(site: Site) -> list[str]:
         "/saves",
         f"/saves/{site.modded}",
         f"/saves/{site.modded}?ccols=all&pcols=all",
+        f"/saves/{site.modded}?cf=great_powers",
+        f"/saves/{site.modded}/countries/JBB",  # a country's page, every section
+        f"/saves/{site.modded}/countries/H26",
         f"/saves/{site.modded}?ledger=total_expense&bcols=all&mcols=all",
         f"/saves/{site.small}",
         *(f"/saves/{save_id}" for save_id in site.others),

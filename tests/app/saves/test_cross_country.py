@@ -187,7 +187,7 @@ def test_health_grid_colours_by_rank_and_moves_columns(modded):
     parsed = tree(text)
     move = next(a for a in parsed.links if a.get("title") == "Move Dev left")
     assert move["href"].startswith(
-        f"/saves/{save_id}?hcols=monthly_income,development,net_treasury"
+        f"/saves/{save_id}?hcols=monthly_income%2Cdevelopment%2Cnet_treasury"
     )
     moved = tree(client.get(move["href"].split("#")[0]).text).rows("health")[0]
     assert moved[2].startswith("Dev") and moved[3].startswith("Treasury")
@@ -215,9 +215,9 @@ def test_development_efficiency(modded):
     assert row_of(rows, "JBB")[1:] == ["102", "40", "3,164", f"{3164 / 102:.1f}"]
     clicks = [int(row[1]) for row in rows[1:]]
     assert clicks == sorted(clicks, reverse=True)
-    # Without a detailed view there is no mana: a dash. TFA: country_improve_count={
-    # tag="TFA" val=10 } on -1={ White House } among others.
-    assert row_of(rows, "TFA")[3:] == [DASH, DASH]
+    # TFA: 27 clicks on 6 provinces (the same grep with tag="TFA"); adm_spent_indexed 7=1033,
+    # dip 7=88, mil 7=387: 1,508.
+    assert row_of(rows, "TFA")[1:] == ["27", "6", "1,508", f"{1508 / 27:.1f}"]
     by_name = tree(
         client.get(
             f"/saves/{save_id}/dev-efficiency?dsort=name&dorder=asc", headers={"HX-Request": "true"}
@@ -232,7 +232,7 @@ def test_development_efficiency(modded):
         "40",
         "3164",
     )
-    assert table["TFA"]["mana"] == "" and table["TFA"]["per_click"] == ""
+    assert (table["TFA"]["clicks"], table["TFA"]["mana"]) == ("27", "1508")
 
 
 def test_provinces_show_centralized_states_and_infrastructure(modded):

@@ -193,6 +193,8 @@ def test_partials_render_from_the_payload_alone(owner, modded):
         "csv": f"/saves/{modded}/csv",
         "csort": "name",
         "ppage": "3",
+        "country_href": f"/saves/{modded}/countries/{{tag}}",
+        "analysis_href": f"/saves/{modded}",
         # the leaderboard section: the site's score of the save
         "site_score": -1 if detail["score_days"] is None else detail["score_days"],
     }

@@ -29,7 +29,8 @@ def province(analysis: Eu4Analysis, pid: int) -> ProvinceRow:
 
 def test_modded_player_details(modded: Eu4Analysis) -> None:
     jbb = details(modded, "JBB")
-    assert [d.tag for d in modded.details] == ["JBB"]
+    # the player first, then every other country of the table in its order
+    assert [d.tag for d in modded.details] == [r.tag for r in modded.countries]
     # history={ 2024.1.1={ monarch={ id={ id=5 type=48 } name="Julius Arnold" DIP=4 ADM=4
     # MIL=5 personalities={ entrepreneur_personality=yes ... } } } }
     (ruler,) = jbb.rulers
@@ -64,7 +65,7 @@ def test_modded_mana_uses_the_1_35_table(modded: Eu4Analysis) -> None:
     assert mana.adm["make_province_core"] == 3292
     assert mana.adm_total == 1717 + 3345 + 694 + 210 + 3292
     # mil_spent_indexed={ 0=2588 1=3983 7=1930 44=190 }: 44 is create_leader from 1.35
-    assert mana.mil["create_leader"] == 190 and mana.mil["other"] == 0
+    assert mana.mil["create_leader"] == 190 and "other" not in mana.mil  # zeros left out
     # dip_spent_indexed={ 0=333 1=4332 7=1024 26=1238 }
     assert mana.dip["develop_prov"] == 1024 and mana.dip_total == 333 + 4332 + 1024 + 1238
 
@@ -124,8 +125,11 @@ def test_1_17_details(poland: Eu4Analysis) -> None:
 
 def test_details_on_request(eu4_file: Callable[[str], bytes]) -> None:
     data = eu4_file("osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4")
-    out = analyze(data, details_for=["H26", "XXX"])
-    assert [d.tag for d in out.details] == ["JBB", "H26"]
+    # SWE={ ... } is in the countries section but owns no province (not in the table)
+    out = analyze(data, details_for=["H26", "SWE", "XXX"])
+    tags = [d.tag for d in out.details]
+    assert tags[:3] == ["JBB", "H26", "SWE"] and "XXX" not in tags
+    assert "SWE" not in [r.tag for r in out.countries]
 
 
 def test_modded_provinces(modded: Eu4Analysis) -> None:
@@ -175,6 +179,43 @@ def test_development_distribution(modded: Eu4Analysis) -> None:
     for bucket in dist.buckets:
         inside = [d for d in owned if bucket.low <= d < bucket.high]
         assert len(inside) == bucket.count
+
+
+def test_modded_timeline_relations_rivals(modded: Eu4Analysis) -> None:
+    jbb = details(modded, "JBB")
+    events = [(e.date, e.kind, e.value) for e in jbb.history]
+    # JBB's history: 2024.1.1={ monarch={ name="Julius Arnold" … } } … 2024.1.1={ leader={
+    # name="Francis Barclay" … } } 2024.1.1={ national_focus=MIL } 2024.1.2={ capital=1109
+    # changed_country_name_from="JBAB Garrison Remnant" … } 2037.3.22={ mass_army=yes … }
+    assert ("2024-01-01", "monarch", "Julius Arnold") in events
+    assert ("2024-01-01", "leader", "Francis Barclay") in events
+    assert ("2024-01-01", "focus", "MIL") in events
+    assert ("2024-01-02", "capital", "1109") in events
+    assert ("2024-01-02", "name", "JBAB Garrison Remnant") in events
+    assert ("2037-03-22", "enacted", "mass_army") in events
+    assert ("2050-08-13", "focus", "ADM") in events
+    assert [e.date for e in jbb.history] == sorted(e.date for e in jbb.history)
+    # the colour change is the map's, not the timeline's (a block, not a value)
+    assert not any(e.kind == "enacted" and e.value.startswith("changed_") for e in jbb.history)
+    # national_focus=ADM; rival={ country="DPD" date=2064.2.11 }
+    assert jbb.national_focus == "ADM" and jbb.rivals == ["DPD"]
+    assert jbb.powers == [457, 351, 805]  # powers={ 457 351 805 }
+    # diplomacy={ dependency={ first="JBB" second="H26" start_date=2081.7.23
+    # subject_type="march" } military_access={ first="H23" second="JBB" start_date=2083.3.8 } }
+    march = next(r for r in jbb.relations if r.kind == "dependency")
+    assert (march.other, march.outgoing, march.start, march.subject_type) == (
+        "H26",
+        True,
+        "2081-07-23",
+        "march",
+    )
+    access = [r for r in jbb.relations if r.kind == "military_access" and r.other == "H23"]
+    assert access and access[0].outgoing is False and access[0].start == "2083-03-08"
+    assert all(r.kind != "casus_belli" for r in jbb.relations)
+    h26 = details(modded, "H26")
+    assert any(
+        r.kind == "dependency" and r.other == "JBB" and not r.outgoing for r in h26.relations
+    )
 
 
 def test_modded_development_clicks_and_state_counts(modded: Eu4Analysis) -> None:

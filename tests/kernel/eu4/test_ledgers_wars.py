@@ -95,6 +95,23 @@ def test_modded_previous_war(modded: Eu4Analysis) -> None:
     assert all(p.losses == Losses() for p in w.participants)
 
 
+def test_previous_war_outcomes(modded: Eu4Analysis) -> None:
+    # In the gamestate (unzipped), each previous_war block's own lines:
+    #   grep -n 'name="Vile Conquest of Department of Defense"' -> 672304; outcome=1 at 672379
+    #   grep -n 'name="20th Vile Conquest of Perez' Band"'      -> 672115; outcome=2 at 672168
+    #   grep -n 'name="Smelly Conquest of Green's Gang"'        -> 662947; outcome=3 at 663023
+    assert war(modded, "Vile Conquest of Department of Defense").outcome == "white_peace"
+    assert war(modded, "20th Vile Conquest of Perez' Band").outcome == "attacker"
+    assert war(modded, "Smelly Conquest of Green's Gang").outcome == "defender"
+    # grep -c '^\toutcome=' gamestate: 228 of the 596 previous wars say (36, 170 and 22 of
+    # outcome=1, 2 and 3); the history's wars (Afghan-Maratha War) and active wars do not.
+    finished = [w.outcome for w in modded.wars if not w.active]
+    assert sum(o is not None for o in finished) == 228
+    assert [finished.count(o) for o in ("white_peace", "attacker", "defender")] == [36, 170, 22]
+    assert war(modded, "Afghan-Maratha War").outcome is None
+    assert all(w.outcome is None for w in modded.wars if w.active)
+
+
 def test_naval_battle(modded: Eu4Analysis) -> None:
     w = war(modded, "Fifth Ottoman-Venetian War")
     # war_goal={ type="superiority_crusade" casus_belli="cb_crusade" }

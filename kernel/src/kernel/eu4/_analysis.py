@@ -33,7 +33,7 @@ from kernel.eu4._countries import (
     country_rows,
     read_countries,
 )
-from kernel.eu4._details import country_details
+from kernel.eu4._details import SaveIndex, country_details
 from kernel.eu4._diplomacy import overlords, read_dependencies
 from kernel.eu4._geography import Geography, load_geography
 from kernel.eu4._history import scan_histories, starting_tag
@@ -58,7 +58,6 @@ from kernel.eu4._info import (
 from kernel.eu4._leaderboard import GateInput, gate, leaderboard, vanilla_map
 from kernel.eu4._ledgers import read_ledgers
 from kernel.eu4._limits import (
-    BUDGET_COUNTRIES,
     MAX_BATTLES,
     MAX_COUNTRIES,
     MAX_HISTORY,
@@ -93,6 +92,7 @@ from kernel.eu4.types import (
     Ledgers,
     LedgerSeries,
     MapHistory,
+    Places,
     ProvinceRow,
     SaveInfo,
     War,
@@ -209,7 +209,8 @@ def analyze(
     """The analysis of an EU4 save: zip or plain, text or binary.
 
     ``tokens`` (a ``kernel.TokenTable`` or a token file's path) names the fields of binary
-    saves. ``details_for`` asks for the detailed view of more countries than the players'.
+    saves. Every country of the table gets its detailed view (``details``); ``details_for``
+    names more (countries without provinces).
     ``gamedata`` is a game-data directory (``kernel.gamedata``): the bundle for the save's
     version and mods is chosen there and its geography decides the achievements that need
     it and the leaderboard's map check (``Eu4Analysis.gamedata`` names it; bundles are
@@ -339,15 +340,13 @@ def _analyze(
 
     details = _details(
         countries,
-        provinces,
-        head,
+        SaveIndex(provinces, head.get("map_area_data"), head.get("diplomacy")),
+        [player_tag, *humans, *details_for, *_tags(rows)],
         minor=v.second,
         player_tag=player_tag,
         player_name=player_name,
-        humans=humans,
-        details_for=details_for,
     )
-    budgets = _budgets(countries, rows, details)
+    budgets = _budgets(countries, rows)
 
     pairs = players(meta)
     is_multiplayer = multiplayer(meta, pairs)
@@ -469,6 +468,7 @@ def _analyze(
         ),
         warnings=warnings,
         gamedata=_used(geo),
+        places=_places(geo, provinces),
         map=_bounded_history(
             map_history(
                 container_of(head.get("provinces")),
@@ -496,21 +496,20 @@ def _table(rows: list[CountryRow], players: list[str], warnings: list[str]) -> l
     return out
 
 
-def _budgets(
-    countries: dict[str, CountryData], rows: list[CountryRow], details: list[CountryDetails]
-) -> list[Budget]:
-    """Budgets of the countries that matter, in table order: the detailed ones, the great
-    powers and the ``BUDGET_COUNTRIES`` largest (a budget is 4 kB of numbers)."""
-    wanted: set[str] = set()
-    for detail in details:
-        wanted.add(detail.tag)
+def _budgets(countries: dict[str, CountryData], rows: list[CountryRow]) -> list[Budget]:
+    """Budgets of every country of the table, in its order (a country page shows any)."""
     out: list[Budget] = []
-    for index, row in enumerate(rows):
-        if index >= BUDGET_COUNTRIES and not row.great_power and row.tag not in wanted:
-            continue
+    for row in rows:
         country = countries.get(row.tag)
         if country is not None:
             out.append(budget(country))
+    return out
+
+
+def _tags(rows: list[CountryRow]) -> list[str]:
+    out: list[str] = []
+    for row in rows:
+        out.append(row.tag)
     return out
 
 
@@ -575,6 +574,45 @@ def _needs_gamedata(results: list[AchievementResult], geo: Geography | None) -> 
     return out
 
 
+def _places(geo: Geography | None, provinces: list[ProvinceRow]) -> Places | None:
+    """The bundle's areas, regions, superregions and continents, kept to the save's
+    provinces (and to the areas and regions that hold any)."""
+    if geo is None:
+        return None
+    present: set[int] = set()
+    for row in provinces:
+        present.add(row.id)
+    areas: dict[str, list[int]] = {}
+    for name, members in geo.areas.items():
+        kept = _kept(members, present)
+        if kept:
+            areas[name] = kept
+    regions: dict[str, list[str]] = {}
+    for name, names in geo.regions.items():
+        held = [area for area in names if area in areas]
+        if held:
+            regions[name] = held
+    superregions: dict[str, list[str]] = {}
+    for name, names in geo.superregions.items():
+        held = [region for region in names if region in regions]
+        if held:
+            superregions[name] = held
+    continents: dict[str, list[int]] = {}
+    for name, members in geo.continents.items():
+        kept = _kept(members, present)
+        if kept:
+            continents[name] = kept
+    return Places(areas=areas, regions=regions, superregions=superregions, continents=continents)
+
+
+def _kept(members: list[int], present: set[int]) -> list[int]:
+    out: list[int] = []
+    for pid in members:
+        if pid in present:
+            out.append(pid)
+    return out
+
+
 def _used(geo: Geography | None) -> GameDataUsed | None:
     if geo is None:
         return None
@@ -605,27 +643,25 @@ def _name_of(
 
 def _details(
     countries: dict[str, CountryData],
-    provinces: list[ProvinceRow],
-    head: Fields,
+    index: SaveIndex,
+    tags: list[str],
     *,
     minor: int,
     player_tag: str,
     player_name: str,
-    humans: list[str],
-    details_for: Sequence[str],
 ) -> list[CountryDetails]:
-    wanted: list[str] = []
-    for tag in [player_tag, *humans, *details_for]:
-        if tag and tag not in wanted and tag in countries:
-            wanted.append(tag)
+    """The detailed view of each of ``tags`` (the players', then ``details_for``, then the
+    table's countries) that the save has, once each."""
+    seen: set[str] = set()
     out: list[CountryDetails] = []
-    map_area_data = head.get("map_area_data")
-    for tag in wanted:
+    for tag in tags:
+        if not tag or tag in seen or tag not in countries:
+            continue
+        seen.add(tag)
         out.append(
             country_details(
                 country=countries[tag],
-                provinces=provinces,
-                map_area_data=map_area_data,
+                index=index,
                 minor=minor,
                 player_tag=player_tag,
                 player_name=player_name,

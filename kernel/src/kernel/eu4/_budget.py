@@ -81,19 +81,19 @@ EXPENSE: Final = (
 
 
 def named(values: list[float], names: tuple[str, ...]) -> dict[str, float]:
-    """The table as {category: amount}, every category present (zeros too), "other" last."""
+    """The table as {category: amount} in the game's order, "other" last; categories
+    with nothing in them are left out (every country's budget is in the payload, and most
+    of a budget's 57 categories are zero)."""
     out: dict[str, float] = {}
-    for name in names:
-        if name:
-            out[name] = 0.0
     other = 0.0
     for index, amount in enumerate(values):
         name = names[index] if index < len(names) else ""
-        if name:
-            out[name] = amount
-        else:
+        if not name:
             other += amount
-    out["other"] = round(other, 3)
+        elif amount:
+            out[name] = amount
+    if other:
+        out["other"] = round(other, 3)
     return out
 
 

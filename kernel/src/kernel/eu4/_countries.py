@@ -71,6 +71,8 @@ _SINGLE: Final = frozenset(
         "previous_country_tags",
         "owned_provinces",
         "colors",
+        "national_focus",
+        "powers",
     )
 )
 _REPEATED: Final = frozenset(
@@ -82,6 +84,7 @@ _REPEATED: Final = frozenset(
         "accepted_culture",
         "blessing",
         "leader",
+        "rival",
     )
 )
 _TECH: Final = frozenset(("adm_tech", "dip_tech", "mil_tech"))

@@ -1,9 +1,12 @@
 """The detailed view of a country: rulers, heirs, leaders, estates, ideas, mana, religion
-and culture shares, states.
+and culture shares, states, its history's timeline, diplomatic relations.
 
 Rulers, heirs and leaders come from the dated blocks of the country history
 (``monarch``/``monarch_heir``, ``heir``, ``leader`` events); the country itself only
-refers to the living ones by id (``monarch={ id=… }``, ``leader={ id=… }``).
+refers to the living ones by id (``monarch={ id=… }``, ``leader={ id=… }``). Every
+country of the table gets one, so what is per province or per relation is grouped by
+country once (``Shares``, ``states_by_country``, ``relations_by_country``), not searched
+for each.
 """
 
 from __future__ import annotations
@@ -19,13 +22,16 @@ from kernel.eu4._countries import (
     idea_groups,
     reforms,
 )
+from kernel.eu4._diplomacy import RELATION_SKIP
 from kernel.eu4._mana import mana_spent
 from kernel.eu4._read import (
     container_of,
     date,
     id_of,
     integer,
+    ints,
     iso,
+    iso_text,
     number,
     opt_number,
     opt_text,
@@ -36,15 +42,38 @@ from kernel.eu4.types import (
     CountryDetails,
     Estate,
     Heir,
+    HistoryEvent,
     Leader,
     Privilege,
     ProvinceRow,
+    Relation,
     Ruler,
     Share,
     State,
 )
 
 _MONARCH_EVENTS: Final = frozenset(("monarch", "monarch_heir"))
+# History entries shown on the timeline under a kind of their own (HistoryEvent.kind);
+# a person's event shows the person's name.
+_TIMELINE: Final = {
+    "monarch": "monarch",
+    "monarch_heir": "monarch",
+    "heir": "heir",
+    "queen": "queen",
+    "leader": "leader",
+    "changed_tag_from": "tag",
+    "changed_country_name_from": "name",
+    "capital": "capital",
+    "decision": "decision",
+    "national_focus": "focus",
+    "government": "government",
+    "government_rank": "rank",
+    "religion": "religion",
+    "primary_culture": "culture",
+    "add_accepted_culture": "accepted_culture",
+    "remove_accepted_culture": "removed_culture",
+    "add_government_reform": "reform",
+}
 
 
 class _Person:
@@ -90,9 +119,11 @@ class _People:
         self.monarchs: list[_Person] = []
         self.heirs: list[_Person] = []
         self.leaders: list[Container] = []
+        self.timeline: list[HistoryEvent] = []
 
 
 def _collect(country: CountryData) -> _People:
+    """One pass over the country's dated history: its people and its timeline."""
     people = _People()
     history = container_of(country.get("history"))
     if history is None:
@@ -102,17 +133,35 @@ def _collect(country: CountryData) -> _People:
         events = container_of(block) if when is not None else None
         if when is None or events is None:
             continue
+        day = iso_text(when)
         for event, item in events.pairs():
             person = container_of(item)
-            if person is None:
+            if person is not None:
+                if event in _MONARCH_EVENTS:
+                    people.monarchs.append(_Person(when, person))
+                elif event == "heir":
+                    people.heirs.append(_Person(when, person))
+                elif event == "leader":
+                    people.leaders.append(person)
+                kind = _TIMELINE.get(event)
+                if kind is not None:
+                    name = text(person.get("name"))
+                    people.timeline.append(HistoryEvent(date=day, kind=kind, value=name))
                 continue
-            if event in _MONARCH_EVENTS:
-                people.monarchs.append(_Person(when, person))
-            elif event == "heir":
-                people.heirs.append(_Person(when, person))
-            elif event == "leader":
-                people.leaders.append(person)
+            value = opt_text(item)
+            if value is None:
+                continue
+            kind = _TIMELINE.get(event)
+            if kind is not None:
+                people.timeline.append(HistoryEvent(date=day, kind=kind, value=value))
+            elif value == "yes":
+                people.timeline.append(HistoryEvent(date=day, kind="enacted", value=event))
+    people.timeline.sort(key=_event_day)
     return people
+
+
+def _event_day(event: HistoryEvent) -> str:
+    return event.date  # zero-padded ISO text sorts as dates (a stable sort keeps the day's order)
 
 
 def _rulers(monarchs: list[_Person]) -> list[Ruler]:
@@ -223,24 +272,51 @@ def _add(totals: dict[str, tuple[int, float]], name: str, dev: float) -> None:
     totals[name] = (count + 1, total + dev)
 
 
-def shares(provinces: list[ProvinceRow], tag: str) -> tuple[list[Share], list[Share]]:
-    """(religions, cultures) of the country's provinces, weighted by development."""
-    religions: dict[str, tuple[int, float]] = {}
-    cultures: dict[str, tuple[int, float]] = {}
-    development = 0.0
-    for row in provinces:
-        if row.owner != tag:
-            continue
-        development += row.development
-        _add(religions, row.religion or "", row.development)
-        _add(cultures, row.culture or "", row.development)
-    return _shares(religions, development), _shares(cultures, development)
+class _Owned:
+    """Religion and culture totals of one country's provinces."""
+
+    def __init__(self) -> None:
+        self.religions: dict[str, tuple[int, float]] = {}
+        self.cultures: dict[str, tuple[int, float]] = {}
+        self.development = 0.0
 
 
-def states(map_area_data: Value | None, tag: str) -> list[State]:
-    """The country's states: ``map_area_data={ area={ state={ country_state={…} } } }``."""
+class SaveIndex:
+    """What the details of every country read from the whole save, grouped by country in
+    one pass each: province religion/culture totals, states, diplomatic relations."""
+
+    def __init__(
+        self, provinces: list[ProvinceRow], map_area_data: Value | None, diplomacy: Value | None
+    ) -> None:
+        self.owned: dict[str, _Owned] = {}
+        for row in provinces:
+            if row.owner is None:
+                continue
+            owned = self.owned.get(row.owner)
+            if owned is None:
+                owned = _Owned()
+                self.owned[row.owner] = owned
+            owned.development += row.development
+            _add(owned.religions, row.religion or "", row.development)
+            _add(owned.cultures, row.culture or "", row.development)
+        self.states = states_by_country(map_area_data)
+        self.relations = relations_by_country(diplomacy)
+
+    def shares(self, tag: str) -> tuple[list[Share], list[Share]]:
+        """(religions, cultures) of the country's provinces, weighted by development."""
+        owned = self.owned.get(tag)
+        if owned is None:
+            return [], []
+        return (
+            _shares(owned.religions, owned.development),
+            _shares(owned.cultures, owned.development),
+        )
+
+
+def states_by_country(map_area_data: Value | None) -> dict[str, list[State]]:
+    """Every country's states: ``map_area_data={ area={ state={ country_state={…} } } }``."""
     c = container_of(map_area_data)
-    out: list[State] = []
+    out: dict[str, list[State]] = {}
     if c is None:
         return out
     for area, value in c.pairs():
@@ -252,8 +328,49 @@ def states(map_area_data: Value | None, tag: str) -> list[State]:
             continue
         for item in state.get_all("country_state"):
             cs = container_of(item)
-            if cs is not None and text(cs.get("country")) == tag:
-                out.append(State(area=area, prosperity=number(cs.get("prosperity"))))
+            if cs is None:
+                continue
+            tag = text(cs.get("country"))
+            one = State(area=area, prosperity=number(cs.get("prosperity")))
+            out.setdefault(tag, []).append(one)
+    return out
+
+
+def relations_by_country(diplomacy: Value | None) -> dict[str, list[Relation]]:
+    """Every country's relations, seen from each side: ``diplomacy={ alliance={ first=…
+    second=… start_date=… } dependency={ … subject_type=… } … }``."""
+    c = container_of(diplomacy)
+    out: dict[str, list[Relation]] = {}
+    if c is None:
+        return out
+    for kind, value in c.pairs():
+        if kind in RELATION_SKIP:
+            continue
+        block = container_of(value)
+        if block is None:
+            continue
+        first = opt_text(block.get("first"))
+        second = opt_text(block.get("second"))
+        if first is None or second is None:
+            continue
+        start = iso(date(block.get("start_date")))
+        subject_type = opt_text(block.get("subject_type"))
+        out.setdefault(first, []).append(
+            Relation(kind=kind, other=second, outgoing=True, start=start, subject_type=subject_type)
+        )
+        out.setdefault(second, []).append(
+            Relation(kind=kind, other=first, outgoing=False, start=start, subject_type=subject_type)
+        )
+    return out
+
+
+def _rivals(country: CountryData) -> list[str]:
+    out: list[str] = []
+    for value in country.all("rival"):
+        block = container_of(value)
+        tag = opt_text(block.get("country")) if block is not None else None
+        if tag is not None:
+            out.append(tag)
     return out
 
 
@@ -281,8 +398,7 @@ def _strings(value: Value | None) -> list[str]:
 def country_details(
     *,
     country: CountryData,
-    provinces: list[ProvinceRow],
-    map_area_data: Value | None,
+    index: SaveIndex,
     minor: int,
     player_tag: str,
     player_name: str,
@@ -292,7 +408,7 @@ def country_details(
     leaders: list[Leader] = []
     for block in people.leaders:
         leaders.append(_leader(block, alive))
-    religions, cultures = shares(provinces, country.tag)
+    religions, cultures = index.shares(country.tag)
     accepted: list[str] = []
     for value in country.all("accepted_culture"):
         name = opt_text(value)
@@ -314,7 +430,12 @@ def country_details(
         mana=mana_spent(country, minor),
         religions=religions,
         cultures=cultures,
-        states=states(map_area_data, country.tag),
+        states=index.states.get(country.tag, []),
         completed_missions=_strings(country.get("completed_missions")),
         flags=country.flag_names(),
+        history=people.timeline,
+        relations=index.relations.get(country.tag, []),
+        rivals=_rivals(country),
+        national_focus=opt_text(country.get("national_focus")),
+        powers=ints(country.get("powers"))[:3],
     )

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Final
+
 from kernel._document import Container
 from kernel.eu4._read import container_of, opt_text, text
+
+# Entries of the ``diplomacy`` section that are not relations between two countries shown
+# on a country's page: casus belli (hundreds in a late game, and no standing relation).
+RELATION_SKIP: Final = frozenset(("casus_belli",))
 
 
 class Dependency:

@@ -14,8 +14,7 @@ from typing import Final, TypeVar
 
 T = TypeVar("T")
 
-MAX_COUNTRIES: Final = 1_000  # rows of the countries table (and their ledgers, casualties)
-BUDGET_COUNTRIES: Final = 100  # budgets: the detailed countries, great powers, the largest
+MAX_COUNTRIES: Final = 1_000  # rows of the countries table (their ledgers, casualties, details)
 MAX_PROVINCES: Final = 10_000
 MAX_WARS: Final = 2_000
 MAX_BATTLES: Final = 1_000  # per war

@@ -163,17 +163,23 @@ def table_for(minor: int) -> tuple[str, ...]:
 
 
 def spent(pairs: list[tuple[int, int]], table: tuple[str, ...]) -> dict[str, int]:
-    out: dict[str, int] = {}
-    for name in CATEGORIES:
-        out[name] = 0
+    """{category: points} in the order of ``CATEGORIES``, "other" last; categories with
+    nothing spent are left out (every country's mana is in the payload)."""
+    found: dict[str, int] = {}
     other = 0
     for index, amount in pairs:
         name = table[index] if 0 <= index < len(table) else ""
         if name:
-            out[name] += amount
+            found[name] = found.get(name, 0) + amount
         else:
             other += amount
-    out["other"] = other
+    out: dict[str, int] = {}
+    for name in CATEGORIES:
+        amount = found.get(name, 0)
+        if amount:
+            out[name] = amount
+    if other:
+        out["other"] = other
     return out
 
 

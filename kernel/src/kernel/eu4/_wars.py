@@ -40,10 +40,15 @@ from kernel.eu4.types import (
     Losses,
     Side,
     War,
+    WarOutcome,
     WarParticipant,
 )
 
-_WAR_SINGLE: Final = frozenset(("name", "history", "original_attacker", "original_defender"))
+_WAR_SINGLE: Final = frozenset(
+    ("name", "history", "original_attacker", "original_defender", "outcome")
+)
+# ``outcome=`` of a previous war (kernel.eu4.types.WarOutcome says how it was read).
+_OUTCOMES: Final[dict[int, WarOutcome]] = {1: "white_peace", 2: "attacker", 3: "defender"}
 _SIDE_SINGLE: Final = frozenset(
     (
         "country",
@@ -378,6 +383,7 @@ def read_war(value: Value, active: bool, latest: _Latest) -> War | None:
         battles=battles,
         attacker_losses=attacker_losses,
         defender_losses=defender_losses,
+        outcome=None if active else _OUTCOMES.get(integer(f.get("outcome"))),
     )
 
 

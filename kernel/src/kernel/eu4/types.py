@@ -31,6 +31,10 @@ import msgspec
 SCHEMA_VERSION = 1
 
 Side = Literal["attacker", "defender", "unknown"]
+# A finished war's ``outcome``: 1 white peace, 2 the attackers won, 3 the defenders won
+# (read off the corpus: in "death wars" won with outcome=2 the original defender owns no
+# province left; with outcome=3 the original attacker owns none).
+WarOutcome = Literal["white_peace", "attacker", "defender"]
 Difficulty = Literal["very_easy", "easy", "normal", "hard", "very_hard", "unknown"]
 TaxManpower = Literal["historical", "random", "equal", "unknown"]
 AchievementDifficulty = Literal["very_easy", "easy", "medium", "hard", "very_hard", "insane"]
@@ -170,8 +174,9 @@ class Ledgers(msgspec.Struct, kw_only=True, frozen=True):
 
 
 class Budget(msgspec.Struct, kw_only=True, frozen=True):
-    """A country's ``ledger``: income and expenses by named category (every category
-    present, zeros included, in the game's order; indices past the known ones are "other")."""
+    """A country's ``ledger``: income and expenses by named category, in the game's
+    order; indices past the known ones are "other". A category without any money is left
+    out (payloads stored before that listed zeros too): read a missing one as 0."""
 
     tag: str
     last_month_income: dict[str, float]
@@ -268,6 +273,9 @@ class War(msgspec.Struct, kw_only=True, frozen=True):
     battles: list[Battle]
     attacker_losses: int  # battle losses of the attackers (sum over battles)
     defender_losses: int
+    # Who won a finished war (``outcome``); None while active or when the save does not
+    # say (wars of the history setup, older patches).
+    outcome: WarOutcome | None = None
 
 
 class Ruler(msgspec.Struct, kw_only=True, frozen=True):
@@ -325,7 +333,8 @@ class Estate(msgspec.Struct, kw_only=True, frozen=True):
 
 class ManaSpent(msgspec.Struct, kw_only=True, frozen=True):
     """Monarch points spent by category (``*_spent_indexed``, decoded with the index
-    table of the save's patch; indices without a known meaning are added to "other")."""
+    table of the save's patch; indices without a known meaning are added to "other").
+    A category without any points is left out (read a missing one as 0)."""
 
     adm: dict[str, int]
     dip: dict[str, int]
@@ -352,8 +361,38 @@ class State(msgspec.Struct, kw_only=True, frozen=True):
     prosperity: float
 
 
+class HistoryEvent(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
+    """``[date, kind, value]``: one dated entry of a country's history.
+
+    ``kind``: ``monarch``, ``heir``, ``queen``, ``leader`` (value: the name), ``tag`` (the
+    tag it was before: ``changed_tag_from``), ``name`` (the name it had before),
+    ``capital`` (province id), ``decision``, ``focus`` (national focus), ``government``,
+    ``rank`` (government rank), ``religion``, ``culture`` (primary), ``accepted_culture``,
+    ``removed_culture``, ``reform`` (government reform added), ``enacted`` (an idea or
+    policy taken: ``<key>=yes``)."""
+
+    date: str
+    kind: str
+    value: str
+
+
+class Relation(msgspec.Struct, kw_only=True, frozen=True):
+    """A diplomatic relation of the top-level ``diplomacy`` section, seen from one country.
+
+    ``kind``: the section's entry (``alliance``, ``royal_marriage``, ``dependency``,
+    ``guarantee``, ``military_access``, ``subsidies``, ``warning``, …); ``outgoing``: the
+    country is the entry's ``first`` (the overlord of a dependency, the guarantor, the
+    payer of subsidies); ``subject_type`` for dependencies."""
+
+    kind: str
+    other: str
+    outgoing: bool
+    start: str | None
+    subject_type: str | None = None
+
+
 class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
-    """The detailed view of one country (the players' by default)."""
+    """The detailed view of one country (every country of the countries table)."""
 
     tag: str
     name: str
@@ -373,6 +412,12 @@ class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
     states: list[State]
     completed_missions: list[str]
     flags: list[str]
+    # Fields below came with the country pages; payloads stored before lack them.
+    history: list[HistoryEvent] = []  # by date, the save's order within a day
+    relations: list[Relation] = []  # casus belli left out (hundreds, and no relation)
+    rivals: list[str] = []
+    national_focus: str | None = None  # ADM, DIP or MIL
+    powers: list[int] = []  # monarch points at hand: [adm, dip, mil]
 
 
 # omit_defaults: the fields with a default are empty for most of a save's thousands of
@@ -508,6 +553,17 @@ class GameDataUsed(msgspec.Struct, kw_only=True, frozen=True):
     version: str  # the game version of the bundle: "1.31.6"
 
 
+class Places(msgspec.Struct, kw_only=True, frozen=True):
+    """Where the save's provinces lie, from the game-data bundle (``Eu4Analysis.places``):
+    the bundle's geography kept to the provinces of the save, for the country filter by
+    continent or region and the development by geography."""
+
+    areas: dict[str, list[int]] = {}  # area -> its provinces (of the save)
+    regions: dict[str, list[str]] = {}  # region -> its areas
+    superregions: dict[str, list[str]] = {}  # superregion -> its regions
+    continents: dict[str, list[int]] = {}  # continent -> its provinces (of the save)
+
+
 class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     """Everything the analysis pages show for one EU4 save."""
 
@@ -515,10 +571,10 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     info: SaveInfo
     countries: list[CountryRow]  # by development, largest first
     ledgers: Ledgers
-    budgets: list[Budget]  # the countries of the table, same order
+    budgets: list[Budget]  # every country of the table, same order
     wars: list[War]  # active wars first, then previous wars, each in save order
     casualties: list[CountryCasualties]  # by total losses, largest first
-    details: list[CountryDetails]
+    details: list[CountryDetails]  # the players' countries first, then the table's order
     provinces: list[ProvinceRow]  # by id
     development: DevelopmentDistribution
     achievements: Achievements
@@ -526,3 +582,4 @@ class Eu4Analysis(msgspec.Struct, kw_only=True, frozen=True):
     warnings: list[str]  # sections missing from the save, and similar notes
     gamedata: GameDataUsed | None = None  # None: analyzed without game data
     map: MapHistory = MapHistory()  # empty in payloads stored before the map
+    places: Places | None = None  # None: analyzed without game data

@@ -119,6 +119,19 @@ def used_names(payload: Any, names: Names | None) -> Used:
                 for item in listed:
                     if isinstance(item, Mapping):
                         add(category, item.get(key_field), keys.get(category))
+    # The geography of the save's provinces (Eu4Analysis.places): named by their keys.
+    places = payload.get("places")
+    if isinstance(places, Mapping):
+        for field, category in (
+            ("areas", "area"),
+            ("regions", "region"),
+            ("superregions", "superregion"),
+            ("continents", "continent"),
+        ):
+            table = places.get(field)
+            if isinstance(table, Mapping):
+                for key in table:
+                    add(category, key, keys.get(category))
     # The save's own names win, wherever a tag is shown.
     for tag in out.get("country", {}):
         if tag in saved:
