@@ -248,3 +248,21 @@ def test_provinces_show_centralized_states_and_infrastructure(modded):
     assert rows[6][column] == ""  # the others have none
     every = tree(client.get(f"/saves/{save_id}?pcols=all").text).rows("provinces")[0]
     assert {"Infrastructure", "Centralized", "Exploited"} <= set(every)
+
+
+def test_the_country_filter_narrows_every_cross_country_section(modded):
+    """The page's country filter (``cf``): the players' countries only (JBB, human=yes),
+    in every cross-country table and in their CSV links and downloads."""
+    client, save_id = modded
+    text = client.get(f"/saves/{save_id}?cf=players").text
+    page = tree(text)
+    for section in ("economy", "mana", "health", "dev-efficiency"):
+        rows = page.rows(section)
+        countries = [row for row in rows if row[0] != "Country"]
+        assert countries and all("(JBB)" in row[0] for row in countries), section
+    assert f'href="/saves/{save_id}/csv/income_table?cf=players"' in text
+    income = csv_rows(client, save_id, "income_table?cf=players")
+    assert [row["tag"] for row in income] == ["JBB"]
+    # quantity_ideas: of the three countries that took it, JBB alone is a player's
+    groups = {row["idea_group"]: row for row in csv_rows(client, save_id, "idea_groups?cf=players")}
+    assert (groups["quantity_ideas"]["taken"], groups["quantity_ideas"]["completed"]) == ("1", "1")
