@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -106,6 +107,9 @@ PROVINCE_SORTS: Final = (
     "culture",
     "trade_goods",
     "devastation",
+    "expand_infrastructure",
+    "centralize_state",
+    "exploit_date",
 )
 # The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2); the
 # income columns are the ``income`` block's (``_DERIVED``).
@@ -137,9 +141,24 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "porder": "asc",
     "esort": "fleet_power",  # the Stellaris empires table
     "eorder": "desc",
+    # The economy section: which budget table (``BUDGET_TABLES``), sorted by "name",
+    # "total" or a category; the mana section, sorted by "name", "adm", "dip", "mil",
+    # "total" or a category.
+    "ledger": "income",
+    "bsort": "total",
+    "border": "desc",
+    "msort": "total",
+    "morder": "desc",
+    # The development efficiency table: "name", "clicks", "provinces", "mana", "per_click".
+    "dsort": "clicks",
+    "dorder": "desc",
     "cpage": 1,
     "ppage": 1,
     "wpage": 1,
+    "bpage": 1,
+    "mpage": 1,
+    "gpage": 1,  # the health grid's page
+    "dpage": 1,
     "country_page_size": 50,
     "province_page_size": 50,
     "war_page_size": 20,
@@ -154,6 +173,11 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "ccols": "",
     "pcols": "",
     "ecols": "",
+    "bcols": "",
+    "mcols": "",
+    # The health grid's column order: its keys (``HEALTH_COLUMNS``) comma-separated; ""
+    # the default order.
+    "hcols": "",
     # The site's leaderboard score of the save (its patch weights live in the site's
     # database): None where there is no site (local analysis: the kernel's weights are
     # shown), -1 when the site's leaderboards do not count the save's patch.
@@ -185,12 +209,26 @@ STATE_KEYS: Final = (
     "porder",
     "esort",
     "eorder",
+    "ledger",
+    "bsort",
+    "border",
+    "msort",
+    "morder",
+    "dsort",
+    "dorder",
     "cpage",
     "ppage",
     "wpage",
+    "bpage",
+    "mpage",
+    "dpage",
     "ccols",
     "pcols",
     "ecols",
+    "bcols",
+    "mcols",
+    "hcols",
+    "gpage",
     "cf",
     "ctags",
     "country",
@@ -198,7 +236,12 @@ STATE_KEYS: Final = (
     "hkind",
     "hpage",
 )
-COLUMN_KEYS: Final = ("ccols", "pcols", "ecols")
+COLUMN_KEYS: Final = ("ccols", "pcols", "ecols", "bcols", "mcols")
+PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "gpage", "dpage")
+# The tables sorted by any identifier (budget and mana: the save's categories; development
+# efficiency): an unknown key leaves the rows in their order, no error.
+_DYNAMIC_SORTS: Final = ("b", "m", "d")
+_SORT_KEY: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
 ALL_COLUMNS: Final = "all"
 
 
@@ -234,9 +277,16 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     esort = given.get("esort")
     out["esort"] = esort if esort in EMPIRE_SORTS else DEFAULT_VIEW["esort"]
     out["eorder"] = _order(given.get("eorder"), out["esort"]) if esort else "desc"
-    out["cpage"] = _int(given.get("cpage"), 1)
-    out["ppage"] = _int(given.get("ppage"), 1)
-    out["wpage"] = _int(given.get("wpage"), 1)
+    for prefix in _DYNAMIC_SORTS:
+        sort, order = prefix + "sort", prefix + "order"
+        wanted = given.get(sort)
+        valid = isinstance(wanted, str) and _SORT_KEY.fullmatch(wanted) is not None
+        out[sort] = wanted if valid else DEFAULT_VIEW[sort]
+        out[order] = _order(given.get(order), out[sort]) if valid else DEFAULT_VIEW[order]
+    out["ledger"] = given["ledger"] if given.get("ledger") in BUDGET_TABLES else "income"
+    for key in PAGE_KEYS:
+        out[key] = _int(given.get(key), 1)
+    out["hcols"] = _health_order_key(given.get("hcols"))
     out["hpage"] = _int(given.get("hpage"), 1)
     out["cf"] = filter_kind(given.get("cf"))
     out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
@@ -263,11 +313,13 @@ def view_query(view: Mapping[str, Any], **changes: Any) -> str:
     state = {key: view.get(key, DEFAULT_VIEW[key]) for key in STATE_KEYS}
     state.update(changes)
     pairs: list[tuple[str, str]] = []
-    for prefix in ("c", "p", "e"):
+    if state["ledger"] != DEFAULT_VIEW["ledger"]:
+        pairs.append(("ledger", str(state["ledger"])))
+    for prefix in ("c", "p", "e", *_DYNAMIC_SORTS):
         sort, order = prefix + "sort", prefix + "order"
         if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
             pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    keys = ["cpage", "ppage", "wpage", *COLUMN_KEYS, "cf", "ctags", "geo", "hkind", "hpage"]
+    keys = [*PAGE_KEYS, *COLUMN_KEYS, "hcols", "cf", "ctags", "geo", "hkind", "hpage"]
     if str(view.get("country_href", "")).startswith("?"):
         keys.insert(0, "country")  # local analysis: the country page is a view, not a path
     for key in keys:
@@ -308,8 +360,9 @@ def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
 
 def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
     """The query of a column header link of the table ``prefix`` ("c" countries, "p"
-    provinces, "e" Stellaris empires): sorted by ``key``, and back on the first page (the
-    empires table has one page)."""
+    provinces, "e" Stellaris empires, "b" the economy's budget table, "m" the mana
+    tables, "d" development efficiency): sorted by ``key``, and back on the first page
+    (the empires table has one page)."""
     changes: dict[str, Any] = {
         prefix + "sort": key,
         prefix + "order": sort_link_order(view, prefix, key),
@@ -320,7 +373,7 @@ def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
 
 
 def page_query(view: Mapping[str, Any], key: str, page: int) -> str:
-    """The query of a pager link: page ``page`` of ``key`` ("cpage", "ppage", "wpage")."""
+    """The query of a pager link: page ``page`` of ``key`` (one of ``PAGE_KEYS``)."""
     return view_query(view, **{key: page})
 
 
@@ -339,8 +392,18 @@ def _income(resource: str) -> Callable[[Mapping[str, Any]], Any]:
     return get
 
 
+def _count(key: str) -> Callable[[Mapping[str, Any]], Any]:
+    """A province count the payload leaves out when 0."""
+
+    def get(row: Mapping[str, Any]) -> Any:
+        return row.get(key, 0)
+
+    return get
+
+
 _DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
     "tech": _tech,
+    **{key: _count(key) for key in ("expand_infrastructure", "centralize_state")},
     # the Stellaris empires' net monthly income (only that table sorts by these keys)
     **{key: _income(key) for key in ("energy", "minerals", "alloys", "research")},
 }
@@ -637,10 +700,321 @@ def bar_chart(
     }
 
 
+# --- cross-country tables (economy, mana, ideas, health, efficiency) -----------------------
+
+
+def _shown(analysis: Mapping[str, Any], view: Mapping[str, Any] | None) -> list[Any]:
+    """The countries a cross-country table shows: the country filter's (``view``: the
+    partials' checked view; None, every country)."""
+    return shown_countries(analysis, view or {})
+
+
+def _number(value: Any) -> float:
+    """A payload number; 0 for anything else (the kernel may omit zero categories)."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return 0
+    return value if math.isfinite(value) else 0
+
+
+# The economy section's tables: view ``ledger`` -> (title, the ``Budget`` dict, its total
+# field: None sums the categories).
+BUDGET_TABLES: Final[Mapping[str, tuple[str, str, str | None]]] = {
+    "income": ("Income by category, last month", "last_month_income", "last_month_income_total"),
+    "expense": (
+        "Expenses by category, last month",
+        "last_month_expense",
+        "last_month_expense_total",
+    ),
+    "total_expense": ("Total expenses since the start", "total_expense", None),
+}
+# How many columns of a category table show without "All columns": the largest.
+PRIORITY_CATEGORIES: Final = 6
+
+
+def _category_table(
+    rows: Sequence[Mapping[str, Any]],
+    values: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
+    total: Callable[[Mapping[str, Any], Mapping[str, Any]], float],
+) -> dict[str, Any]:
+    """Rows ``{tag, name, total, <category>: value}`` of the countries in ``rows`` that
+    ``values`` has data for, and the categories non-zero for one of them, the largest sum
+    first (missing categories count 0)."""
+    out: list[dict[str, Any]] = []
+    sums: dict[str, float] = {}
+    for country_row in rows:
+        found = values(country_row)
+        if found is None:
+            continue
+        cells = {str(k): _number(v) for k, v in found.items()}
+        for key, value in cells.items():
+            sums[key] = sums.get(key, 0) + abs(value)
+        tag = country_row.get("tag")
+        out.append(
+            {
+                **cells,
+                "tag": tag,
+                "name": country_row.get("name"),
+                "total": total(country_row, cells),
+            }
+        )
+    columns = [k for k, v in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0])) if v]
+    for row in out:
+        for key in columns:
+            row.setdefault(key, 0)
+    return {"columns": columns, "rows": out, "priority": columns[:PRIORITY_CATEGORIES]}
+
+
+def budget_table(
+    analysis: Mapping[str, Any], ledger: str, view: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """One of ``BUDGET_TABLES`` over the shown countries that have a budget (``budgets``:
+    the ledgers of the largest countries, the great powers and the players), unsorted:
+    ``{title, columns, priority, rows}``."""
+    title, field, total_field = BUDGET_TABLES[ledger]
+    budgets = by_tag(analysis.get("budgets") or [])
+
+    def values(row: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        budget = budgets.get(str(row.get("tag")))
+        found = budget.get(field) if budget is not None else None
+        return found if isinstance(found, Mapping) else None
+
+    def total(row: Mapping[str, Any], cells: Mapping[str, float]) -> float:
+        budget = budgets.get(str(row.get("tag"))) or {}
+        given = budget.get(total_field) if total_field else None
+        return _number(given) if given is not None else sum(cells.values())
+
+    table = _category_table(_shown(analysis, view), values, total)
+    table["title"] = title
+    return table
+
+
+MANA_KINDS: Final = ("adm", "dip", "mil")
+
+
+def _mana_of(analysis: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
+    return {str(d.get("tag")): d.get("mana") or {} for d in analysis.get("details") or []}
+
+
+def mana_table(
+    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """Mana spent by the shown countries that have a detailed view (``details``), unsorted:
+    rows ``{tag, name, adm, dip, mil, total, <category>: adm + dip + mil spent on it,
+    share: {adm, dip, mil} of the largest total}`` and the categories spent on."""
+    mana = _mana_of(analysis)
+
+    def values(row: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        spent = mana.get(str(row.get("tag")))
+        if spent is None:
+            return None
+        merged: dict[str, float] = {}
+        for kind in MANA_KINDS:
+            for key, value in (spent.get(kind) or {}).items():
+                merged[key] = merged.get(key, 0) + _number(value)
+        return merged
+
+    def total(row: Mapping[str, Any], cells: Mapping[str, float]) -> float:
+        spent = mana[str(row.get("tag"))]
+        return sum(_number(spent.get(kind + "_total")) for kind in MANA_KINDS)
+
+    table = _category_table(_shown(analysis, view), values, total)
+    widest = max((row["total"] for row in table["rows"]), default=0) or 1
+    for row in table["rows"]:
+        spent = mana[str(row["tag"])]
+        for kind in MANA_KINDS:
+            row[kind] = _number(spent.get(kind + "_total"))
+        row["share"] = {kind: row[kind] / widest for kind in MANA_KINDS}
+    return table
+
+
+def idea_popularity(
+    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Per idea group (national ideas left out): how many shown countries took it
+    (``taken``) and completed it (``completed``: 7 ideas), most taken first, with their
+    share of the most taken (``share``, ``completed_share``) for the bars."""
+    counts: dict[str, list[int]] = {}
+    for row in _shown(analysis, view):
+        for group in row.get("idea_groups") or []:
+            if group.get("national"):
+                continue
+            name = str(group.get("name"))
+            count = counts.setdefault(name, [0, 0])
+            count[0] += 1
+            count[1] += 1 if _number(group.get("ideas")) >= 7 else 0
+    most = max((c[0] for c in counts.values()), default=0) or 1
+    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
+    return [
+        {
+            "name": name,
+            "taken": taken,
+            "completed": completed,
+            "share": taken / most,
+            "completed_share": completed / most,
+        }
+        for name, (taken, completed) in ordered
+    ]
+
+
+# The mana category of development clicks (kernel.eu4._mana's tables).
+DEVELOP_MANA: Final = "develop_prov"
+
+
+def dev_efficiency(
+    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
+) -> list[dict[str, Any]]:
+    """Development efficiency of the shown countries that developed a province: ``clicks``
+    (their ``country_improve_count`` over every province, whoever owns it now),
+    ``provinces`` (how many they developed), ``mana`` (adm + dip + mil spent on
+    development: None without a detailed view) and ``per_click`` (mana / clicks), unsorted."""
+    clicks: dict[str, int] = {}
+    improved: dict[str, int] = {}
+    for province in analysis.get("provinces") or []:
+        for tag, count in (province.get("improvements") or {}).items():
+            # A negative count (the modded corpus save's zombies take development away)
+            # is no click.
+            if _number(count) > 0:
+                clicks[tag] = clicks.get(tag, 0) + int(count)
+                improved[tag] = improved.get(tag, 0) + 1
+    mana = _mana_of(analysis)
+    out: list[dict[str, Any]] = []
+    for row in _shown(analysis, view):
+        tag = str(row.get("tag"))
+        spent = mana.get(tag)
+        dev_mana = (
+            sum(_number((spent.get(kind) or {}).get(DEVELOP_MANA)) for kind in MANA_KINDS)
+            if spent is not None
+            else None
+        )
+        if not clicks.get(tag) and not dev_mana:
+            continue
+        count = clicks.get(tag, 0)
+        out.append(
+            {
+                "tag": row.get("tag"),
+                "name": row.get("name"),
+                "clicks": count,
+                "provinces": improved.get(tag, 0),
+                "mana": dev_mana,
+                "per_click": dev_mana / count if dev_mana is not None and count > 0 else None,
+            }
+        )
+    return out
+
+
+def _net_treasury(row: Mapping[str, Any]) -> Any:
+    treasury = row.get("treasury")
+    if not isinstance(treasury, (int, float)):
+        return None
+    return treasury - _number(row.get("debt"))
+
+
+# The health grid's columns: (key, header, getter, higher is better, digits).
+HEALTH_COLUMNS: Final[
+    tuple[tuple[str, str, Callable[[Mapping[str, Any]], Any], bool, int], ...]
+] = (
+    ("monthly_income", "Income", lambda r: r.get("monthly_income"), True, 1),
+    ("net_treasury", "Treasury - debt", _net_treasury, True, 0),
+    ("development", "Dev", lambda r: r.get("development"), True, 0),
+    ("inflation", "Inflation", lambda r: r.get("inflation"), False, 1),
+    ("army_tradition", "Army trad.", lambda r: r.get("army_tradition"), True, 1),
+    ("navy_tradition", "Navy trad.", lambda r: r.get("navy_tradition"), True, 1),
+    ("manpower", "Manpower", lambda r: r.get("manpower"), True, 0),
+    ("max_manpower", "Max manpower", lambda r: r.get("max_manpower"), True, 0),
+    ("land_units", "Regiments", lambda r: r.get("land_units"), True, 0),
+    ("naval_units", "Ships", lambda r: r.get("naval_units"), True, 0),
+    ("stability", "Stability", lambda r: r.get("stability"), True, 0),
+    ("adm_tech", "Adm tech", lambda r: r.get("adm_tech"), True, 0),
+    ("dip_tech", "Dip tech", lambda r: r.get("dip_tech"), True, 0),
+    ("mil_tech", "Mil tech", lambda r: r.get("mil_tech"), True, 0),
+    ("ideas", "Ideas", lambda r: r.get("ideas"), True, 0),
+    ("corruption", "Corruption", lambda r: r.get("corruption"), False, 1),
+    ("prestige", "Prestige", lambda r: r.get("prestige"), True, 0),
+)
+_HEALTH_KEYS: Final = tuple(column[0] for column in HEALTH_COLUMNS)
+# A cell's colour: one of this many classes, heat-0 (worst of the column) to heat-N-1
+# (best); app.css gives them red to green backgrounds for the light and the dark theme.
+HEAT_LEVELS: Final = 7
+
+
+def health_order(hcols: Any) -> list[str]:
+    """The health grid's column keys in the order of ``hcols`` (comma-separated keys):
+    the known ones given first, once each, then the rest in the default order."""
+    given = hcols.split(",") if isinstance(hcols, str) else []
+    order = list(dict.fromkeys(k for k in given if k in _HEALTH_KEYS))
+    return order + [k for k in _HEALTH_KEYS if k not in order]
+
+
+def _health_order_key(hcols: Any) -> str:
+    """The view's ``hcols`` for a column order: "" for the default order."""
+    order = health_order(hcols)
+    return "" if tuple(order) == _HEALTH_KEYS else ",".join(order)
+
+
+def health_move_query(view: Mapping[str, Any], key: str, step: int) -> str:
+    """The query of a "move left" (``step`` -1) / "move right" (+1) link of the health
+    grid's column ``key``."""
+    order = health_order(view.get("hcols"))
+    at = order.index(key)
+    to = min(max(at + step, 0), len(order) - 1)
+    order[at], order[to] = order[to], order[at]
+    return view_query(view, hcols=_health_order_key(",".join(order)))
+
+
+def _heat(values: Sequence[Any], higher_better: bool) -> list[int | None]:
+    """The heat level of each value by its rank in the column (ties share one; None for
+    a missing value; every value equal: the middle level)."""
+    present = sorted({v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)})
+    if not higher_better:
+        present.reverse()
+    rank = {v: i for i, v in enumerate(present)}
+    top = len(present) - 1
+    out: list[int | None] = []
+    for value in values:
+        if value not in rank or isinstance(value, bool) or not isinstance(value, (int, float)):
+            out.append(None)
+        elif top == 0:
+            out.append(HEAT_LEVELS // 2)
+        else:
+            out.append(round(rank[value] / top * (HEAT_LEVELS - 1)))
+    return out
+
+
+def health_grid(
+    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
+) -> dict[str, Any]:
+    """The health grid of the shown countries (largest development first): ``columns``
+    ``[{key, header, digits, better}]`` in the view's order, ``rows`` ``[{tag, name,
+    human, cells: [{value, heat}]}]``; a cell's ``heat`` ranks it within its column over
+    every shown country (not only the page)."""
+    order = health_order((view or {}).get("hcols"))
+    spec = {column[0]: column for column in HEALTH_COLUMNS}
+    rows = sorted_rows(_shown(analysis, view), "development", "desc")
+    columns = []
+    grid: list[list[dict[str, Any]]] = [[] for _ in rows]
+    for key in order:
+        _, header, get, higher, digits = spec[key]
+        values = [get(row) for row in rows]
+        columns.append({"key": key, "header": header, "digits": digits, "better": higher})
+        for cells, value, heat in zip(grid, values, _heat(values, higher), strict=True):
+            cells.append({"value": value, "heat": heat})
+    return {
+        "columns": columns,
+        "rows": [
+            {
+                "tag": row.get("tag"),
+                "name": row.get("name"),
+                "human": row.get("human"),
+                "cells": cells,
+            }
+            for row, cells in zip(rows, grid, strict=True)
+        ],
+    }
+
+
 # --- CSV --------------------------------------------------------------------------------
 
 LEDGER_CHARTS: Final = ("income", "nation_size", "score", "inflation")
-CSV_CHARTS: Final = (*LEDGER_CHARTS, "development")
 _FORMULA: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -655,6 +1029,91 @@ def _country_header(names: Mapping[str, Mapping[str, str]] | None, tag: Any, sav
     return str(tag) if shown == str(tag) else f"{shown} ({tag})"
 
 
+CROSS_COUNTRY_CSV: Final = (
+    *(f"{ledger}_table" for ledger in BUDGET_TABLES),
+    "mana",
+    "idea_groups",
+    "health",
+    "dev_efficiency",
+)
+CSV_CHARTS: Final = (*LEDGER_CHARTS, "development", *CROSS_COUNTRY_CSV)
+
+
+def _rows_csv(
+    writer: Any,
+    names: Mapping[str, Mapping[str, str]] | None,
+    rows: Iterable[Mapping[str, Any]],
+    keys: Sequence[str],
+) -> None:
+    writer.writerow(["tag", "name", *keys])
+    for row in rows:
+        shown = country_name(names, row.get("tag"), row.get("name"))
+        writer.writerow([_cell(row.get("tag")), _cell(shown), *(_cell(row.get(k)) for k in keys)])
+
+
+def _cross_country_csv(
+    writer: Any,
+    analysis: Mapping[str, Any],
+    chart: str,
+    names: Mapping[str, Mapping[str, str]] | None,
+    view: Mapping[str, Any] | None,
+) -> None:
+    """The tables of the economy, mana, ideas and health sections, every shown country in
+    the tables' default order."""
+    if chart.endswith("_table"):
+        table = budget_table(analysis, chart.removesuffix("_table"), view)
+        _rows_csv(
+            writer, names, sorted_rows(table["rows"], "total", "desc"), ["total", *table["columns"]]
+        )
+    elif chart == "mana":
+        mana = _mana_of(analysis)
+        rows = sorted_rows(mana_table(analysis, view)["rows"], "total", "desc")
+        spent = {
+            kind: sorted(
+                {k for r in rows for k, v in (mana[str(r["tag"])].get(kind) or {}).items() if v}
+            )
+            for kind in MANA_KINDS
+        }
+        flat = [
+            {
+                **r,
+                **{
+                    f"{kind}_{k}": (mana[str(r["tag"])].get(kind) or {}).get(k, 0)
+                    for kind in MANA_KINDS
+                    for k in spent[kind]
+                },
+            }
+            for r in rows
+        ]
+        _rows_csv(
+            writer,
+            names,
+            flat,
+            [
+                "adm",
+                "dip",
+                "mil",
+                "total",
+                *(f"{kind}_{k}" for kind in MANA_KINDS for k in spent[kind]),
+            ],
+        )
+    elif chart == "dev_efficiency":
+        rows = sorted_rows(dev_efficiency(analysis, view), "clicks", "desc")
+        _rows_csv(writer, names, rows, ["clicks", "provinces", "mana", "per_click"])
+    elif chart == "idea_groups":
+        writer.writerow(["idea_group", "taken", "completed"])
+        for group in idea_popularity(analysis, view):
+            writer.writerow([_cell(group["name"]), group["taken"], group["completed"]])
+    else:  # health: the default column order, the raw values
+        grid = health_grid(analysis, {**(view or {}), "hcols": ""})
+        keys = [column["key"] for column in grid["columns"]]
+        flat = [
+            {**row, **{k: c["value"] for k, c in zip(keys, row["cells"], strict=True)}}
+            for row in grid["rows"]
+        ]
+        _rows_csv(writer, names, flat, keys)
+
+
 def chart_csv(
     analysis: Mapping[str, Any],
     chart: str,
@@ -663,8 +1122,9 @@ def chart_csv(
 ) -> str:
     """The data of one chart as CSV: a ledger (``year`` then one column per country, every
     country of the ledger that the view's country filter shows, headed by its tag, or
-    ``Name (TAG)`` when ``names`` or the save name it) or the development distribution (of
-    the provinces the shown countries own).
+    ``Name (TAG)`` when ``names`` or the save name it), the development distribution (of
+    the provinces the shown countries own), or a cross-country table
+    (``CROSS_COUNTRY_CSV``: the countries the view's filter shows).
     KeyError for other names."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
@@ -684,6 +1144,8 @@ def chart_csv(
         shown = shown_tags(analysis, analysis_view(view))
         for low, high, count in development_of(analysis, shown).get("buckets") or []:
             writer.writerow([low, high, count])
+    elif chart in CROSS_COUNTRY_CSV:
+        _cross_country_csv(writer, analysis, chart, names, analysis_view(view))
     else:
         raise KeyError(chart)
     return out.getvalue()
@@ -907,6 +1369,13 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "HISTORY_GROUPS": HISTORY_GROUPS,
     "HISTORY_LABELS": HISTORY_LABELS,
     "HISTORY_PAGE": HISTORY_PAGE,
+    "budget_table": budget_table,
+    "mana_table": mana_table,
+    "idea_popularity": idea_popularity,
+    "health_grid": health_grid,
+    "dev_efficiency": dev_efficiency,
+    "health_move_query": health_move_query,
+    "BUDGET_TABLES": BUDGET_TABLES,
     "COUNTRY_SORTS": COUNTRY_SORTS,
     "PROVINCE_SORTS": PROVINCE_SORTS,
     "EMPIRE_SORTS": EMPIRE_SORTS,

@@ -33,6 +33,11 @@ COUNTRIES: Final = "analysis/_countries.html.jinja2"
 PROVINCES: Final = "analysis/_provinces.html.jinja2"
 WARS: Final = "analysis/_wars.html.jinja2"
 EMPIRES: Final = "analysis/_stellaris_empires.html.jinja2"
+# The cross-country tables (sorted, paged; the health grid's columns move).
+ECONOMY: Final = "analysis/_economy.html.jinja2"
+MANA: Final = "analysis/_mana.html.jinja2"
+HEALTH: Final = "analysis/_health.html.jinja2"
+EFFICIENCY: Final = "analysis/_efficiency.html.jinja2"
 GEOGRAPHY: Final = "analysis/_geography.html.jinja2"
 # The sections with URLs of their own (/saves/{id}/<name>): sorted, paged, swapped by htmx.
 SECTIONS: Final = {
@@ -40,6 +45,10 @@ SECTIONS: Final = {
     "provinces": PROVINCES,
     "wars": WARS,
     "empires": EMPIRES,
+    "economy": ECONOMY,
+    "mana": MANA,
+    "health": HEALTH,
+    "dev-efficiency": EFFICIENCY,
     "geography": GEOGRAPHY,
 }
 # The sections of a Stellaris save's page (the others are the EU4 analysis').

@@ -364,3 +364,184 @@ def test_the_development_histogram_follows_the_filter():
     assert (mine["provinces"], mine["total"], mine["median"], mine["max"]) == (2, 17.0, 8.5, 14.0)
     csv_text = ar.chart_csv(payload, "development", None, {"cf": "players"})
     assert csv_text.splitlines() == ["low,high,provinces", "0,5,1", "10,15,1"]
+
+
+# --- the cross-country sections ------------------------------------------------------------
+
+CROSS = {
+    "info": {"player_tag": "AAA", "human_tags": ["AAA"]},
+    "countries": [
+        {
+            "tag": "AAA",
+            "name": "Aland",
+            "development": 30.0,
+            "treasury": 100.0,
+            "debt": 250.0,
+            "inflation": 2.0,
+            "idea_groups": [
+                {"name": "AAA_ideas", "ideas": 7, "national": True},
+                {"name": "quality_ideas", "ideas": 7, "national": False},
+                {"name": "trade_ideas", "ideas": 2, "national": False},
+            ],
+        },
+        {
+            "tag": "BBB",
+            "name": "=Bee",
+            "development": 10.0,
+            "treasury": 50.0,
+            "debt": 0.0,
+            "inflation": 0.0,
+            "idea_groups": [{"name": "quality_ideas", "ideas": 3, "national": False}],
+        },
+        {"tag": "CCC", "name": "Cee", "development": 20.0, "idea_groups": []},
+    ],
+    # BBB's budget omits its zero categories (the kernel may); CCC has none.
+    "budgets": [
+        {
+            "tag": "AAA",
+            "last_month_income": {"taxation": 5.0, "trade": 1.0, "gold": 0.0},
+            "last_month_income_total": 6.0,
+            "total_expense": {"buildings": 10.0, "advisors": 0.0},
+        },
+        {
+            "tag": "BBB",
+            "last_month_income": {"trade": 3.0},
+            "last_month_income_total": 3.0,
+            "total_expense": {"buildings": 4.0, "peace": 2.0},
+        },
+    ],
+    "details": [
+        {
+            "tag": "AAA",
+            "mana": {
+                "adm": {"buy_idea": 100, "advance_tech": 50},
+                "dip": {"advance_tech": 25},
+                "mil": {},
+                "adm_total": 150,
+                "dip_total": 25,
+                "mil_total": 0,
+            },
+        }
+    ],
+}
+
+
+def test_cross_country_rows_come_from_the_shown_countries():
+    assert [row["tag"] for row in ar.shown_countries(CROSS, {})] == ["AAA", "BBB", "CCC"]
+    view = ar.analysis_view({"cf": "chosen", "ctags": "BBB"})
+    assert [row["tag"] for row in ar.budget_table(CROSS, "income", view)["rows"]] == ["BBB"]
+    assert [row["tag"] for row in ar.health_grid(CROSS, view)["rows"]] == ["BBB"]
+    rows = list(csv.reader(io.StringIO(ar.chart_csv(CROSS, "income_table", view=view))))
+    assert [row[0] for row in rows[1:]] == ["BBB"]
+
+
+def test_budget_tables_treat_a_missing_category_as_zero():
+    income = ar.budget_table(CROSS, "income")
+    assert income["columns"] == ["taxation", "trade"]  # largest sum first; gold is all zero
+    rows = {row["tag"]: row for row in income["rows"]}
+    assert set(rows) == {"AAA", "BBB"}  # CCC has no budget
+    assert rows["BBB"]["taxation"] == 0 and rows["BBB"]["total"] == 3.0
+    total = {row["tag"]: row for row in ar.budget_table(CROSS, "total_expense")["rows"]}
+    assert total["BBB"]["total"] == 6.0  # no total field: the categories' sum
+    rows = list(csv.reader(io.StringIO(ar.chart_csv(CROSS, "income_table"))))
+    assert rows == [
+        ["tag", "name", "total", "taxation", "trade"],
+        ["AAA", "Aland", "6.0", "5.0", "1.0"],
+        ["BBB", "'=Bee", "3.0", "0", "3.0"],
+    ]
+
+
+def test_mana_table_adds_the_kinds_up_per_category():
+    (row,) = ar.mana_table(CROSS)["rows"]
+    assert (row["adm"], row["dip"], row["mil"], row["total"]) == (150, 25, 0, 175)
+    assert row["advance_tech"] == 75 and row["buy_idea"] == 100
+    assert row["share"] == {"adm": 150 / 175, "dip": 25 / 175, "mil": 0}
+    rows = list(csv.reader(io.StringIO(ar.chart_csv(CROSS, "mana"))))
+    assert rows[0] == [
+        "tag", "name", "adm", "dip", "mil", "total",
+        "adm_advance_tech", "adm_buy_idea", "dip_advance_tech",
+    ]  # fmt: skip
+    assert rows[1] == ["AAA", "Aland", "150", "25", "0", "175", "50", "100", "25"]
+
+
+def test_idea_popularity_leaves_national_ideas_out():
+    groups = ar.idea_popularity(CROSS)
+    assert [(g["name"], g["taken"], g["completed"]) for g in groups] == [
+        ("quality_ideas", 2, 1),
+        ("trade_ideas", 1, 0),
+    ]
+    assert groups[0]["share"] == 1 and groups[1]["share"] == 0.5
+
+
+def test_health_grid_ranks_each_column_and_keeps_its_order():
+    grid = ar.health_grid(CROSS, {"hcols": "inflation,net_treasury"})
+    keys = [column["key"] for column in grid["columns"]]
+    assert keys[:3] == ["inflation", "net_treasury", "monthly_income"]
+    assert len(keys) == len(ar.HEALTH_COLUMNS)
+    assert [row["tag"] for row in grid["rows"]] == ["AAA", "CCC", "BBB"]  # by development
+    inflation = [row["cells"][0] for row in grid["rows"]]
+    # lower is better: BBB's 0 is the best, AAA's 2 the worst; CCC has none
+    assert [c["heat"] for c in inflation] == [0, None, ar.HEAT_LEVELS - 1]
+    treasury = [row["cells"][1]["value"] for row in grid["rows"]]
+    assert treasury == [-150.0, None, 50.0]
+    # Every value equal: the middle level.
+    assert ar._heat([3, 3], True) == [ar.HEAT_LEVELS // 2] * 2
+
+
+def test_health_columns_move_with_links():
+    view = ar.analysis_view({"hcols": "dev,prestige,prestige,nope"})
+    assert view["hcols"].startswith("prestige,monthly_income,")
+    assert ar.analysis_view({"hcols": ",".join(ar.health_order(""))})["hcols"] == ""
+    default = ar.analysis_view()
+    assert ar.health_move_query(default, "net_treasury", -1).startswith(
+        "?hcols=net_treasury%2Cmonthly_income%2Cdevelopment%2C"
+    )
+    # Moving the first column left changes nothing: the default order, no query.
+    assert ar.health_move_query(default, "monthly_income", -1) == ""
+
+
+def test_cross_country_view_keys():
+    view = ar.analysis_view(
+        {"ledger": "expense", "bsort": "army_maintenance", "msort": "__class__", "bpage": "2"}
+    )
+    assert (view["ledger"], view["bsort"], view["border"], view["bpage"]) == (
+        "expense",
+        "army_maintenance",
+        "desc",
+        2,
+    )
+    assert (view["msort"], view["morder"]) == ("total", "desc")  # not an identifier
+    assert ar.analysis_view({"ledger": "loot"})["ledger"] == "income"
+    assert ar.view_query(view) == "?ledger=expense&bsort=army_maintenance&border=desc&bpage=2"
+    assert ar.sort_query(view, "b", "name") == ("?ledger=expense&bsort=name&border=asc")
+    assert ar.analysis_view(view) == view
+
+
+def test_cross_country_sections_render_from_the_payload_alone():
+    html = ar.render_analysis(CROSS, template="analysis/_economy.html.jinja2")
+    assert "Aland" in html and "=Bee" in html  # a table cell, not a CSV: as is
+    for template, shown in (("_mana", "Aland"), ("_ideas", "Quality"), ("_health", "Cee")):
+        assert shown in ar.render_analysis(CROSS, template=f"analysis/{template}.html.jinja2")
+
+
+def test_dev_efficiency_counts_clicks_of_every_province():
+    payload = {
+        **CROSS,
+        "provinces": [
+            {"id": 1, "improvements": {"AAA": 3, "BBB": 1}},
+            {"id": 2, "improvements": {"AAA": 2, "CCC": -4}},  # a negative count: no click
+            {"id": 3},  # a payload stored before the field
+        ],
+    }
+    payload["details"] = [
+        {
+            **CROSS["details"][0],
+            "mana": {"adm": {"develop_prov": 50}, "dip": {}, "mil": {"develop_prov": 25}},
+        }
+    ]
+    rows = {row["tag"]: row for row in ar.dev_efficiency(payload)}
+    assert set(rows) == {"AAA", "BBB"}
+    assert (rows["AAA"]["clicks"], rows["AAA"]["provinces"], rows["AAA"]["mana"]) == (5, 2, 75)
+    assert rows["AAA"]["per_click"] == 15
+    assert rows["BBB"]["mana"] is None and rows["BBB"]["per_click"] is None
+    assert ar.dev_efficiency(CROSS) == []  # no provinces, and AAA spent nothing on them

@@ -126,8 +126,8 @@ class SavePagesController(Controller):
         save_id: SaveId,
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
-        """The save page: upload facts, the analysis (query parameters: csort/corder,
-        psort/porder, ppage, wpage), edit and admin forms."""
+        """The save page: upload facts, the analysis (query parameters: the view's
+        ``app.analysis.render.STATE_KEYS``: sorts, pages, columns), edit and admin forms."""
         return await save_page(request, save_id, analysis_cache)
 
     @get("/saves/{save_id:str}/melted", opt={"rate_limit": "melt"})

@@ -33,8 +33,9 @@ class SaveSectionsController(Controller):
         section: FromPath[str],
         analysis_cache: NamedDependency[AnalysisCache],
     ) -> Response[Any]:
-        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them); a Stellaris
-        save's ``empires`` (sorted)."""
+        """``countries`` (sorted), ``provinces`` or ``wars`` (a page of them), the
+        cross-country ``economy``, ``mana``, ``health`` and ``dev-efficiency`` (sorted,
+        paged); a Stellaris save's ``empires`` (sorted)."""
         template = analysis_pages.SECTIONS.get(section)
         if template is None:
             raise NotFoundException(f"no section {section!r}")
@@ -110,8 +111,9 @@ class SaveSectionsController(Controller):
     ) -> Response[str]:
         """A chart's data as CSV: the ledgers (income, nation_size, score, inflation: one
         column per country, one row per year; ``cf``/``ctags``: the page's country
-        filter) and the development distribution; for a
-        Stellaris save, ``empires``: its empires table."""
+        filter), the development distribution and the cross-country tables
+        (``render.CROSS_COUNTRY_CSV``, filtered alike); for a Stellaris save, ``empires``:
+        its empires table."""
         found = await analysis_pages.payload(save_id, analysis_cache)
         if found is not None and analysis_pages.is_stellaris_analysis(found[1]):
             if chart != STELLARIS_CSV:

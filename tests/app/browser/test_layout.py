@@ -62,6 +62,7 @@ def pages_of(site: Site) -> list[str]:
         f"/saves/{site.modded}?cf=great_powers",
         f"/saves/{site.modded}/countries/JBB",  # a country's page, every section
         f"/saves/{site.modded}/countries/H26",
+        f"/saves/{site.modded}?ledger=total_expense&bcols=all&mcols=all",
         f"/saves/{site.small}",
         *(f"/saves/{save_id}" for save_id in site.others),
         "/achievements",
@@ -160,3 +161,27 @@ def test_local_analysis_fits_a_phone_and_has_the_same_columns(site, new_context,
     assert page.evaluate(PAGE_WIDTH) <= PHONE["width"]
     page.get_by_role("link", name="All columns").first.click()
     page.wait_for_function("() => document.querySelectorAll('#countries thead th').length === 16")
+
+
+# The luminance of the computed background and text colour of the first element matching
+# a selector.
+COLOURS = """(selector) => {
+    const style = getComputedStyle(document.querySelector(selector));
+    const lum = (c) => { const [r, g, b] = c.match(/\\d+/g).map(Number);
+        return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; };
+    return [lum(style.backgroundColor), lum(style.color)];
+}"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_health_grid_colours_are_readable_in_both_themes(site, new_context, scheme):
+    """The health grid's worst (heat-0) and best (heat-6) cells: a pale background under
+    dark text in the light theme, a dark one under light text in the dark theme."""
+    page = new_context(site.url, viewport=DESKTOP, color_scheme=scheme).new_page()
+    page.goto(f"/saves/{site.modded}#health")
+    for level in ("heat-0", "heat-6"):
+        background, text = page.evaluate(COLOURS, f"#health td.{level}")
+        if scheme == "light":
+            assert background > 0.7 and text < 0.3, level
+        else:
+            assert background < 0.3 and text > 0.7, level

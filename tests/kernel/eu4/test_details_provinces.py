@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import msgspec
 import pytest
+from support.saves import text_save
 
 from kernel.eu4 import analyze
 from kernel.eu4._mana import TABLE_1_30, TABLE_1_31, TABLE_1_35, spent, table_for
@@ -214,3 +216,37 @@ def test_modded_timeline_relations_rivals(modded: Eu4Analysis) -> None:
     assert any(
         r.kind == "dependency" and r.other == "JBB" and not r.outgoing for r in h26.relations
     )
+
+
+def test_modded_development_clicks_and_state_counts(modded: Eu4Analysis) -> None:
+    # -1={ … country_improve_count={ tag="TFA" val=10 } … }
+    assert province(modded, 1).improvements == {"TFA": 10}
+    # -33={ … country_improve_count={ tag="ANC" val=-4 } }: as the save has it
+    assert province(modded, 33).improvements == {"ANC": -4}
+    # -107={ … centralize_state_construction={ … } num_centralize_state=3 }
+    assert province(modded, 107).centralize_state == 3
+    # grep -A2 'country_improve_count={' gamestate | grep -A1 'tag="JBB"': 40 provinces,
+    # val= summing to 102
+    jbb = [p.improvements["JBB"] for p in modded.provinces if "JBB" in p.improvements]
+    assert (len(jbb), sum(jbb)) == (40, 102)
+    white = province(modded, 1)
+    assert (white.expand_infrastructure, white.centralize_state, white.exploit_date) == (0, 0, None)
+
+
+def test_improvements_of_several_countries_and_exploit_date() -> None:
+    provinces = (
+        '-1={ name="Roma" owner="ITA" controller="ITA" base_tax=5.000 base_production=4.000 '
+        'base_manpower=3.000 country_improve_count={ tag="ITA" val=3 } '
+        'country_improve_count={ tag="AAA" val=2 } country_improve_count={ val=9 } '
+        "expand_infrastructure=2 num_centralize_state=1 exploit_date=1480.3.2 } "
+        '-3={ name="Other" owner="AAA" base_tax=1.000 base_production=1.000 '
+        "base_manpower=1.000 }"
+    )
+    out = analyze(text_save(provinces=provinces))
+    roma = province(out, 1)
+    assert roma.improvements == {"ITA": 3, "AAA": 2}  # a block without a tag is skipped
+    assert (roma.expand_infrastructure, roma.centralize_state) == (2, 1)
+    assert roma.exploit_date == "1480-03-02"
+    # Defaults are left out of the payload (thousands of provinces have none).
+    other = msgspec.json.decode(msgspec.json.encode(province(out, 3)))
+    assert "improvements" not in other and "exploit_date" not in other

@@ -15,7 +15,10 @@ from kernel._document import Container
 from kernel.eu4._read import (
     Fields,
     container_of,
+    date,
     flag,
+    integer,
+    iso,
     number,
     opt_number,
     opt_text,
@@ -44,6 +47,9 @@ _SINGLE: Final = frozenset(
         "devastation",
         "colonysize",
         "claims",
+        "expand_infrastructure",
+        "num_centralize_state",
+        "exploit_date",
     )
 )
 
@@ -101,7 +107,7 @@ _OLD_BUILDINGS: Final = frozenset(
         "tradecompany",
     )
 )
-_REPEATED: Final = frozenset(("core",)) | _OLD_BUILDINGS
+_REPEATED: Final = frozenset(("core", "country_improve_count")) | _OLD_BUILDINGS
 
 BUCKET_WIDTH: Final = 5
 
@@ -179,7 +185,26 @@ def _province(pid: int, f: Fields) -> ProvinceRow:
         devastation=number(f.get("devastation")),
         colony=colony_size is not None and owner is not None,
         claims=texts(f.get("claims")),
+        improvements=_improvements(f),
+        expand_infrastructure=integer(f.get("expand_infrastructure")),
+        centralize_state=integer(f.get("num_centralize_state")),
+        exploit_date=iso(date(f.get("exploit_date"))),
     )
+
+
+def _improvements(f: Fields) -> dict[str, int]:
+    """``country_improve_count={ tag="SWE" val=3 }`` blocks (one per country that
+    developed the province) as tag -> clicks."""
+    out: dict[str, int] = {}
+    for value in f.all("country_improve_count"):
+        block = container_of(value)
+        if block is None:
+            continue
+        tag = opt_text(block.get("tag"))
+        if tag is None:
+            continue
+        out[tag] = out.get(tag, 0) + integer(block.get("val"))
+    return out
 
 
 def _controller(f: Fields) -> str | None:

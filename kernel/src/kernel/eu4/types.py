@@ -420,7 +420,10 @@ class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
     powers: list[int] = []  # monarch points at hand: [adm, dip, mil]
 
 
-class ProvinceRow(msgspec.Struct, kw_only=True, frozen=True):
+# omit_defaults: the fields with a default are empty for most of a save's thousands of
+# provinces; written out they made the payload a tenth larger. Readers take a missing
+# field as its default (payloads stored before a field have none either).
+class ProvinceRow(msgspec.Struct, kw_only=True, frozen=True, omit_defaults=True):
     id: int
     name: str
     owner: str | None
@@ -439,6 +442,12 @@ class ProvinceRow(msgspec.Struct, kw_only=True, frozen=True):
     devastation: float
     colony: bool  # a colony still growing (colonysize)
     claims: list[str] = []  # countries with a claim on it (``claims={…}``)
+    # Development clicks per country (``country_improve_count={ tag= val= }``, repeated;
+    # summed per tag; a value can be negative as the save has it).
+    improvements: dict[str, int] = {}
+    expand_infrastructure: int = 0  # times infrastructure was expanded
+    centralize_state: int = 0  # ``num_centralize_state``
+    exploit_date: str | None = None  # when it was last exploited (``exploit_date``)
 
 
 class ProvinceChange(msgspec.Struct, kw_only=True, frozen=True, array_like=True):
