@@ -578,6 +578,7 @@ def line_chart(
                 "x": x(s["points"][0][0]),
                 "y": y(s["points"][0][1]),
                 "last": s["points"][-1][1],
+                "values": _aligned(years, s["points"]),
             }
         )
     step = max(1, math.ceil(len(years) / table_rows))
@@ -597,6 +598,81 @@ def line_chart(
         "rows": rows,
         "every": step,
         "years": len(years),
+        "year_list": years,
+    }
+
+
+def _aligned(years: Sequence[int], points: Sequence[Sequence[Any]]) -> list[Any]:
+    """A series' values on the chart's ``years`` (None where it has no point)."""
+    found = {int(p[0]): p[1] for p in points}
+    return [found.get(year) for year in years]
+
+
+def _rounded(value: Any, digits: int) -> Any:
+    # What ``num`` shows, so the interactive chart's hover reads as the data table does.
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if not math.isfinite(value):
+        return None
+    return round(value) if digits <= 0 else round(value, digits)
+
+
+@jinja2.pass_context
+def line_chart_data(
+    context: jinja2.runtime.Context, chart: Mapping[str, Any], digits: int = 0
+) -> dict[str, Any]:
+    """The data of a ``line_chart`` for the interactive chart (app/static/charts.js draws
+    it, the SVG staying as the fallback): the years (``x``) and, per line, its country's
+    name as the legend shows it, colour, width and values (rounded as the data table
+    shows them).
+    The partial emits it with ``tojson`` in a single-quoted ``data-chart`` attribute:
+    ``tojson`` escapes ``<``, ``>``, ``&`` and ``'``, so a name from the file cannot end
+    the attribute or the tag."""
+    names = context.get("names")
+    series = []
+    for s in chart.get("series") or []:
+        tag = str(s.get("tag"))
+        shown = country_name(names, tag, s.get("name"))
+        series.append(
+            {
+                "tag": tag,
+                "label": tag if shown == tag else f"{shown} ({tag})",
+                "color": s.get("color"),
+                "width": s.get("width"),
+                "player": bool(s.get("player")),
+                "values": [_rounded(v, digits) for v in s.get("values") or []],
+            }
+        )
+    return {
+        "kind": "lines",
+        "x_label": "Year",
+        "x": list(chart.get("year_list") or []),
+        "digits": digits,
+        "series": series,
+    }
+
+
+def bar_chart_data(chart: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of a ``bar_chart`` (the development histogram) for the interactive chart:
+    one bar per bucket, in order (``x`` their positions, ``x_names`` the buckets' labels,
+    as the SVG and the data table name them); its colour is the page's accent (app.css)."""
+    bars = chart.get("bars") or []
+    return {
+        "kind": "bars",
+        "x_label": "Development",
+        "x": list(range(len(bars))),
+        "x_names": [bar.get("label") for bar in bars],
+        "digits": 0,
+        "series": [
+            {
+                "tag": None,
+                "label": "Provinces",
+                "color": None,
+                "width": 0,
+                "player": False,
+                "values": [bar.get("count") for bar in bars],
+            }
+        ],
     }
 
 
@@ -879,10 +955,12 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "paged": paged,
     "by_tag": by_tag,
     "line_chart": line_chart,
+    "line_chart_data": line_chart_data,
     "map_colors": map_colors,
     "wars_in_order": wars_in_order,
     "war_involves": war_involves,
     "bar_chart": bar_chart,
+    "bar_chart_data": bar_chart_data,
     "find_province": find_province,
     "province_history": province_history,
     "game_date": game_date,
