@@ -546,6 +546,8 @@ def line_chart(
     # ones for dated saves (a playthrough's timeline).
     xs = [float(p[0]) for s in chosen for p in s["points"]]
     first, last = min(xs), max(xs)
+    # The interactive chart's x values: the points' own, as the polylines draw them.
+    at = sorted({p[0] for s in chosen for p in s["points"]})
     if last == first:
         last = first + 1
     ticks = nice_ticks(min(0.0, min(values)), max(values))
@@ -578,7 +580,7 @@ def line_chart(
                 "x": x(s["points"][0][0]),
                 "y": y(s["points"][0][1]),
                 "last": s["points"][-1][1],
-                "values": _aligned(years, s["points"]),
+                "values": _aligned(at, s["points"]),
             }
         )
     step = max(1, math.ceil(len(years) / table_rows))
@@ -598,14 +600,14 @@ def line_chart(
         "rows": rows,
         "every": step,
         "years": len(years),
-        "year_list": years,
+        "at": at,
     }
 
 
-def _aligned(years: Sequence[int], points: Sequence[Sequence[Any]]) -> list[Any]:
-    """A series' values on the chart's ``years`` (None where it has no point)."""
-    found = {int(p[0]): p[1] for p in points}
-    return [found.get(year) for year in years]
+def _aligned(at: Sequence[Any], points: Sequence[Sequence[Any]]) -> list[Any]:
+    """A series' values at the chart's x values ``at`` (None where it has no point)."""
+    found = {p[0]: p[1] for p in points}
+    return [found.get(x) for x in at]
 
 
 def _rounded(value: Any, digits: int) -> Any:
@@ -622,9 +624,9 @@ def line_chart_data(
     context: jinja2.runtime.Context, chart: Mapping[str, Any], digits: int = 0
 ) -> dict[str, Any]:
     """The data of a ``line_chart`` for the interactive chart (app/static/charts.js draws
-    it, the SVG staying as the fallback): the years (``x``) and, per line, its country's
-    name as the legend shows it, colour, width and values (rounded as the data table
-    shows them).
+    it, the SVG staying as the fallback): the x values (``x``: the years of the ledgers,
+    fractional ones for a playthrough's dated saves) and, per line, its country's name as
+    the legend shows it, colour, width and values (rounded as the data table shows them).
     The partial emits it with ``tojson`` in a single-quoted ``data-chart`` attribute:
     ``tojson`` escapes ``<``, ``>``, ``&`` and ``'``, so a name from the file cannot end
     the attribute or the tag."""
@@ -646,7 +648,7 @@ def line_chart_data(
     return {
         "kind": "lines",
         "x_label": "Year",
-        "x": list(chart.get("year_list") or []),
+        "x": list(chart.get("at") or []),
         "digits": digits,
         "series": series,
     }

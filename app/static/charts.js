@@ -62,7 +62,9 @@
     const bars = data.kind === "bars";
     const xs = data.x;
     const names = data.x_names; // bars: the buckets' labels
-    const xText = (value) => (value == null ? DASH : names ? names[value] ?? "" : String(value));
+    // Years are whole but for a playthrough's dated saves (fractional: two decimals).
+    const year = (value) => (Number.isInteger(value) ? String(value) : value.toFixed(2));
+    const xText = (value) => (value == null ? DASH : names ? names[value] ?? "" : year(value));
     // Off the plot the legend shows the last year's values, as the SVG's legend does (bars:
     // none, until one is pointed at).
     const rest = bars ? null : xs.length - 1;
