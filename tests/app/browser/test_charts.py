@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from support.corpus import EU4, corpus_file
 from support.html import parse_html
+from support.playthrough import before_and_after
 
 # A text save (zipped) with annual ledgers from 2025 to 2087; JBB is the player's country.
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
@@ -231,3 +232,29 @@ def test_charts_are_drawn_after_htmx_navigation_and_history(site, new_context):
 def member_id(member: Any) -> str:
     text = member.get("/account").text
     return text.split('href="/users/', 1)[1].split('"', 1)[0]
+
+
+def test_a_playthroughs_timeline_is_interactive_at_the_saves_dates(site, new_context):
+    """The playthrough page's charts (the same macro) are drawn at the saves' own dates:
+    2086.11.15 and 2087.7.1 (the edited copies of the modded save, support/playthrough.py)
+    as fractional years, which the legend shows with two decimals."""
+    url, member, _ = site
+    ids = []
+    for data, name in zip(before_and_after(), ("before.eu4", "after.eu4"), strict=True):
+        response = member.upload(data, name=name)
+        assert response.status_code in (201, 409), response.text[:300]
+        ids.append(response.json()["save_id"])
+    page = new_context(url, viewport=DESKTOP).new_page()
+    page.goto(f"/saves/{ids[0]}")
+    page.locator("#playthrough a", has_text="timeline").click()
+    figure = drawn(page, "#chart-timeline-development")
+    assert figure.locator("svg.chart").is_hidden()
+    # 2086 + (304 + 15 - 1) / 365 and 2087 + (181 + 1 - 1) / 365: days before November and July.
+    low, high = 2086 + 318 / 365, 2087 + 181 / 365
+    assert figure.evaluate("(f) => f.uplot.data[0]") == pytest.approx([low, high])
+    over = figure.locator(".u-over").bounding_box()
+    x = figure.evaluate("(f, v) => f.uplot.valToPos(v, 'x')", high)
+    page.mouse.move(over["x"] + x - 1, over["y"] + over["height"] / 2)
+    page.wait_for_function(LEGEND_X, arg=["#chart-timeline-development", f"{high:.2f}"])
+    for save_id in ids:
+        member.request("DELETE", f"/api/saves/{save_id}")
