@@ -3,7 +3,7 @@
 # Chronicle as one image: docker build -t chronicle .
 #
 #   assets   npm ci of package-lock.json's run-time packages (htmx, the Pyodide runtime,
-#            Swagger UI and webm-muxer; no CDN at run time)
+#            Swagger UI, webm-muxer and uPlot; no CDN at run time)
 #   builder  compilers + the pinned build tools: the mypyc-compiled kernel wheel, the browser
 #            bundle (Pyodide + the pure kernel wheel + msgspec's Pyodide wheel + Jinja2), the
 #            app's wheel and a wheel of every run-time dependency (exact pins:
@@ -26,7 +26,7 @@ ARG DEBIAN=bookworm
 FROM node:20-${DEBIAN}-slim AS assets
 WORKDIR /src
 COPY package.json package-lock.json ./
-# "dependencies" only (htmx.org, pyodide, swagger-ui-dist, webm-muxer); jomini is a
+# "dependencies" only (htmx.org, pyodide, swagger-ui-dist, webm-muxer, uplot); jomini is a
 # devDependency (tests, benchmarks).
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
@@ -66,7 +66,7 @@ RUN HATCH_BUILD_HOOK_ENABLE_MYPYC=1 python -m build --no-isolation --outdir /tmp
     && PYTHONPATH=/tmp/kernel-check python -c \
         'import kernel, sys; sys.exit(0 if kernel.COMPILED else "kernel wheel is not compiled")'
 
-# The app: app/ with templates/, migrations/ and the vendored htmx, webm-muxer and Swagger UI
+# The app: app/ with templates/, migrations/ and the vendored htmx, webm-muxer, uPlot and Swagger UI
 # (scripts/hatch_build.py).
 COPY pyproject.toml ./
 COPY scripts/hatch_build.py scripts/build_wasm.py scripts/pyodide_compile.mjs \
@@ -78,6 +78,8 @@ COPY --from=assets /src/node_modules/htmx.org/dist/htmx.min.js app/static/vendor
 COPY --from=assets /src/node_modules/webm-muxer/build/webm-muxer.mjs app/static/vendor/webm-muxer.mjs
 COPY --from=assets /src/node_modules/swagger-ui-dist/swagger-ui-bundle.js app/static/vendor/swagger-ui-bundle.js
 COPY --from=assets /src/node_modules/swagger-ui-dist/swagger-ui.css app/static/vendor/swagger-ui.css
+COPY --from=assets /src/node_modules/uplot/dist/uPlot.iife.min.js app/static/vendor/uPlot.iife.min.js
+COPY --from=assets /src/node_modules/uplot/dist/uPlot.min.css app/static/vendor/uPlot.min.css
 
 # The browser's local-analysis bundle into app/static/wasm/, as scripts/setup builds it:
 # the kernel's PURE wheel, msgspec's Pyodide wheel, Jinja2 and MarkupSafe (their pure

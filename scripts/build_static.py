@@ -56,6 +56,7 @@ SITE_NAME = "Chronicle"
 STATIC_FILES = (
     "app.css",
     "toc.js",
+    "charts.js",
     "local/local.js",
     "local/worker.js",
     "map/map.js",
@@ -66,6 +67,8 @@ STATIC_FILES = (
     "map/timelapse.js",
     "map/export.js",
     "vendor/webm-muxer.mjs",
+    "vendor/uPlot.iife.min.js",
+    "vendor/uPlot.min.css",
 )
 
 

@@ -2,7 +2,7 @@
 
 The app finds ``templates/`` and ``migrations/`` beside its package (app/web/templating.py
 and the ``piccolo_app`` modules look in ``app/..``), and serves ``app/static/``, whose
-``vendor/`` (htmx, webm-muxer and Swagger UI, copied from node_modules by scripts/setup)
+``vendor/`` (htmx, webm-muxer, uPlot and Swagger UI, copied from node_modules by scripts/setup)
 and ``wasm/`` (the local-analysis bundle, scripts/build_wasm.py) are git-ignored. An
 editable install runs from the checkout and needs none of this; a built wheel (the Docker
 image, scripts/bench/measure_footprint.py) carries all of it, so that an installed app
@@ -25,6 +25,8 @@ VENDORED = (
     "app/static/vendor/webm-muxer.mjs",
     "app/static/vendor/swagger-ui-bundle.js",
     "app/static/vendor/swagger-ui.css",
+    "app/static/vendor/uPlot.iife.min.js",
+    "app/static/vendor/uPlot.min.css",
 )
 BUNDLE_MANIFEST = "app/static/wasm/manifest.json"
 

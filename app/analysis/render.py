@@ -609,6 +609,8 @@ def line_chart(
     # ones for dated saves (a playthrough's timeline).
     xs = [float(p[0]) for s in chosen for p in s["points"]]
     first, last = min(xs), max(xs)
+    # The interactive chart's x values: the points' own, as the polylines draw them.
+    at = sorted({p[0] for s in chosen for p in s["points"]})
     if last == first:
         last = first + 1
     ticks = nice_ticks(min(0.0, min(values)), max(values))
@@ -641,6 +643,7 @@ def line_chart(
                 "x": x(s["points"][0][0]),
                 "y": y(s["points"][0][1]),
                 "last": s["points"][-1][1],
+                "values": _aligned(at, s["points"]),
             }
         )
     step = max(1, math.ceil(len(years) / table_rows))
@@ -660,6 +663,81 @@ def line_chart(
         "rows": rows,
         "every": step,
         "years": len(years),
+        "at": at,
+    }
+
+
+def _aligned(at: Sequence[Any], points: Sequence[Sequence[Any]]) -> list[Any]:
+    """A series' values at the chart's x values ``at`` (None where it has no point)."""
+    found = {p[0]: p[1] for p in points}
+    return [found.get(x) for x in at]
+
+
+def _rounded(value: Any, digits: int) -> Any:
+    # What ``num`` shows, so the interactive chart's hover reads as the data table does.
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        return None
+    if not math.isfinite(value):
+        return None
+    return round(value) if digits <= 0 else round(value, digits)
+
+
+@jinja2.pass_context
+def line_chart_data(
+    context: jinja2.runtime.Context, chart: Mapping[str, Any], digits: int = 0
+) -> dict[str, Any]:
+    """The data of a ``line_chart`` for the interactive chart (app/static/charts.js draws
+    it, the SVG staying as the fallback): the x values (``x``: the years of the ledgers,
+    fractional ones for a playthrough's dated saves) and, per line, its country's name as
+    the legend shows it, colour, width and values (rounded as the data table shows them).
+    The partial emits it with ``tojson`` in a single-quoted ``data-chart`` attribute:
+    ``tojson`` escapes ``<``, ``>``, ``&`` and ``'``, so a name from the file cannot end
+    the attribute or the tag."""
+    names = context.get("names")
+    series = []
+    for s in chart.get("series") or []:
+        tag = str(s.get("tag"))
+        shown = country_name(names, tag, s.get("name"))
+        series.append(
+            {
+                "tag": tag,
+                "label": tag if shown == tag else f"{shown} ({tag})",
+                "color": s.get("color"),
+                "width": s.get("width"),
+                "player": bool(s.get("player")),
+                "values": [_rounded(v, digits) for v in s.get("values") or []],
+            }
+        )
+    return {
+        "kind": "lines",
+        "x_label": "Year",
+        "x": list(chart.get("at") or []),
+        "digits": digits,
+        "series": series,
+    }
+
+
+def bar_chart_data(chart: Mapping[str, Any]) -> dict[str, Any]:
+    """The data of a ``bar_chart`` (the development histogram) for the interactive chart:
+    one bar per bucket, in order (``x`` their positions, ``x_names`` the buckets' labels,
+    as the SVG and the data table name them); its colour is the page's accent (app.css)."""
+    bars = chart.get("bars") or []
+    return {
+        "kind": "bars",
+        "x_label": "Development",
+        "x": list(range(len(bars))),
+        "x_names": [bar.get("label") for bar in bars],
+        "digits": 0,
+        "series": [
+            {
+                "tag": None,
+                "label": "Provinces",
+                "color": None,
+                "width": 0,
+                "player": False,
+                "values": [bar.get("count") for bar in bars],
+            }
+        ],
     }
 
 
@@ -1341,10 +1419,12 @@ GLOBALS: Final[Mapping[str, Any]] = {
     "paged": paged,
     "by_tag": by_tag,
     "line_chart": line_chart,
+    "line_chart_data": line_chart_data,
     "map_colors": map_colors,
     "wars_in_order": wars_in_order,
     "war_involves": war_involves,
     "bar_chart": bar_chart,
+    "bar_chart_data": bar_chart_data,
     "find_province": find_province,
     "province_history": province_history,
     "game_date": game_date,

@@ -6,9 +6,11 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import json
 from pathlib import Path
 
 import pytest
+from support.html import parse_html
 
 from app.analysis import render as ar
 from app.saves.analysis_cache import AnalysisCache
@@ -118,6 +120,47 @@ def test_charts():
     assert [tick["label"] for tick in dated["xticks"]] == ["2087"]
     bars = ar.bar_chart([[0, 5, 10], [5, 10, 0]])
     assert bars["bars"][1]["height"] == 0
+    # The histogram's data for app/static/charts.js: the SVG's buckets, by position.
+    data = ar.bar_chart_data(bars)
+    assert (data["kind"], data["x"]) == ("bars", [0, 1])
+    assert data["x_names"] == [f"0{ar.DASH}5", f"5{ar.DASH}10"]
+    assert data["series"][0]["values"] == [10, 0]
+
+
+def test_the_interactive_charts_data_is_the_charts_and_stays_in_its_attribute():
+    """The JSON that app/static/charts.js draws (``data-chart``): the SVG's lines (same
+    countries, colours, widths), every year, values rounded as the data table shows them;
+    a country name from the file cannot end the attribute or the tag."""
+    evil = "'></figure><script>alert(1)</script><!--\""
+    payload = {
+        "countries": [{"tag": "EVL", "name": evil}, {"tag": "SWE", "name": "Sweden"}],
+        "info": {"player_tag": "EVL", "human_tags": []},
+        "ledgers": {
+            "income": [
+                {"tag": "EVL", "points": [[1444, 1.26], [1446, 2.0]]},
+                {"tag": "SWE", "points": [[1445, 10.04], [1446, 12.0]]},
+            ],
+            "nation_size": [],
+            "score": [],
+            "inflation": [],
+        },
+    }
+    html = ar.render_analysis(payload, template="analysis/_charts.html.jinja2")
+    figures = [attrs for tag, attrs in parse_html(html).elements if tag == "figure"]
+    assert len(figures) == 4 and "<script>" not in html
+    charts = [attrs["data-chart"] for attrs in figures if "data-chart" in attrs]
+    assert len(charts) == 1  # the empty ledgers have none
+    assert figures[0]["id"] == "chart-income"
+    data = json.loads(charts[0] or "")
+    assert data["x"] == [1444, 1445, 1446] and data["digits"] == 1
+    by_tag = {s["tag"]: s for s in data["series"]}
+    assert by_tag["EVL"]["label"] == f"{evil} (EVL)"
+    assert by_tag["EVL"]["values"] == [1.3, None, 2.0]
+    assert by_tag["SWE"]["values"] == [None, 10.0, 12.0]
+    assert by_tag["EVL"]["player"] and by_tag["EVL"]["width"] == ar.HIGHLIGHT_WIDTH
+    # The SVG fallback draws the same lines in the same colours.
+    for s in data["series"]:
+        assert f'stroke="{s["color"]}" stroke-width="{s["width"]}"' in html
 
 
 def test_csv():

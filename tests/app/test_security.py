@@ -30,6 +30,10 @@ def test_htmx_is_served_by_us(browser):
     assert "unpkg" not in page and "cdn" not in page.lower()
     script = browser.get(htmx[0])
     assert script.status_code == 200 and b"htmx" in script.content[:2000]
+    # So is every other script of the layout (uPlot for the charts too): no CDN.
+    for src in filter(None, scripts):
+        assert src.startswith("/static/"), src
+        assert browser.get(src).status_code == 200, src
 
 
 def test_session_cookie_flags(browser, unique):
