@@ -193,6 +193,8 @@ def test_the_browser_renders_the_servers_html(path, site, uploaded, new_context,
         "base": f"/saves/{save_id}",
         "htmx": True,
         "csv": f"/saves/{save_id}/csv",
+        "country_href": f"/saves/{save_id}/countries/{{tag}}",
+        "analysis_href": f"/saves/{save_id}",
         "site_score": -1 if score is None else score,
     }
     browser_html = page.evaluate(
