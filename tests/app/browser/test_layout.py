@@ -135,12 +135,14 @@ def test_the_theme_follows_the_system_until_the_player_picks_one(site, new_conte
     assert page.evaluate(BACKGROUND) < 0.2  # the system's dark
     page.get_by_role("button", name="Light").click()
     page.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
+    page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.url.endswith(f"/saves/{site.small}")  # back where the player was
     assert page.evaluate(BACKGROUND) > 0.8
     page.goto("/saves")  # kept (a cookie) on every page
     assert page.evaluate(BACKGROUND) > 0.8
     page.get_by_role("button", name="Dark").click()
     page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+    page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.evaluate(BACKGROUND) < 0.2
     # A chart and the tables follow: the chart's panel is dark too.
     page.goto(f"/saves/{site.modded}#charts")
@@ -150,6 +152,7 @@ def test_the_theme_follows_the_system_until_the_player_picks_one(site, new_conte
     assert panel != "rgb(255, 255, 255)"
     page.get_by_role("button", name="System").click()
     page.wait_for_function("() => document.documentElement.dataset.theme === 'auto'")
+    page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.evaluate(BACKGROUND) < 0.2  # the system's again
 
 
