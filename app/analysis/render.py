@@ -162,6 +162,9 @@ DEFAULT_VIEW: Final[Mapping[str, Any]] = {
     "country_page_size": 50,
     "province_page_size": 50,
     "war_page_size": 20,
+    # The cross-country tables (economy, mana, health, efficiency): shorter pages, so the
+    # save page stays readable (pdx.tools caps its ledger and health views at 30).
+    "table_page_size": 25,
     "chart_series": 10,
     # The size of the map of the bundle the analysis was made with (its province image),
     # for the map section; 0: unknown (the server: the bundle is not on the site).
@@ -294,7 +297,13 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out["country"] = country if "," not in country else ""
     out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
     out["geo"] = geo_node(given.get("geo"))
-    for key in ("country_page_size", "province_page_size", "war_page_size", "chart_series"):
+    for key in (
+        "country_page_size",
+        "province_page_size",
+        "war_page_size",
+        "table_page_size",
+        "chart_series",
+    ):
         out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
     for key in ("map_width", "map_height"):
         out[key] = _int(given.get(key), 0, 0, 1 << 16)
