@@ -341,17 +341,21 @@ def budget_categories(tables: Iterable[Any]) -> list[str]:
 def reign_years(start: Any, end: Any, today: Any) -> float | None:
     """Years between two ISO game dates (``end`` None: until ``today``, the save's date),
     on the games' 365-day calendar; None when a date is missing."""
-    first = _days(start)
-    last = _days(end if end else today)
+    first = game_days(start)
+    last = game_days(end if end else today)
     if first is None or last is None:
         return None
     return max(last - first, 0) / 365
 
 
-_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+# Days before each month on the games' 365-day calendar (no leap years): the one table
+# of it for the analysis (render.game_date, the comparison's timeline).
+DAYS_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
-def _days(text: Any) -> int | None:
+def game_days(text: Any) -> int | None:
+    """Days from year 0 of an ISO game date ("1444-11-11"; ``kernel.Date.days()``); None
+    for anything else."""
     if not isinstance(text, str):
         return None
     parts = text.split("-")
@@ -363,7 +367,7 @@ def _days(text: Any) -> int | None:
         return None
     if not 1 <= month <= 12:
         return None
-    return year * 365 + _BEFORE[month - 1] + day - 1
+    return year * 365 + DAYS_BEFORE[month - 1] + day - 1
 
 
 def mean(values: Sequence[Any]) -> float | None:

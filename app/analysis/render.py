@@ -40,9 +40,7 @@ import jinja2
 import jinja2.runtime
 
 from app.analysis.countries import (
-    FILTERS as COUNTRY_FILTERS,
-)
-from app.analysis.countries import (
+    DAYS_BEFORE,
     HISTORY_GROUPS,
     HISTORY_LABELS,
     HISTORY_PAGE,
@@ -60,6 +58,9 @@ from app.analysis.countries import (
     shown_rows,
     shown_tags,
     shown_wars,
+)
+from app.analysis.countries import (
+    FILTERS as COUNTRY_FILTERS,
 )
 from app.analysis.geography import geo_node, geography, state_development, treemap
 
@@ -1349,8 +1350,6 @@ def label(
 
 # --- one province (the map's province details) ---------------------------------------------
 
-_DAYS_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
-
 
 def game_date(days: Any) -> str:
     """``YYYY-MM-DD`` of a day count of the payload (``kernel.Date.days()``: the games'
@@ -1359,9 +1358,9 @@ def game_date(days: Any) -> str:
         return DASH
     year, rest = divmod(days, 365)
     month = 1
-    while month < 12 and rest >= _DAYS_BEFORE[month]:
+    while month < 12 and rest >= DAYS_BEFORE[month]:
         month += 1
-    return f"{year:04d}-{month:02d}-{rest - _DAYS_BEFORE[month - 1] + 1:02d}"
+    return f"{year:04d}-{month:02d}-{rest - DAYS_BEFORE[month - 1] + 1:02d}"
 
 
 def find_province(analysis: Mapping[str, Any], pid: int) -> Mapping[str, Any] | None:

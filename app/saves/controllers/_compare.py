@@ -11,6 +11,7 @@ from litestar.exceptions import HTTPException, NotFoundException
 from litestar.params import FromQuery, PathParameter
 from litestar.response import Template
 
+from app.analysis.countries import game_days
 from app.analysis.render import GAME_NAMES, line_chart
 from app.saves import analysis_pages, playthroughs, services
 from app.saves.analysis_cache import AnalysisCache
@@ -25,7 +26,6 @@ COMPARE_ERRORS: Final = {**ERRORS, 422: error("A save without an EU4 analysis to
 # A playthrough id in a URL: base64 in either alphabet (app.saves.playthroughs), no longer
 # than the column; anything else is a 400 rather than a query.
 PlaythroughId = Annotated[str, PathParameter(pattern=r"^[A-Za-z0-9+_=-]{1,64}$")]
-_DAYS_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 def _ref(save: SaveDetail) -> SaveRef:
@@ -86,11 +86,8 @@ def timeline_url(playthrough_id: str | None) -> str | None:
 
 def _year(date: str | None) -> float | None:
     """A game date as a fractional year (365-day years) for the timeline's x axis."""
-    try:
-        year, month, day = (int(part) for part in (date or "").split("-"))
-        return year + (_DAYS_BEFORE[month - 1] + day - 1) / 365
-    except (ValueError, IndexError):
-        return None
+    days = game_days(date)
+    return days / 365 if days is not None else None
 
 
 def _charts(found: Playthrough) -> list[tuple[str, str, dict[str, Any], int]]:
