@@ -43,7 +43,8 @@ from markupsafe import Markup  # noqa: E402
 
 import kernel  # noqa: E402
 from app.analysis.payload import payload_json  # noqa: E402
-from app.analysis.render import analysis_view, environment  # noqa: E402
+from app.analysis.render import environment  # noqa: E402
+from app.analysis.view import analysis_view  # noqa: E402
 from app.local import assets  # noqa: E402
 from app.local.worker import LOCAL_VIEW  # noqa: E402
 from app.web.templating import TEMPLATES, filesize  # noqa: E402

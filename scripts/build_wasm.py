@@ -76,6 +76,8 @@ APP_MODULES = (
     "app/analysis/names.py",
     "app/analysis/payload.py",
     "app/analysis/render.py",
+    "app/analysis/tables.py",
+    "app/analysis/view.py",
     "app/local/__init__.py",
     "app/local/worker.py",
 )

@@ -12,8 +12,10 @@ by Jinja2 inside the browser under Pyodide, from the same payload. So they read 
 and the filters and globals registered by ``configure_environment`` below. Nothing else:
 no request, ``url_for``, ``csrf_input``, ``current_user`` or other app globals.
 
-This module imports the standard library and Jinja2/MarkupSafe only, so that the browser
-can import it as is. There is **one** Jinja environment in the app: Litestar's, and
+This module imports the standard library, Jinja2/MarkupSafe and its sibling modules only
+(``view``: the view and its links; ``tables``: the cross-country tables; ``countries``:
+the country filter and a country's page; ``geography``: the treemaps), so that the
+browser can import them as they are. There is **one** Jinja environment in the app: Litestar's, and
 ``app.web.templating`` calls ``configure_environment`` from its ``engine_callback``.
 ``render_analysis`` builds a plain ``jinja2.Environment(autoescape=True)`` configured by
 the same function: that is the browser's entry point (and the tests' proof that the
@@ -30,11 +32,9 @@ from __future__ import annotations
 import csv
 import io
 import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode
 
 import jinja2
 import jinja2.runtime
@@ -45,10 +45,8 @@ from app.analysis.countries import (
     HISTORY_LABELS,
     HISTORY_PAGE,
     budget_categories,
-    chosen_tags,
     country_page,
     development_of,
-    filter_kind,
     filter_label,
     mean,
     place_options,
@@ -62,7 +60,33 @@ from app.analysis.countries import (
 from app.analysis.countries import (
     FILTERS as COUNTRY_FILTERS,
 )
-from app.analysis.geography import geo_node, geography, state_development, treemap
+from app.analysis.geography import geography, state_development, treemap
+from app.analysis.tables import (
+    MANA_KINDS,
+    budget_table,
+    dev_efficiency,
+    health_grid,
+    idea_popularity,
+    mana_of,
+    mana_table,
+)
+from app.analysis.view import (
+    BUDGET_TABLES,
+    COUNTRY_SORTS,
+    EMPIRE_SORTS,
+    PROVINCE_SORTS,
+    analysis_view,
+    by_tag,
+    country_url,
+    filter_query,
+    health_move_query,
+    page_query,
+    paged,
+    sort_link_order,
+    sort_query,
+    sorted_rows,
+    view_query,
+)
 
 # <root>/app/analysis/render.py -> <root>/templates (the Pyodide test's copy of the app
 # package sits in site-packages: it passes its templates explicitly).
@@ -75,390 +99,12 @@ PROVINCE: Final = "analysis/_province.html.jinja2"  # one province's details (th
 COMPILED: Final = TEMPLATES.parent / "templates-compiled"
 PARTIALS: Final = "analysis/"
 
-# --- the view ------------------------------------------------------------------------------
-
-COUNTRY_SORTS: Final = (
-    "tag",
-    "name",
-    "development",
-    "provinces",
-    "treasury",
-    "monthly_income",
-    "manpower",
-    "max_manpower",
-    "land_units",
-    "naval_units",
-    "tech",
-    "ideas",
-    "great_power_score",
-    "prestige",
-    "stability",
-    "inflation",
-    "loans",
-)
-PROVINCE_SORTS: Final = (
-    "id",
-    "name",
-    "owner",
-    "base_tax",
-    "base_production",
-    "base_manpower",
-    "development",
-    "religion",
-    "culture",
-    "trade_goods",
-    "devastation",
-    "expand_infrastructure",
-    "centralize_state",
-    "exploit_date",
-)
-# The Stellaris empires table (templates/analysis/_stellaris_empires.html.jinja2); the
-# income columns are the ``income`` block's (``_DERIVED``).
-EMPIRE_SORTS: Final = (
-    "name",
-    "capital_name",
-    "systems",
-    "planets",
-    "pops",
-    "fleet_power",
-    "energy",
-    "minerals",
-    "alloys",
-    "research",
-    "technologies",
-)
-# Text columns sort ascending first, numbers descending.
-_TEXT_SORTS: Final = frozenset(
-    ("tag", "name", "owner", "religion", "culture", "trade_goods", "capital_name")
-)
-
-DEFAULT_VIEW: Final[Mapping[str, Any]] = {
-    "base": "",  # the page's path; links are "<base>?<query>#<section>"
-    "htmx": False,  # add hx-get attributes for fragment URLs "<base>/<section><query>"
-    "csv": "",  # where chart CSVs are downloaded: "<csv>/<chart>" (empty: no links)
-    "csort": "development",
-    "corder": "desc",
-    "psort": "id",
-    "porder": "asc",
-    "esort": "fleet_power",  # the Stellaris empires table
-    "eorder": "desc",
-    # The economy section: which budget table (``BUDGET_TABLES``), sorted by "name",
-    # "total" or a category; the mana section, sorted by "name", "adm", "dip", "mil",
-    # "total" or a category.
-    "ledger": "income",
-    "bsort": "total",
-    "border": "desc",
-    "msort": "total",
-    "morder": "desc",
-    # The development efficiency table: "name", "clicks", "provinces", "mana", "per_click".
-    "dsort": "clicks",
-    "dorder": "desc",
-    "cpage": 1,
-    "ppage": 1,
-    "wpage": 1,
-    "bpage": 1,
-    "mpage": 1,
-    "gpage": 1,  # the health grid's page
-    "dpage": 1,
-    "country_page_size": 50,
-    "province_page_size": 50,
-    "war_page_size": 20,
-    # The cross-country tables (economy, mana, health, efficiency): shorter pages, so the
-    # save page stays readable (pdx.tools caps its ledger and health views at 30).
-    "table_page_size": 25,
-    "chart_series": 10,
-    # The size of the map of the bundle the analysis was made with (its province image),
-    # for the map section; 0: unknown (the server: the bundle is not on the site).
-    "map_width": 0,
-    "map_height": 0,
-    # Which columns the countries, provinces and (Stellaris) empires tables show: "" the
-    # priority ones (the table fits a page's column), "all" every one (the table scrolls in
-    # its own box).
-    "ccols": "",
-    "pcols": "",
-    "ecols": "",
-    "bcols": "",
-    "mcols": "",
-    # The health grid's column order: its keys (``HEALTH_COLUMNS``) comma-separated; ""
-    # the default order.
-    "hcols": "",
-    # The site's leaderboard score of the save (its patch weights live in the site's
-    # database): None where there is no site (local analysis: the kernel's weights are
-    # shown), -1 when the site's leaderboards do not count the save's patch.
-    "site_score": None,
-    # The country filter (app.analysis.countries): "" every country, "alive",
-    # "players", "great_powers" or "chosen" (the tags of ``ctags``, "SWE,DAN").
-    "cf": "",
-    "ctags": "",
-    # One country's page instead of the whole analysis: its tag; its history's filter
-    # (a group of app.analysis.countries.HISTORY_GROUPS) and page.
-    "country": "",
-    # The development-by-geography treemap's node: "" the world, "<level>:<key>".
-    "geo": "",
-    "hkind": "",
-    "hpage": 1,
-    # Where a country's page is, "{tag}" standing for its tag: the site's
-    # "/saves/<id>/countries/{tag}", local analysis' "?country={tag}" (re-rendered in
-    # place, the tag travelling in the view); "" no links (the static site).
-    "country_href": "",
-    # Where the whole analysis is, for a country page's way back (the site's
-    # "/saves/<id>"; local analysis goes back by dropping ``country`` from the view).
-    "analysis_href": "",
-}
-# The part of the view that travels in links (query parameters).
-STATE_KEYS: Final = (
-    "csort",
-    "corder",
-    "psort",
-    "porder",
-    "esort",
-    "eorder",
-    "ledger",
-    "bsort",
-    "border",
-    "msort",
-    "morder",
-    "dsort",
-    "dorder",
-    "cpage",
-    "ppage",
-    "wpage",
-    "bpage",
-    "mpage",
-    "dpage",
-    "ccols",
-    "pcols",
-    "ecols",
-    "bcols",
-    "mcols",
-    "hcols",
-    "gpage",
-    "cf",
-    "ctags",
-    "country",
-    "geo",
-    "hkind",
-    "hpage",
-)
-COLUMN_KEYS: Final = ("ccols", "pcols", "ecols", "bcols", "mcols")
-PAGE_KEYS: Final = ("cpage", "ppage", "wpage", "bpage", "mpage", "gpage", "dpage")
-# The tables sorted by any identifier (budget and mana: the save's categories; development
-# efficiency): an unknown key leaves the rows in their order, no error.
-_DYNAMIC_SORTS: Final = ("b", "m", "d")
-_SORT_KEY: Final = re.compile(r"[a-z][a-z0-9_]{0,63}")
-ALL_COLUMNS: Final = "all"
-
-
-def _int(value: Any, default: int, low: int = 1, high: int = 1_000_000) -> int:
-    try:
-        number = int(value)
-    except (TypeError, ValueError):
-        return default
-    return min(max(number, low), high)
-
-
-def _order(value: Any, key: str) -> str:
-    if value in ("asc", "desc"):
-        return str(value)
-    return "asc" if key in _TEXT_SORTS else "desc"
-
-
-def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """``view`` with defaults filled in and every value checked (anything unknown falls
-    back to the default), so that query parameters can be passed straight in."""
-    given = dict(view or {})
-    out = dict(DEFAULT_VIEW)
-    for key in ("base", "csv", "country_href", "analysis_href"):
-        if isinstance(given.get(key), str):
-            out[key] = given[key]
-    out["htmx"] = bool(given.get("htmx", False))
-    csort = given.get("csort")
-    out["csort"] = csort if csort in COUNTRY_SORTS else DEFAULT_VIEW["csort"]
-    out["corder"] = _order(given.get("corder"), out["csort"]) if csort else "desc"
-    psort = given.get("psort")
-    out["psort"] = psort if psort in PROVINCE_SORTS else DEFAULT_VIEW["psort"]
-    out["porder"] = _order(given.get("porder"), out["psort"]) if psort else "asc"
-    esort = given.get("esort")
-    out["esort"] = esort if esort in EMPIRE_SORTS else DEFAULT_VIEW["esort"]
-    out["eorder"] = _order(given.get("eorder"), out["esort"]) if esort else "desc"
-    for prefix in _DYNAMIC_SORTS:
-        sort, order = prefix + "sort", prefix + "order"
-        wanted = given.get(sort)
-        valid = isinstance(wanted, str) and _SORT_KEY.fullmatch(wanted) is not None
-        out[sort] = wanted if valid else DEFAULT_VIEW[sort]
-        out[order] = _order(given.get(order), out[sort]) if valid else DEFAULT_VIEW[order]
-    out["ledger"] = given["ledger"] if given.get("ledger") in BUDGET_TABLES else "income"
-    for key in PAGE_KEYS:
-        out[key] = _int(given.get(key), 1)
-    out["hcols"] = _health_order_key(given.get("hcols"))
-    out["hpage"] = _int(given.get("hpage"), 1)
-    out["cf"] = filter_kind(given.get("cf"))
-    out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
-    country = chosen_tags(given.get("country"))
-    out["country"] = country if "," not in country else ""
-    out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
-    out["geo"] = geo_node(given.get("geo"))
-    for key in (
-        "country_page_size",
-        "province_page_size",
-        "war_page_size",
-        "table_page_size",
-        "chart_series",
-    ):
-        out[key] = _int(given.get(key), DEFAULT_VIEW[key], 1, 1000)
-    for key in ("map_width", "map_height"):
-        out[key] = _int(given.get(key), 0, 0, 1 << 16)
-    for key in COLUMN_KEYS:
-        out[key] = ALL_COLUMNS if given.get(key) == ALL_COLUMNS else ""
-    site_score = given.get("site_score")
-    if isinstance(site_score, int) and not isinstance(site_score, bool):
-        out["site_score"] = max(site_score, -1)
-    return out
-
-
-def view_query(view: Mapping[str, Any], **changes: Any) -> str:
-    """``?a=1&b=2`` for the link state of ``view`` with ``changes`` ("" when all default).
-    A sort key travels with its order (an order alone means different things for text
-    and number columns)."""
-    state = {key: view.get(key, DEFAULT_VIEW[key]) for key in STATE_KEYS}
-    state.update(changes)
-    pairs: list[tuple[str, str]] = []
-    if state["ledger"] != DEFAULT_VIEW["ledger"]:
-        pairs.append(("ledger", str(state["ledger"])))
-    for prefix in ("c", "p", "e", *_DYNAMIC_SORTS):
-        sort, order = prefix + "sort", prefix + "order"
-        if state[sort] != DEFAULT_VIEW[sort] or state[order] != DEFAULT_VIEW[order]:
-            pairs += [(sort, str(state[sort])), (order, str(state[order]))]
-    keys = [*PAGE_KEYS, *COLUMN_KEYS, "hcols", "cf", "ctags", "geo", "hkind", "hpage"]
-    if str(view.get("country_href", "")).startswith("?"):
-        keys.insert(0, "country")  # local analysis: the country page is a view, not a path
-    for key in keys:
-        if state[key] != DEFAULT_VIEW[key]:
-            pairs.append((key, str(state[key])))
-    return "?" + urlencode(pairs) if pairs else ""
-
-
-def filter_query(view: Mapping[str, Any]) -> str:
-    """``?cf=…&ctags=…``: the view's country filter alone (for CSV downloads); "" for none."""
-    return view_query(analysis_view({"cf": view.get("cf"), "ctags": view.get("ctags")}))
-
-
-def country_url(view: Mapping[str, Any] | None, tag: Any) -> str:
-    """The link to a country's page for ``view`` (its ``country_href``); "" when the view
-    has none (no links) or ``tag`` is not a tag."""
-    href = view.get("country_href") if isinstance(view, Mapping) else None
-    clean = chosen_tags(tag)
-    if not isinstance(href, str) or not href or not clean or "," in clean:
-        return ""
-    return href.replace("{tag}", clean)
-
 
 @jinja2.pass_context
 def country_href(context: jinja2.runtime.Context, tag: Any) -> str:
     """``{{ tag | country_href }}``: ``country_url`` for the view the partials were
     rendered with (read from the render's context, as ``country`` reads ``names``)."""
     return country_url(context.get("view"), tag)
-
-
-def sort_link_order(view: Mapping[str, Any], prefix: str, key: str) -> str:
-    """The order a column header link asks for: the other way round when the table is
-    already sorted by it, else the natural order of the column."""
-    if view.get(prefix + "sort") == key:
-        return "asc" if view.get(prefix + "order") == "desc" else "desc"
-    return "asc" if key in _TEXT_SORTS else "desc"
-
-
-def sort_query(view: Mapping[str, Any], prefix: str, key: str) -> str:
-    """The query of a column header link of the table ``prefix`` ("c" countries, "p"
-    provinces, "e" Stellaris empires, "b" the economy's budget table, "m" the mana
-    tables, "d" development efficiency): sorted by ``key``, and back on the first page
-    (the empires table has one page)."""
-    changes: dict[str, Any] = {
-        prefix + "sort": key,
-        prefix + "order": sort_link_order(view, prefix, key),
-    }
-    if prefix != "e":
-        changes[prefix + "page"] = 1
-    return view_query(view, **changes)
-
-
-def page_query(view: Mapping[str, Any], key: str, page: int) -> str:
-    """The query of a pager link: page ``page`` of ``key`` (one of ``PAGE_KEYS``)."""
-    return view_query(view, **{key: page})
-
-
-# --- rows ------------------------------------------------------------------------------
-
-
-def _tech(row: Mapping[str, Any]) -> Any:
-    return (row.get("adm_tech") or 0) + (row.get("dip_tech") or 0) + (row.get("mil_tech") or 0)
-
-
-def _income(resource: str) -> Callable[[Mapping[str, Any]], Any]:
-    def get(row: Mapping[str, Any]) -> Any:
-        income = row.get("income")
-        return income.get(resource) if isinstance(income, Mapping) else None
-
-    return get
-
-
-def _count(key: str) -> Callable[[Mapping[str, Any]], Any]:
-    """A province count the payload leaves out when 0."""
-
-    def get(row: Mapping[str, Any]) -> Any:
-        return row.get(key, 0)
-
-    return get
-
-
-_DERIVED: Final[Mapping[str, Callable[[Mapping[str, Any]], Any]]] = {
-    "tech": _tech,
-    **{key: _count(key) for key in ("expand_infrastructure", "centralize_state")},
-    # the Stellaris empires' net monthly income (only that table sorts by these keys)
-    **{key: _income(key) for key in ("energy", "minerals", "alloys", "research")},
-}
-
-
-def sorted_rows(
-    rows: Iterable[Mapping[str, Any]], key: str, order: str = "asc"
-) -> list[Mapping[str, Any]]:
-    """``rows`` sorted by ``key`` (text case-insensitively); rows without a value last."""
-    get = _DERIVED.get(key)
-    present: list[tuple[Any, Mapping[str, Any]]] = []
-    missing: list[Mapping[str, Any]] = []
-    for row in rows:
-        value = get(row) if get is not None else row.get(key)
-        if value is None:
-            missing.append(row)
-        elif isinstance(value, str):
-            present.append(((1, value.casefold()), row))
-        elif isinstance(value, (int, float)):
-            present.append(((0, value), row))
-        else:
-            missing.append(row)
-    present.sort(key=lambda item: item[0], reverse=order == "desc")
-    return [row for _, row in present] + missing
-
-
-def paged(rows: Sequence[Any], page: int, size: int) -> dict[str, Any]:
-    """One page of ``rows``: items, page (clamped), pages, total, first and last index."""
-    total = len(rows)
-    pages = max(1, math.ceil(total / size))
-    page = min(max(page, 1), pages)
-    start = (page - 1) * size
-    items = list(rows[start : start + size])
-    return {
-        "items": items,
-        "page": page,
-        "pages": pages,
-        "total": total,
-        "first": start + 1 if items else 0,
-        "last": start + len(items),
-    }
-
-
-def by_tag(rows: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
-    return {str(row.get("tag")): row for row in rows}
 
 
 # --- formatting ---------------------------------------------------------------------------
@@ -788,318 +434,6 @@ def bar_chart(
     }
 
 
-# --- cross-country tables (economy, mana, ideas, health, efficiency) -----------------------
-
-
-def _shown(analysis: Mapping[str, Any], view: Mapping[str, Any] | None) -> list[Any]:
-    """The countries a cross-country table shows: the country filter's (``view``: the
-    partials' checked view; None, every country)."""
-    return shown_countries(analysis, view or {})
-
-
-def _number(value: Any) -> float:
-    """A payload number; 0 for anything else (the kernel may omit zero categories)."""
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        return 0
-    return value if math.isfinite(value) else 0
-
-
-# The economy section's tables: view ``ledger`` -> (title, the ``Budget`` dict, its total
-# field: None sums the categories).
-BUDGET_TABLES: Final[Mapping[str, tuple[str, str, str | None]]] = {
-    "income": ("Income by category, last month", "last_month_income", "last_month_income_total"),
-    "expense": (
-        "Expenses by category, last month",
-        "last_month_expense",
-        "last_month_expense_total",
-    ),
-    "total_expense": ("Total expenses since the start", "total_expense", None),
-}
-# How many columns of a category table show without "All columns": the largest.
-PRIORITY_CATEGORIES: Final = 6
-
-
-def _category_table(
-    rows: Sequence[Mapping[str, Any]],
-    values: Callable[[Mapping[str, Any]], Mapping[str, Any] | None],
-    total: Callable[[Mapping[str, Any], Mapping[str, Any]], float],
-) -> dict[str, Any]:
-    """Rows ``{tag, name, total, <category>: value}`` of the countries in ``rows`` that
-    ``values`` has data for, and the categories non-zero for one of them, the largest sum
-    first (missing categories count 0)."""
-    out: list[dict[str, Any]] = []
-    sums: dict[str, float] = {}
-    for country_row in rows:
-        found = values(country_row)
-        if found is None:
-            continue
-        cells = {str(k): _number(v) for k, v in found.items()}
-        for key, value in cells.items():
-            sums[key] = sums.get(key, 0) + abs(value)
-        tag = country_row.get("tag")
-        out.append(
-            {
-                **cells,
-                "tag": tag,
-                "name": country_row.get("name"),
-                "total": total(country_row, cells),
-            }
-        )
-    columns = [k for k, v in sorted(sums.items(), key=lambda kv: (-kv[1], kv[0])) if v]
-    for row in out:
-        for key in columns:
-            row.setdefault(key, 0)
-    return {"columns": columns, "rows": out, "priority": columns[:PRIORITY_CATEGORIES]}
-
-
-def budget_table(
-    analysis: Mapping[str, Any], ledger: str, view: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """One of ``BUDGET_TABLES`` over the shown countries that have a budget (``budgets``:
-    the ledgers of the largest countries, the great powers and the players), unsorted:
-    ``{title, columns, priority, rows}``."""
-    title, field, total_field = BUDGET_TABLES[ledger]
-    budgets = by_tag(analysis.get("budgets") or [])
-
-    def values(row: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        budget = budgets.get(str(row.get("tag")))
-        found = budget.get(field) if budget is not None else None
-        return found if isinstance(found, Mapping) else None
-
-    def total(row: Mapping[str, Any], cells: Mapping[str, float]) -> float:
-        budget = budgets.get(str(row.get("tag"))) or {}
-        given = budget.get(total_field) if total_field else None
-        return _number(given) if given is not None else sum(cells.values())
-
-    table = _category_table(_shown(analysis, view), values, total)
-    table["title"] = title
-    return table
-
-
-MANA_KINDS: Final = ("adm", "dip", "mil")
-
-
-def _mana_of(analysis: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {str(d.get("tag")): d.get("mana") or {} for d in analysis.get("details") or []}
-
-
-def mana_table(
-    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """Mana spent by the shown countries that have a detailed view (``details``), unsorted:
-    rows ``{tag, name, adm, dip, mil, total, <category>: adm + dip + mil spent on it,
-    share: {adm, dip, mil} of the largest total}`` and the categories spent on."""
-    mana = _mana_of(analysis)
-
-    def values(row: Mapping[str, Any]) -> Mapping[str, Any] | None:
-        spent = mana.get(str(row.get("tag")))
-        if spent is None:
-            return None
-        merged: dict[str, float] = {}
-        for kind in MANA_KINDS:
-            for key, value in (spent.get(kind) or {}).items():
-                merged[key] = merged.get(key, 0) + _number(value)
-        return merged
-
-    def total(row: Mapping[str, Any], cells: Mapping[str, float]) -> float:
-        spent = mana[str(row.get("tag"))]
-        return sum(_number(spent.get(kind + "_total")) for kind in MANA_KINDS)
-
-    table = _category_table(_shown(analysis, view), values, total)
-    widest = max((row["total"] for row in table["rows"]), default=0) or 1
-    for row in table["rows"]:
-        spent = mana[str(row["tag"])]
-        for kind in MANA_KINDS:
-            row[kind] = _number(spent.get(kind + "_total"))
-        row["share"] = {kind: row[kind] / widest for kind in MANA_KINDS}
-    return table
-
-
-def idea_popularity(
-    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    """Per idea group (national ideas left out): how many shown countries took it
-    (``taken``) and completed it (``completed``: 7 ideas), most taken first, with their
-    share of the most taken (``share``, ``completed_share``) for the bars."""
-    counts: dict[str, list[int]] = {}
-    for row in _shown(analysis, view):
-        for group in row.get("idea_groups") or []:
-            if group.get("national"):
-                continue
-            name = str(group.get("name"))
-            count = counts.setdefault(name, [0, 0])
-            count[0] += 1
-            count[1] += 1 if _number(group.get("ideas")) >= 7 else 0
-    most = max((c[0] for c in counts.values()), default=0) or 1
-    ordered = sorted(counts.items(), key=lambda kv: (-kv[1][0], -kv[1][1], kv[0]))
-    return [
-        {
-            "name": name,
-            "taken": taken,
-            "completed": completed,
-            "share": taken / most,
-            "completed_share": completed / most,
-        }
-        for name, (taken, completed) in ordered
-    ]
-
-
-# The mana category of development clicks (kernel.eu4._mana's tables).
-DEVELOP_MANA: Final = "develop_prov"
-
-
-def dev_efficiency(
-    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
-) -> list[dict[str, Any]]:
-    """Development efficiency of the shown countries that developed a province: ``clicks``
-    (their ``country_improve_count`` over every province, whoever owns it now),
-    ``provinces`` (how many they developed), ``mana`` (adm + dip + mil spent on
-    development: None without a detailed view) and ``per_click`` (mana / clicks), unsorted."""
-    clicks: dict[str, int] = {}
-    improved: dict[str, int] = {}
-    for province in analysis.get("provinces") or []:
-        for tag, count in (province.get("improvements") or {}).items():
-            # A negative count (the modded corpus save's zombies take development away)
-            # is no click.
-            if _number(count) > 0:
-                clicks[tag] = clicks.get(tag, 0) + int(count)
-                improved[tag] = improved.get(tag, 0) + 1
-    mana = _mana_of(analysis)
-    out: list[dict[str, Any]] = []
-    for row in _shown(analysis, view):
-        tag = str(row.get("tag"))
-        spent = mana.get(tag)
-        dev_mana = (
-            sum(_number((spent.get(kind) or {}).get(DEVELOP_MANA)) for kind in MANA_KINDS)
-            if spent is not None
-            else None
-        )
-        if not clicks.get(tag) and not dev_mana:
-            continue
-        count = clicks.get(tag, 0)
-        out.append(
-            {
-                "tag": row.get("tag"),
-                "name": row.get("name"),
-                "clicks": count,
-                "provinces": improved.get(tag, 0),
-                "mana": dev_mana,
-                "per_click": dev_mana / count if dev_mana is not None and count > 0 else None,
-            }
-        )
-    return out
-
-
-def _net_treasury(row: Mapping[str, Any]) -> Any:
-    treasury = row.get("treasury")
-    if not isinstance(treasury, (int, float)):
-        return None
-    return treasury - _number(row.get("debt"))
-
-
-# The health grid's columns: (key, header, getter, higher is better, digits).
-HEALTH_COLUMNS: Final[
-    tuple[tuple[str, str, Callable[[Mapping[str, Any]], Any], bool, int], ...]
-] = (
-    ("monthly_income", "Income", lambda r: r.get("monthly_income"), True, 1),
-    ("net_treasury", "Treasury - debt", _net_treasury, True, 0),
-    ("development", "Dev", lambda r: r.get("development"), True, 0),
-    ("inflation", "Inflation", lambda r: r.get("inflation"), False, 1),
-    ("army_tradition", "Army trad.", lambda r: r.get("army_tradition"), True, 1),
-    ("navy_tradition", "Navy trad.", lambda r: r.get("navy_tradition"), True, 1),
-    ("manpower", "Manpower", lambda r: r.get("manpower"), True, 0),
-    ("max_manpower", "Max manpower", lambda r: r.get("max_manpower"), True, 0),
-    ("land_units", "Regiments", lambda r: r.get("land_units"), True, 0),
-    ("naval_units", "Ships", lambda r: r.get("naval_units"), True, 0),
-    ("stability", "Stability", lambda r: r.get("stability"), True, 0),
-    ("adm_tech", "Adm tech", lambda r: r.get("adm_tech"), True, 0),
-    ("dip_tech", "Dip tech", lambda r: r.get("dip_tech"), True, 0),
-    ("mil_tech", "Mil tech", lambda r: r.get("mil_tech"), True, 0),
-    ("ideas", "Ideas", lambda r: r.get("ideas"), True, 0),
-    ("corruption", "Corruption", lambda r: r.get("corruption"), False, 1),
-    ("prestige", "Prestige", lambda r: r.get("prestige"), True, 0),
-)
-_HEALTH_KEYS: Final = tuple(column[0] for column in HEALTH_COLUMNS)
-# A cell's colour: one of this many classes, heat-0 (worst of the column) to heat-N-1
-# (best); app.css gives them red to green backgrounds for the light and the dark theme.
-HEAT_LEVELS: Final = 7
-
-
-def health_order(hcols: Any) -> list[str]:
-    """The health grid's column keys in the order of ``hcols`` (comma-separated keys):
-    the known ones given first, once each, then the rest in the default order."""
-    given = hcols.split(",") if isinstance(hcols, str) else []
-    order = list(dict.fromkeys(k for k in given if k in _HEALTH_KEYS))
-    return order + [k for k in _HEALTH_KEYS if k not in order]
-
-
-def _health_order_key(hcols: Any) -> str:
-    """The view's ``hcols`` for a column order: "" for the default order."""
-    order = health_order(hcols)
-    return "" if tuple(order) == _HEALTH_KEYS else ",".join(order)
-
-
-def health_move_query(view: Mapping[str, Any], key: str, step: int) -> str:
-    """The query of a "move left" (``step`` -1) / "move right" (+1) link of the health
-    grid's column ``key``."""
-    order = health_order(view.get("hcols"))
-    at = order.index(key)
-    to = min(max(at + step, 0), len(order) - 1)
-    order[at], order[to] = order[to], order[at]
-    return view_query(view, hcols=_health_order_key(",".join(order)))
-
-
-def _heat(values: Sequence[Any], higher_better: bool) -> list[int | None]:
-    """The heat level of each value by its rank in the column (ties share one; None for
-    a missing value; every value equal: the middle level)."""
-    present = sorted({v for v in values if isinstance(v, (int, float)) and not isinstance(v, bool)})
-    if not higher_better:
-        present.reverse()
-    rank = {v: i for i, v in enumerate(present)}
-    top = len(present) - 1
-    out: list[int | None] = []
-    for value in values:
-        if value not in rank or isinstance(value, bool) or not isinstance(value, (int, float)):
-            out.append(None)
-        elif top == 0:
-            out.append(HEAT_LEVELS // 2)
-        else:
-            out.append(round(rank[value] / top * (HEAT_LEVELS - 1)))
-    return out
-
-
-def health_grid(
-    analysis: Mapping[str, Any], view: Mapping[str, Any] | None = None
-) -> dict[str, Any]:
-    """The health grid of the shown countries (largest development first): ``columns``
-    ``[{key, header, digits, better}]`` in the view's order, ``rows`` ``[{tag, name,
-    human, cells: [{value, heat}]}]``; a cell's ``heat`` ranks it within its column over
-    every shown country (not only the page)."""
-    order = health_order((view or {}).get("hcols"))
-    spec = {column[0]: column for column in HEALTH_COLUMNS}
-    rows = sorted_rows(_shown(analysis, view), "development", "desc")
-    columns = []
-    grid: list[list[dict[str, Any]]] = [[] for _ in rows]
-    for key in order:
-        _, header, get, higher, digits = spec[key]
-        values = [get(row) for row in rows]
-        columns.append({"key": key, "header": header, "digits": digits, "better": higher})
-        for cells, value, heat in zip(grid, values, _heat(values, higher), strict=True):
-            cells.append({"value": value, "heat": heat})
-    return {
-        "columns": columns,
-        "rows": [
-            {
-                "tag": row.get("tag"),
-                "name": row.get("name"),
-                "human": row.get("human"),
-                "cells": cells,
-            }
-            for row, cells in zip(rows, grid, strict=True)
-        ],
-    }
-
-
 # --- CSV --------------------------------------------------------------------------------
 
 LEDGER_CHARTS: Final = ("income", "nation_size", "score", "inflation")
@@ -1154,7 +488,7 @@ def _cross_country_csv(
             writer, names, sorted_rows(table["rows"], "total", "desc"), ["total", *table["columns"]]
         )
     elif chart == "mana":
-        mana = _mana_of(analysis)
+        mana = mana_of(analysis)
         rows = sorted_rows(mana_table(analysis, view)["rows"], "total", "desc")
         spent = {
             kind: sorted(

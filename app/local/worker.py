@@ -37,12 +37,12 @@ from app.analysis.names import language_for
 from app.analysis.payload import payload
 from app.analysis.render import (
     STELLARIS_CSV,
-    analysis_view,
     chart_csv,
     render_analysis,
     render_province,
     stellaris_csv,
 )
+from app.analysis.view import analysis_view
 from kernel.eu4 import analyze as analyze_eu4
 from kernel.gamedata import (
     Manifest,

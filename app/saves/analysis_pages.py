@@ -22,7 +22,8 @@ from litestar.plugins.jinja import JinjaTemplateEngine
 from markupsafe import Markup
 
 from app.analysis.names import LANGUAGE_COOKIE, language_for, save_identity
-from app.analysis.render import ENTRY, STATE_KEYS, analysis_view
+from app.analysis.render import ENTRY
+from app.analysis.view import STATE_KEYS, analysis_view
 from app.gamedata.services import GameData
 from app.maps.services import Maps
 from app.saves import services

@@ -1,5 +1,5 @@
 """The analysis partials under Pyodide: app/analysis/render.py (with the modules it
-imports, app.analysis.countries and .geography) and templates/analysis/
+imports: app.analysis.view, .tables, .countries, .geography) and templates/analysis/
 rendered by Jinja2 in CPython 3.14 on Wasm (Node, offline) give exactly the HTML the server
 renders for the same payload. Jinja2 and MarkupSafe are taken from this environment as pure
 wheels (MarkupSafe without its C speedups, as in the browser)."""
@@ -59,7 +59,7 @@ def _render_package(tmp_path: Path) -> Path:
     (package / "analysis").mkdir(parents=True)
     (package / "__init__.py").write_text("")
     (package / "analysis" / "__init__.py").write_text("")
-    for name in ("render.py", "countries.py", "geography.py"):
+    for name in ("render.py", "view.py", "tables.py", "countries.py", "geography.py"):
         shutil.copy(ROOT / "app" / "analysis" / name, package / "analysis" / name)
     return package
 

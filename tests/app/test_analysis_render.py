@@ -13,13 +13,19 @@ import pytest
 from support.html import parse_html
 
 from app.analysis import render as ar
+from app.analysis import tables
+from app.analysis import view as av
 from app.saves.analysis_cache import AnalysisCache
 
 MODULE = Path(ar.__file__)
 
 
 @pytest.mark.parametrize(
-    "module", [MODULE, MODULE.parent / "countries.py", MODULE.parent / "geography.py"]
+    "module",
+    [
+        MODULE,
+        *(MODULE.parent / f"{name}.py" for name in ("view", "tables", "countries", "geography")),
+    ],
 )
 def test_the_module_imports_only_the_standard_library_and_jinja(module):
     """The browser imports it under Pyodide with jinja2 and markupsafe only (render.py
@@ -32,7 +38,7 @@ def test_the_module_imports_only_the_standard_library_and_jinja(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             roots.add(node.module)
     allowed = {"__future__", "jinja2", "jinja2.runtime", "markupsafe"}
-    allowed |= {"app.analysis.countries", "app.analysis.geography"}
+    allowed |= {f"app.analysis.{name}" for name in ("view", "tables", "countries", "geography")}
     import sys
 
     stdlib = {r for r in roots if r.split(".")[0] in sys.stdlib_module_names}
@@ -520,21 +526,21 @@ def test_health_grid_ranks_each_column_and_keeps_its_order():
     grid = ar.health_grid(CROSS, {"hcols": "inflation,net_treasury"})
     keys = [column["key"] for column in grid["columns"]]
     assert keys[:3] == ["inflation", "net_treasury", "monthly_income"]
-    assert len(keys) == len(ar.HEALTH_COLUMNS)
+    assert len(keys) == len(av.HEALTH_COLUMNS)
     assert [row["tag"] for row in grid["rows"]] == ["AAA", "CCC", "BBB"]  # by development
     inflation = [row["cells"][0] for row in grid["rows"]]
     # lower is better: BBB's 0 is the best, AAA's 2 the worst; CCC has none
-    assert [c["heat"] for c in inflation] == [0, None, ar.HEAT_LEVELS - 1]
+    assert [c["heat"] for c in inflation] == [0, None, tables.HEAT_LEVELS - 1]
     treasury = [row["cells"][1]["value"] for row in grid["rows"]]
     assert treasury == [-150.0, None, 50.0]
     # Every value equal: the middle level.
-    assert ar._heat([3, 3], True) == [ar.HEAT_LEVELS // 2] * 2
+    assert tables._heat([3, 3], True) == [tables.HEAT_LEVELS // 2] * 2
 
 
 def test_health_columns_move_with_links():
     view = ar.analysis_view({"hcols": "dev,prestige,prestige,nope"})
     assert view["hcols"].startswith("prestige,monthly_income,")
-    assert ar.analysis_view({"hcols": ",".join(ar.health_order(""))})["hcols"] == ""
+    assert ar.analysis_view({"hcols": ",".join(av.health_order(""))})["hcols"] == ""
     default = ar.analysis_view()
     assert ar.health_move_query(default, "net_treasury", -1).startswith(
         "?hcols=net_treasury%2Cmonthly_income%2Cdevelopment%2C"

@@ -15,7 +15,8 @@ from support.corpus import EU4, PAIR, SAVES, corpus_file
 from app.analysis.errors import NO_TABLE
 from app.analysis.melting import NOT_BINARY
 from app.analysis.payload import payload
-from app.analysis.render import analysis_view, chart_csv, render_analysis
+from app.analysis.render import chart_csv, render_analysis
+from app.analysis.view import analysis_view
 from app.local import worker as local_analysis
 from kernel.eu4 import analyze
 from kernel.eu4.map import layers
@@ -32,6 +33,8 @@ BUNDLED = (
     "app/analysis/names.py",
     "app/analysis/payload.py",
     "app/analysis/render.py",
+    "app/analysis/tables.py",
+    "app/analysis/view.py",
 )
 ROOT = Path(__file__).resolve().parents[2]
 
