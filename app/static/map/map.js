@@ -56,6 +56,11 @@ class MapIsland {
     this.overlord = false;
     this.filter = "all";
     this.chosen = new Set();
+    // The page's country filter (app/analysis/countries.py): the map starts on its countries.
+    if (section.dataset.shown !== undefined) {
+      this.filter = "chosen";
+      this.chosen = new Set(section.dataset.shown.split(",").filter(Boolean));
+    }
     this.focus = "";
     this.period = null; // battles: [from, to] in days, null for all of them
     this.state = null; // what is drawn: {primary, secondary, owner, values, legend, gradient}
@@ -115,7 +120,7 @@ class MapIsland {
     this.filterMenu = el(
       "select",
       { "data-map-filter": "" },
-      ...FILTERS.map(([value, text]) => option(value, text)),
+      ...FILTERS.map(([value, text]) => option(value, text, value === this.filter)),
     );
     const listId = `map-countries-${Math.random().toString(36).slice(2)}`;
     this.chosenInput = el("input", {
@@ -245,6 +250,7 @@ class MapIsland {
     });
     png.addEventListener("click", () => downloadPng(this, this.pngMenu.value));
     this.showControls();
+    this.showChosen();
   }
 
   showControls() {

@@ -207,3 +207,25 @@ def test_without_webcodecs_the_video_is_recorded(gamedata_site, new_context, upl
     data = video.read_bytes()
     assert data[:4] == b"\x1a\x45\xdf\xa3"  # EBML: a WebM file
     assert len(data) > 1_000
+
+
+def test_the_map_starts_on_the_pages_country_filter(gamedata_site, new_context, uploaded):
+    """A filtered page (cf=region:scandinavia_region: the countries whose capital lies in
+    map/region.txt's scandinavia_region, DAN GOT NOR SWE in the Korea save) opens its map
+    with those countries chosen; another country's provinces are greyed."""
+    save_id = uploaded(KOREA)
+    page = new_context(gamedata_site.url).new_page()
+    open_map(page, f"/saves/{save_id}?cf=region:scandinavia_region")
+    assert page.locator("[data-map-filter]").input_value() == "chosen"
+    chosen = page.evaluate(
+        "() => [...document.querySelector('[data-map][data-map-ready]').map.chosen].sort()"
+    )
+    assert chosen == ["DAN", "GOT", "NOR", "SWE"]
+    # Hanseong (Korea's) is drawn greyed, not in its political colour; unfiltered, it is.
+    drawn = "(pid) => document.querySelector('[data-map][data-map-ready]').map.state.primary[pid]"
+    assert page.evaluate(drawn, HANSEONG) != page.evaluate(LAYER_COLOR, ["political", HANSEONG])
+    unfiltered = new_context(gamedata_site.url).new_page()
+    open_map(unfiltered, f"/saves/{save_id}")
+    assert unfiltered.locator("[data-map-filter]").input_value() == "all"
+    political = unfiltered.evaluate(LAYER_COLOR, ["political", HANSEONG])
+    assert unfiltered.evaluate(drawn, HANSEONG) == political
