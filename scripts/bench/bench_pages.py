@@ -27,6 +27,7 @@ from pathlib import Path
 import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
+from app.analysis.view import COUNTRY_SORTS
 from scripts.bench.harness import (
     LARGE,
     api_key,
@@ -40,20 +41,7 @@ from scripts.bench.harness import (
 )
 
 SECTION = "pages"
-SORTS = (
-    "name",
-    "development",
-    "provinces",
-    "treasury",
-    "monthly_income",
-    "manpower",
-    "land_units",
-    "naval_units",
-    "tech",
-    "ideas",
-    "great_power_score",
-    "prestige",
-)
+SORTS = COUNTRY_SORTS  # the save page sorted by each column of the countries table
 TARGETS = {"save page": 0.300, "save page, filtered": 0.300, "country page": 0.100}
 
 
