@@ -153,3 +153,18 @@ def test_filtered_csv(jbb) -> None:
     assert header[0] == "year" and sorted(header[1:]) == ["DPD", "JBB"]
     every = next(csv.reader(io.StringIO(client.get(f"/saves/{save_id}/csv/income").text)))
     assert len(every) > 3
+
+
+def test_a_country_outside_the_table(jbb) -> None:
+    """AAC owns nothing in 2087 (no row of the table, no details) but is in the save's
+    ledgers (income_statistics: ledger_data={ name="AAC" … }): its page shows what the
+    analysis has, on the site and as the browser renders it (StrictUndefined)."""
+    from app.analysis.render import render_analysis
+
+    client, save_id = jbb
+    response = client.get(f"/saves/{save_id}/countries/AAC")
+    assert response.status_code == 200
+    assert "owns no provinces" in response.text
+    analysis = client.get(f"/api/saves/{save_id}").json()["analysis"]
+    html = render_analysis(analysis, {"country": "AAC", "country_href": "?country={tag}"})
+    assert 'data-country="AAC"' in html and "owns no provinces" in html
