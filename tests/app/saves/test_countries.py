@@ -54,6 +54,12 @@ def test_the_players_country_page(jbb) -> None:
     assert f"/saves/{save_id}/countries/DPD" in page.hrefs  # the rival links to its page
     # history={ 2024.1.1={ monarch={ name="Julius Arnold" DIP=4 ADM=4 MIL=5 … } } }
     assert flat("Ruler Julius Arnold (4 / 4 / 5, since 2024-01-01)") in text
+    assert flat("Government strength Republican tradition 100.0") in text
+    # history: leader={ name="Francis Barclay" type=general … } (2024.1.1), Hector
+    # Crockett (2068.11.4), Julius Jackson (2069.4.10), Moses Adams (2086.2.2); the
+    # country refers to three of them (leader={ id=… }): alive
+    leaders = flat(page.text("country-leaders"))
+    assert flat("4 generals in its history; 3 alive.") in leaders
     # lastmonthincometable={ 11.925 20.071 12.418 … }: taxation, production, trade
     budget = {row[0]: row[1:] for row in page.rows("country-budget")}
     assert budget["Trade"][0] == "12.42" and budget["Taxation"][0] == "11.93"

@@ -200,6 +200,8 @@ def test_modded_timeline_relations_rivals(modded: Eu4Analysis) -> None:
     # national_focus=ADM; rival={ country="DPD" date=2064.2.11 }
     assert jbb.national_focus == "ADM" and jbb.rivals == ["DPD"]
     assert jbb.powers == [457, 351, 805]  # powers={ 457 351 805 }
+    # republican_tradition=100.000 devotion=0.000 meritocracy=0.000 legitimacy=0.000
+    assert jbb.government_strength == {"republican_tradition": 100.0}
     # diplomacy={ dependency={ first="JBB" second="H26" start_date=2081.7.23
     # subject_type="march" } military_access={ first="H23" second="JBB" start_date=2083.3.8 } }
     march = next(r for r in jbb.relations if r.kind == "dependency")

@@ -73,6 +73,11 @@ _SINGLE: Final = frozenset(
         "colors",
         "national_focus",
         "powers",
+        "legitimacy",
+        "republican_tradition",
+        "devotion",
+        "horde_unity",
+        "meritocracy",
     )
 )
 _REPEATED: Final = frozenset(

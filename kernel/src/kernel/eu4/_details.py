@@ -364,6 +364,20 @@ def relations_by_country(diplomacy: Value | None) -> dict[str, list[Relation]]:
     return out
 
 
+_STRENGTH: Final = ("legitimacy", "republican_tradition", "devotion", "horde_unity", "meritocracy")
+
+
+def _strength(country: CountryData) -> dict[str, float]:
+    """The government's strength measures the save gives a value (it writes all five,
+    0 for those the government does not have)."""
+    out: dict[str, float] = {}
+    for key in _STRENGTH:
+        value = opt_number(country.get(key))
+        if value:
+            out[key] = value
+    return out
+
+
 def _rivals(country: CountryData) -> list[str]:
     out: list[str] = []
     for value in country.all("rival"):
@@ -438,4 +452,5 @@ def country_details(
         rivals=_rivals(country),
         national_focus=opt_text(country.get("national_focus")),
         powers=ints(country.get("powers"))[:3],
+        government_strength=_strength(country),
     )

@@ -418,6 +418,9 @@ class CountryDetails(msgspec.Struct, kw_only=True, frozen=True):
     rivals: list[str] = []
     national_focus: str | None = None  # ADM, DIP or MIL
     powers: list[int] = []  # monarch points at hand: [adm, dip, mil]
+    # The government's strength: legitimacy, republican_tradition, devotion, horde_unity or
+    # meritocracy, those the save gives a value other than 0 (it writes every one).
+    government_strength: dict[str, float] = {}
 
 
 # omit_defaults: the fields with a default are empty for most of a save's thousands of
