@@ -202,6 +202,7 @@ HISTORY_GROUPS: Final[Mapping[str, tuple[str, ...]]] = {
     "rulers": ("monarch", "heir", "queen"),
     "leaders": ("leader",),
     "wars": ("war_joined", "war_left"),
+    "provinces": ("province_gained", "province_lost"),
     "government": ("government", "rank", "reform", "focus"),
     "ideas": ("enacted",),
     "decisions": ("decision",),
@@ -215,6 +216,8 @@ HISTORY_LABELS: Final[Mapping[str, str]] = {
     "leader": "Leader",
     "war_joined": "Joined war",
     "war_left": "Left war",
+    "province_gained": "Province gained",
+    "province_lost": "Province lost",
     "government": "Government",
     "rank": "Government rank",
     "reform": "Government reform",
@@ -249,10 +252,41 @@ def _wars_of(analysis: Mapping[str, Any], tag: str) -> list[dict[str, Any]]:
     return out
 
 
-def _timeline(details: Mapping[str, Any] | None, wars: list[dict[str, Any]]) -> list[Any]:
-    """The country's history and its wars' joins and leaves, by date: ``[date, kind,
-    value]`` (a war's value is its name)."""
+def _owner_changes(analysis: Mapping[str, Any], tag: str) -> list[Any]:
+    """The provinces the country gained and lost, from the provinces' history the map
+    keeps (``map.provinces``: ``[day, province, "owner", tag]`` in day order; day 0 is the
+    setup the game started from): ``[date, kind, "Name, from/to TAG"]``."""
+    names = {row.get("id"): row.get("name") for row in analysis.get("provinces") or []}
+    owners: dict[Any, str] = {}
+    out: list[Any] = []
+    for entry in (analysis.get("map") or {}).get("provinces") or []:
+        if not isinstance(entry, Sequence) or len(entry) != 4 or entry[2] != "owner":
+            continue
+        day, pid, _, owner = entry
+        before = owners.get(pid, "")
+        owners[pid] = owner
+        if not day or owner == before or tag not in (owner, before):
+            continue
+        name = names.get(pid) or f"Province {pid}"
+        if owner == tag:
+            text = f"{name}, from {before}" if before else name
+            out.append([game_date(day), "province_gained", text])
+        else:
+            text = f"{name}, to {owner}" if owner else f"{name} (abandoned)"
+            out.append([game_date(day), "province_lost", text])
+    return out
+
+
+def _timeline(
+    analysis: Mapping[str, Any],
+    tag: str,
+    details: Mapping[str, Any] | None,
+    wars: list[dict[str, Any]],
+) -> list[Any]:
+    """The country's history, its wars' joins and leaves and the provinces it gained and
+    lost, by date: ``[date, kind, value]`` (a war's value is its name)."""
     events: list[Any] = list((details or {}).get("history") or [])
+    events += _owner_changes(analysis, tag)
     for item in wars:
         name = item["war"].get("name") or ""
         if item["me"].get("joined"):
@@ -295,7 +329,7 @@ def country_page(
     ledger = _ledger(analysis, tag)
     if not (row or details or budget or casualties or wars or ledger):
         return None
-    timeline = _timeline(details, wars)
+    timeline = _timeline(analysis, tag, details, wars)
     kinds = HISTORY_GROUPS.get(hkind)
     if kinds is not None:
         timeline = [event for event in timeline if event[1] in kinds]
@@ -351,6 +385,18 @@ def reign_years(start: Any, end: Any, today: Any) -> float | None:
 # Days before each month on the games' 365-day calendar (no leap years): the one table
 # of it for the analysis (render.game_date, the comparison's timeline).
 DAYS_BEFORE: Final = (0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+
+
+def game_date(days: Any) -> str:
+    """``YYYY-MM-DD`` of a day count of the payload (``kernel.Date.days()``: the games'
+    365-day calendar, from year 0); an en dash for anything else."""
+    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
+        return "\u2013"  # what a missing value shows (render.DASH)
+    year, rest = divmod(days, 365)
+    month = 1
+    while month < 12 and rest >= DAYS_BEFORE[month]:
+        month += 1
+    return f"{year:04d}-{month:02d}-{rest - DAYS_BEFORE[month - 1] + 1:02d}"
 
 
 def game_days(text: Any) -> int | None:

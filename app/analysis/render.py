@@ -40,7 +40,9 @@ import jinja2
 import jinja2.runtime
 
 from app.analysis.countries import (
-    DAYS_BEFORE,
+    FILTERS as COUNTRY_FILTERS,
+)
+from app.analysis.countries import (
     HISTORY_GROUPS,
     HISTORY_LABELS,
     HISTORY_PAGE,
@@ -48,6 +50,7 @@ from app.analysis.countries import (
     country_page,
     development_of,
     filter_label,
+    game_date,
     mean,
     place_options,
     player_tags,
@@ -56,9 +59,6 @@ from app.analysis.countries import (
     shown_rows,
     shown_tags,
     shown_wars,
-)
-from app.analysis.countries import (
-    FILTERS as COUNTRY_FILTERS,
 )
 from app.analysis.geography import geography, state_development, treemap
 from app.analysis.tables import (
@@ -683,18 +683,6 @@ def label(
 
 
 # --- one province (the map's province details) ---------------------------------------------
-
-
-def game_date(days: Any) -> str:
-    """``YYYY-MM-DD`` of a day count of the payload (``kernel.Date.days()``: the games'
-    365-day calendar, from year 0); an en dash for anything else."""
-    if not isinstance(days, int) or isinstance(days, bool) or days < 0:
-        return DASH
-    year, rest = divmod(days, 365)
-    month = 1
-    while month < 12 and rest >= DAYS_BEFORE[month]:
-        month += 1
-    return f"{year:04d}-{month:02d}-{rest - DAYS_BEFORE[month - 1] + 1:02d}"
 
 
 def find_province(analysis: Mapping[str, Any], pid: int) -> Mapping[str, Any] | None:

@@ -88,6 +88,15 @@ def test_history_filter_and_a_non_player_country(jbb) -> None:
     assert page.rows("country-rulers")  # every country of the table has its details
 
 
+def test_the_history_has_the_provinces_gained_and_lost(jbb) -> None:
+    client, save_id = jbb
+    page = parse_html(client.get(f"/saves/{save_id}/countries/JBB?hkind=provinces").text)
+    rows = page.rows("country-history")[1:]
+    # the province "Hickam Field": history={ owner="Z24" … 2027.1.24={ owner="JBB" } }
+    assert ["2027-01-24", "Province gained", "Hickam Field, from Z24"] in rows
+    assert {row[1] for row in rows} == {"Province gained", "Province lost"}
+
+
 def test_unknown_countries_are_readable_404s(jbb) -> None:
     client, save_id = jbb
     for path in ("XXX", "ab%24", "toolong"):
