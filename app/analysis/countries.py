@@ -48,6 +48,13 @@ def chosen_tags(value: Any) -> str:
     return ",".join(out)
 
 
+def one_tag(value: Any) -> str:
+    """A single country tag made safe ("swe" -> "SWE"); "" for anything else (a page's
+    path, a view's ``country``, a link's tag)."""
+    tag = chosen_tags(value)
+    return tag if "," not in tag else ""
+
+
 def filter_kind(value: Any) -> str:
     """``cf`` made safe: a kind of ``FILTERS``, or ``<continent|region>:<key>``; "" else."""
     if not isinstance(value, str):
@@ -316,19 +323,26 @@ def _ledger(analysis: Mapping[str, Any], tag: str) -> dict[str, list[Any]]:
     return out
 
 
-def country_page(
-    analysis: Mapping[str, Any], tag: str, hkind: str = "", hpage: int = 1
-) -> dict[str, Any] | None:
-    """What one country's page shows, from the payload; None when the save has no such
-    country (no row, details, budget, ledger or war of it)."""
+def has_country(analysis: Mapping[str, Any], tag: str) -> bool:
+    """Whether the save has a page for the country: a row, details, budget, casualties, a
+    war or a ledger of it (the check alone, without what the page computes)."""
+    for section in ("countries", "details", "budgets", "casualties"):
+        if _find(analysis.get(section) or [], tag) is not None:
+            return True
+    return bool(_wars_of(analysis, tag) or _ledger(analysis, tag))
+
+
+def country_page(analysis: Mapping[str, Any], tag: str, hkind: str = "") -> dict[str, Any] | None:
+    """What one country's page shows, from the payload (its history filtered to the group
+    ``hkind``); None when the save has no such country (``has_country``)."""
+    if not has_country(analysis, tag):
+        return None
     row = _find(analysis.get("countries") or [], tag)
     details = _find(analysis.get("details") or [], tag)
     budget = _find(analysis.get("budgets") or [], tag)
     casualties = _find(analysis.get("casualties") or [], tag)
     wars = _wars_of(analysis, tag)
     ledger = _ledger(analysis, tag)
-    if not (row or details or budget or casualties or wars or ledger):
-        return None
     timeline = _timeline(analysis, tag, details, wars)
     kinds = HISTORY_GROUPS.get(hkind)
     if kinds is not None:

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlencode
 
-from app.analysis.countries import HISTORY_GROUPS, chosen_tags, filter_kind
+from app.analysis.countries import HISTORY_GROUPS, chosen_tags, filter_kind, one_tag
 from app.analysis.geography import geo_node
 
 # --- the view ------------------------------------------------------------------------------
@@ -237,8 +237,7 @@ def analysis_view(view: Mapping[str, Any] | None = None) -> dict[str, Any]:
     out["hpage"] = _int(given.get("hpage"), 1)
     out["cf"] = filter_kind(given.get("cf"))
     out["ctags"] = chosen_tags(given.get("ctags")) if out["cf"] == "chosen" else ""
-    country = chosen_tags(given.get("country"))
-    out["country"] = country if "," not in country else ""
+    out["country"] = one_tag(given.get("country"))
     out["hkind"] = given.get("hkind") if given.get("hkind") in HISTORY_GROUPS else ""
     out["geo"] = geo_node(given.get("geo"))
     for key in (
@@ -290,8 +289,8 @@ def country_url(view: Mapping[str, Any] | None, tag: Any) -> str:
     """The link to a country's page for ``view`` (its ``country_href``); "" when the view
     has none (no links) or ``tag`` is not a tag."""
     href = view.get("country_href") if isinstance(view, Mapping) else None
-    clean = chosen_tags(tag)
-    if not isinstance(href, str) or not href or not clean or "," in clean:
+    clean = one_tag(tag)
+    if not isinstance(href, str) or not href or not clean:
         return ""
     return href.replace("{tag}", clean)
 

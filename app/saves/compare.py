@@ -8,7 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final, Literal
 
+from app.analysis.countries import player_tags
 from app.analysis.render import country_name
+from app.analysis.view import by_tag
 from app.saves.schemas import (
     CountryComparison,
     EndedWar,
@@ -46,10 +48,6 @@ def sort_countries(
     return ordered
 
 
-def _by_tag(analysis: Mapping[str, Any]) -> dict[str, Mapping[str, Any]]:
-    return {str(row["tag"]): row for row in analysis.get("countries") or ()}
-
-
 def _great_power_ranks(rows: Mapping[str, Mapping[str, Any]]) -> dict[str, int]:
     scored = [(float(r.get("great_power_score") or 0.0), t) for t, r in rows.items()]
     ranked = sorted((s for s in scored if s[0] > 0), key=lambda s: (-s[0], s[1]))
@@ -65,12 +63,10 @@ def _owners(analysis: Mapping[str, Any]) -> dict[int, tuple[str | None, str]]:
 
 
 def _players(analysis: Mapping[str, Any]) -> set[str]:
-    info = analysis.get("info") or {}
-    tags = {str(p.get("tag")) for p in info.get("players") or ()}
-    tags.update(str(t) for t in info.get("human_tags") or ())
-    player = info.get("player_tag")
-    if player and player != "---":
-        tags.add(str(player))
+    """The player's and the human countries (player_tags), and every players_countries
+    tag (a multiplayer game's players, human or not at the time of the save)."""
+    tags = set(player_tags(analysis))
+    tags.update(str(p.get("tag")) for p in (analysis.get("info") or {}).get("players") or ())
     tags.discard("")
     return tags
 
@@ -132,7 +128,8 @@ def compare(
     """``before`` and ``after``: the payloads of the earlier and the later save (the caller
     orders them); ``refs``: the two saves, same order; ``names``: the game data's names
     (app.analysis.names) for the countries' names."""
-    old, new = _by_tag(before), _by_tag(after)
+    old = by_tag(before.get("countries") or ())
+    new = by_tag(after.get("countries") or ())
     old_ranks, new_ranks = _great_power_ranks(old), _great_power_ranks(new)
     players = _players(before) | _players(after)
     gained: dict[str, list[ProvinceRef]] = {}

@@ -8,7 +8,7 @@ from typing import Any
 import msgspec
 from litestar import Request
 
-from app.analysis.countries import chosen_tags, country_page
+from app.analysis.countries import country_page, one_tag
 from app.analysis.render import country_name
 from app.saves import analysis_pages
 from app.saves.schemas import CountryWar, SaveCountry
@@ -17,8 +17,7 @@ from kernel.eu4.types import Budget, CountryDetails, CountryRow, LedgerPoint, Lo
 
 def tag_of(text: str) -> str | None:
     """The path's tag, upper-cased ("swe" -> "SWE"); None for anything that is not one."""
-    tag = chosen_tags(text)
-    return tag if tag and "," not in tag else None
+    return one_tag(text) or None
 
 
 def country_view(request: Request[Any, Any, Any], save_id: str, tag: str) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from litestar.exceptions import NotFoundException
 from litestar.params import FromPath
 from litestar.response import Template
 
-from app.analysis.countries import country_page
+from app.analysis.countries import has_country
 from app.analysis.render import CSV_CHARTS, STELLARIS_CSV, chart_csv, country_name, stellaris_csv
 from app.saves import analysis_pages, services
 from app.saves.analysis_cache import AnalysisCache
@@ -83,7 +83,7 @@ class SaveSectionsController(Controller):
         found = await analysis_pages.payload(save_id, analysis_cache)
         if found is None or not analysis_pages.is_eu4_analysis(found[1]):
             raise NotFoundException("this save has no EU4 analysis, so no country pages")
-        if country_page(found[1], clean) is None:
+        if not has_country(found[1], clean):
             raise NotFoundException(f"this save has no country {clean}")
         view = country_view(request, save_id, clean)
         html = await analysis_pages.section_html(
