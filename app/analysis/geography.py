@@ -13,7 +13,6 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
-LEVELS: Final = ("world", "continent", "superregion", "region", "area")
 _NODE: Final = re.compile(r"(continent|superregion|region|area):[a-z0-9_]{1,80}")
 OTHER: Final = "other"  # provinces of a level's node that no child of the bundle holds
 

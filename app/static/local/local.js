@@ -288,6 +288,12 @@ function setup(root) {
     }
   }
 
+  // The "#section" part of a link or a form's action ("" without one).
+  const hashOf = (url) => {
+    const at = url.indexOf("#");
+    return at < 0 ? "" : url.slice(at);
+  };
+
   // Links of the rendered partials: sorting, paging and a country's page (data-view: the
   // view's query) and "#csv/<chart>" (downloads) are answered here, from the analysis the
   // worker keeps.
@@ -301,8 +307,7 @@ function setup(root) {
         hold(wanted).then(() => download(href.slice("#csv/".length)));
       } else if (link.dataset.view !== undefined) {
         event.preventDefault();
-        const hashAt = href.indexOf("#");
-        rerender(container, wanted, link.dataset.view, hashAt < 0 ? "" : href.slice(hashAt));
+        rerender(container, wanted, link.dataset.view, hashOf(href));
       }
     });
   }
@@ -314,9 +319,7 @@ function setup(root) {
       event.preventDefault();
       const query = new URLSearchParams();
       for (const [key, value] of new FormData(form)) if (value) query.append(key, value);
-      const hashAt = form.getAttribute("action").indexOf("#");
-      const hash = hashAt < 0 ? "" : form.getAttribute("action").slice(hashAt);
-      rerender(container, wanted, `?${query}`, hash);
+      rerender(container, wanted, `?${query}`, hashOf(form.getAttribute("action")));
     });
   }
   answerLinks(result, "dropped");
