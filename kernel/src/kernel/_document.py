@@ -181,7 +181,14 @@ class Value:
         return unescape(data) if k == QUOTED and rules is None else data
 
     def as_str(self) -> str:
-        rules = self.doc.rules
+        doc = self.doc
+        rules = doc.rules
+        if rules is None and self.start < 0:  # text: an unquoted scalar's bytes, fast
+            t = doc.tape.tokens[self.idx]
+            if (t & 15) == SCALAR:
+                s = t >> 32
+                data = doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
+                return data.decode("ascii") if data.isascii() else decode(data, doc.utf8)
         if rules is not None and self.start < 0:
             t = self._token()
             if (t & 15) == BINARY:
@@ -266,6 +273,24 @@ class Entry:
         self.value = value
 
 
+_RAW_KEYS: dict[frozenset[str], frozenset[bytes]] = {}
+# The bytes of the keys readers ask for (``get``), by encoding: a few hundred names.
+_UTF8_KEYS: dict[str, bytes] = {}
+_CP1252_KEYS: dict[str, bytes] = {}
+_MAX_KEYS: Final = 4096
+
+
+def _raw_keys(keys: frozenset[str]) -> frozenset[bytes] | None:
+    """The bytes that spell ``keys`` in a text document (None if one is not ASCII: then
+    keys are compared as text)."""
+    found = _RAW_KEYS.get(keys)
+    if found is None:
+        if not all(key.isascii() for key in keys):
+            return None
+        found = _RAW_KEYS[keys] = frozenset(key.encode("ascii") for key in keys)
+    return found
+
+
 class Container:
     """An object, array or mixed container (the root document is an object)."""
 
@@ -311,7 +336,53 @@ class Container:
 
     def pairs(self) -> list[tuple[str, Value]]:
         """The keyed entries as (key, value), duplicates in order."""
-        return [(e.key, e.value) for e in self.entries() if e.key is not None]
+        return self._pairs(None)
+
+    def select(self, keys: frozenset[str]) -> list[tuple[str, Value]]:
+        """``pairs`` whose key is in ``keys``, in order: the others cost no decoding and
+        make no objects (the readers' one pass over a large block)."""
+        return self._pairs(keys)
+
+    def _pairs(self, keys: frozenset[str] | None) -> list[tuple[str, Value]]:
+        doc = self.doc
+        tape = doc.tape
+        tokens = tape.tokens
+        src = tape.src
+        text = doc.rules is None
+        utf8 = doc.utf8
+        raw_keys = _raw_keys(keys) if keys is not None and text else None
+        out: list[tuple[str, Value]] = []
+        i = self.open_idx + 1
+        close = self.close_idx
+        while i < close:
+            t = tokens[i]
+            k = t & 15
+            if k != KEY and k != KEY_ID:
+                i = tape.after(i)
+                continue
+            v = i + 1
+            tv = tokens[v]
+            if (tv & 15) == OP:
+                v += 1
+                tv = tokens[v]
+            kv = tv & 15
+            if kv == OPEN:
+                i = (tv >> 32) + 1
+            elif kv == HEADER:
+                i = (tokens[v + 1] >> 32) + 1
+            else:
+                i = v + 1
+            if text and not (t >> 4) & 15:  # an unquoted text key: its bytes are its name
+                s = t >> 32
+                raw = src[s : s + ((t >> 8) & 0xFFFFFF)]
+                if raw_keys is not None and raw not in raw_keys:
+                    continue
+                key = raw.decode("ascii") if raw.isascii() else decode(raw, utf8)
+            else:
+                key = doc.key_text(t)
+            if keys is None or key in keys:
+                out.append((key, Value(doc, v)))
+        return out
 
     def values(self) -> list[Value]:
         """The bare values (all of an array; the trailing ones of a mixed object)."""
@@ -410,7 +481,13 @@ class Container:
         return self._find(self._encode(key), False)
 
     def _encode(self, key: str) -> bytes:
-        return key.encode("utf-8" if self.doc.utf8 else "cp1252", "replace")
+        table = _UTF8_KEYS if self.doc.utf8 else _CP1252_KEYS
+        found = table.get(key)
+        if found is None:
+            found = key.encode("utf-8" if self.doc.utf8 else "cp1252", "replace")
+            if len(table) < _MAX_KEYS:
+                table[key] = found
+        return found
 
     def __len__(self) -> int:
         return len(self.entries())

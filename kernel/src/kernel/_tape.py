@@ -96,9 +96,10 @@ _F_HEADER_QUOTED: Final = 8  # … and the tag was quoted
 class Tape:
     """A parsed document: the source bytes and the packed tokens."""
 
-    def __init__(self, src: bytes, tokens: list[int]) -> None:
+    def __init__(self, src: bytes, tokens: list[int], unclosed: int = 0) -> None:
         self.src = src
         self.tokens = tokens
+        self.unclosed = unclosed  # containers the input left open (closed at its end)
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -229,6 +230,25 @@ class TapeBuilder:
             self.mode = MODE_OBJECT
         self.state = ST_AFTER_OP
 
+    def pair(self, start: int, end: int, vstart: int, vend: int, quoted: bool) -> None:
+        """``key`` + ``scalar``: an unquoted key, "=" and a scalar value that the lexer
+        made sure is not a tag (no "{" follows it) nor a key, in one call."""
+        state = self.state
+        if state == ST_AFTER_OP or vend - vstart > MAX_TOKEN:
+            self.key(start, end, self.src.index(b"=", end))
+            self.scalar(vstart, vend, quoted)
+            return
+        if state == ST_PENDING:
+            self._commit_value()
+        if end - start > MAX_TOKEN:
+            raise KernelError("token longer than 16 MiB", start)
+        tokens = self.tokens
+        tokens.append((start << 32) | ((end - start) << 8) | KEY)
+        tokens.append((vstart << 32) | ((vend - vstart) << 8) | (QUOTED if quoted else SCALAR))
+        if self.mode == MODE_EMPTY:
+            self.mode = MODE_OBJECT
+        self.state = ST_KEYED
+
     def skip_pair(self, end: int) -> int:
         """A ``key = {…}`` pair that the lexer steps over unread (``parse_text(skip=…)``),
         its block ending at ``end``: the container goes on as after a pair, and lexing
@@ -342,6 +362,7 @@ class TapeBuilder:
         if self.state == ST_PENDING:
             self._commit_value()
             self.state = ST_ENTRY
+        unclosed = len(self.stack)
         while self.stack:  # a missing closing brace at end of input is tolerated
             self.close(end)
-        return Tape(self.src, self.tokens)
+        return Tape(self.src, self.tokens, unclosed)

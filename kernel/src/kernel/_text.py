@@ -374,37 +374,74 @@ def _param_end(src: bytes, i: int) -> int:
 
 _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 
-# One alternative per token class; whitespace and ';' are what finditer skips between
-# matches. A quoted string's closing quote (and a backslash at end of input) is optional,
-# so an unterminated string is one token that the loop rejects.
-# Group 1 is an unquoted key with its "=" (the commonest pair, in one match), group 2 a
-# run of bare scalars (see _run_end); possessive quantifiers keep failures cheap.
+# One group per token class, in the order they are tried, each match starting with the
+# whitespace and ';' before its token: a pattern that begins with a group gets no
+# first-byte fast path from ``re``, so leaving the spaces to finditer tried every
+# alternative at every space (the saves are indented with tabs). Every other byte starts
+# some alternative, and a run of spaces at the end matches "\Z" (no group), so no space
+# is scanned twice.
+# - KEY: an unquoted key and its "=", with its value when that is a plain or quoted
+#   scalar (VALUE, QUOTED_VALUE) that cannot turn out to be a tag or a key (what follows
+#   is checked as for a run), or a "{" (KEY_OPEN): the commonest entries in one match.
+# - RUN: bare scalars separated by spaces (see _run_end).
+# - QUOTED: a closing quote (and a backslash at end of input) is optional, so that an
+#   unterminated string is one token that the loop rejects.
+# Possessive quantifiers keep failures cheap.
 _E: Final = rb'[^\s;={}"#<>!?\[\]]++'
-_TOKEN_SRC: Final = (
+_AFTER_VALUE: Final = rb'(?=[}"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
+_TOKENS: Final = (
     rb"(" + _E + rb")[ \t\r\n]*+=(?!=)"
-    rb"|(" + _E + rb"(?:[ \t\r\n]++" + _E + rb')+)(?=[}"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
-    rb'|"[^"\\]*(?:\\.[^"\\]*)*\\?"?'
-    rb"|[{}]"
-    rb"|[<>!?=]=|[<>=]"
-    rb"|#[^\n]*"
-    rb"|\[\[!?[^\]\s{}=\"#<>]+\]"
-    rb'|(?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*'
+    rb"(?:[ \t\r\n]*+(?:("
+    + _E
+    + rb')|"([^"\\]*+(?:\\.[^"\\]*+)*+)")'
+    + _AFTER_VALUE
+    + rb"|[ \t\r\n\x0b\x0c;]*+(\{))?"
+    rb"|("
+    + _E
+    + rb"(?:[ \t\r\n]++"
+    + _E
+    + rb")+)"
+    + _AFTER_VALUE
+    + rb'|("[^"\\]*(?:\\.[^"\\]*)*\\?"?)'
+    rb"|(\{)"
+    rb"|(\})"
+    rb"|([<>!?=]=|[<>=])"
+    rb"|(#[^\n]*)"
+    rb"|(\[\[!?[^\]\s{}=\"#<>]+\])"
+    rb'|((?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*)'
 )
-_TOKEN_RE: Final = re.compile(_TOKEN_SRC, re.DOTALL)
+_SPACES: Final = rb"[ \t\r\n\x0b\x0c;]*+"
+(
+    KEY,
+    VALUE,
+    QUOTED_VALUE,
+    KEY_OPEN,
+    RUN_GROUP,
+    QUOTED_GROUP,
+    OPEN_GROUP,
+    CLOSE_GROUP,
+    OP_GROUP,
+    COMMENT_GROUP,
+    PARAM_GROUP,
+    SCALAR_GROUP,
+) = range(1, 13)
+_TOKEN_RE: Final = re.compile(_SPACES + rb"(?:" + _TOKENS + rb"|\Z)", re.DOTALL)
 _SKIP_PATTERNS: dict[frozenset[bytes], re.Pattern[bytes]] = {}
 
 
 def _token_re(skip: frozenset[bytes]) -> re.Pattern[bytes]:
     """``_TOKEN_RE``, or with ``skip``: first an alternative (group 1) for ``key = {`` with
-    one of those keys (the whitespace the byte lexer allows on each side of "="); the key
-    and run groups become 2 and 3."""
+    one of those keys (the whitespace the byte lexer allows on each side of "="); the
+    other groups shift by one."""
     if not skip:
         return _TOKEN_RE
     found = _SKIP_PATTERNS.get(skip)
     if found is None:
         keys = b"|".join(re.escape(k) for k in sorted(skip))
         head = rb"(" + keys + rb")[ \t\r\n]*+=[ \t\r\n\x0b\x0c;]*+\{|"
-        found = _SKIP_PATTERNS[skip] = re.compile(head + _TOKEN_SRC, re.DOTALL)
+        found = _SKIP_PATTERNS[skip] = re.compile(
+            _SPACES + rb"(?:" + head + _TOKENS + rb"|\Z)", re.DOTALL
+        )
     return found
 
 
@@ -425,25 +462,75 @@ def lex_regex(
     pos: int = 0,
     max_depth: int = DEFAULT_MAX_DEPTH,
     skip: frozenset[bytes] = frozenset(),
+    holes: list[tuple[int, int]] | None = None,
 ) -> Tape:
-    """Tokenize ``src[pos:]`` with one regular expression (the pure build's lexer)."""
+    """Tokenize ``src[pos:]`` with one regular expression (the pure build's lexer).
+
+    ``holes``: ``(start, end)`` spans, in order, each a top-level ``key = {…}`` pair, left
+    out as a skipped pair is (another lexer reads them: a parallel parse). Only where they
+    begin is checked: a span that does not start an entry at the top level, or a token that
+    would run into one, is a KernelError (the caller parses without holes then).
+    """
     builder = TapeBuilder(src, max_depth)
     n = len(src)
     pattern = _token_re(skip)
-    key_group = 2 if skip else 1
-    run_group = key_group + 1
+    shift = 1 if skip else 0  # the groups' numbers past the skip group
+    gaps = [] if holes is None else list(holes)
+    gaps.reverse()
     while True:
         resume = -1
-        for m in pattern.finditer(src, pos):
-            s, e = m.span()
-            group = m.lastindex
-            if group == key_group:
-                builder.key(s, m.end(key_group), e - 1)
+        stop = n
+        if gaps and gaps[-1][0] >= pos:
+            stop = gaps[-1][0]
+        for m in pattern.finditer(src, pos, stop):
+            g = m.lastindex
+            if g is None:  # spaces at the end
                 continue
-            if group == run_group:
-                builder.run(s, e)
-                continue
-            if group == 1:  # a key to skip, "=" and "{" (only with ``skip``)
+            g -= shift
+            if g == VALUE:
+                k = KEY + shift
+                builder.pair(m.start(k), m.end(k), m.start(g + shift), m.end(), False)
+            elif g == CLOSE_GROUP:
+                builder.close(m.end() - 1)
+            elif g == KEY:
+                e = m.end()
+                builder.key(m.start(g + shift), m.end(g + shift), e - 1)
+            elif g == KEY_OPEN:
+                k = KEY + shift
+                builder.key(m.start(k), m.end(k), src.index(b"=", m.end(k)))
+                builder.open(m.end() - 1)
+            elif g == QUOTED_VALUE:
+                k = KEY + shift
+                builder.pair(m.start(k), m.end(k), m.start(g + shift), m.end() - 1, True)
+            elif g == RUN_GROUP:
+                builder.run(m.start(g + shift), m.end())
+            elif g == SCALAR_GROUP:
+                s = m.start(g + shift)
+                e = m.end()
+                if src[s] == 93 and e - s == 1 and builder.top_is_param():  # a lone "]"
+                    builder.close(s)
+                else:
+                    builder.scalar(s, e, False)
+            elif g == QUOTED_GROUP:
+                s = m.start(g + shift)
+                e = m.end()
+                if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
+                    raise KernelError("unterminated quoted string", s)
+                builder.scalar(s + 1, e - 1, True)
+            elif g == OPEN_GROUP:
+                builder.open(m.end() - 1)
+            elif g == OP_GROUP:
+                s = m.start(g + shift)
+                builder.op(_OPS[src[s : m.end()]], s, m.end())
+            elif g == PARAM_GROUP:
+                s = m.start(g + shift)
+                builder.scalar(s + 1, m.end(), False)
+                builder.open(s, True)
+            elif g == COMMENT_GROUP:
+                pass
+            else:  # a key to skip, "=" and "{" (only with ``skip``)
+                e = m.end()
+                s = m.start(1)
                 end = block_end(src, e - 1, builder.depth_left())
                 resume = builder.skip_pair(end)
                 if resume >= 0:
@@ -451,34 +538,19 @@ def lex_regex(
                 builder.key(s, m.end(1), src.index(b"=", m.end(1)))
                 builder.open(e - 1)
                 if end < 0:  # the rest lies inside it: lex it all as usual
-                    pattern, key_group, run_group = _TOKEN_RE, 1, 2
+                    pattern, shift = _TOKEN_RE, 0
                     resume = e
                     break
-                continue
-            c = src[s]
-            if c == 34:  # '"'
-                if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
-                    raise KernelError("unterminated quoted string", s)
-                builder.scalar(s + 1, e - 1, True)
-            elif c == 123:
-                builder.open(s)
-            elif c == 125:
-                builder.close(s)
-            elif c == 35:  # comment
-                pass
-            elif c in b"<>=" or (e - s == 2 and src[s + 1] == 61 and c in b"!?"):
-                builder.op(_OPS[src[s:e]], s, e)
-            elif c == 91 and src.startswith(b"[[", s) and src[e - 1] == 93 and e - s > 3:
-                if _PARAM_RE.fullmatch(src, s, e) is not None:
-                    builder.scalar(s + 1, e, False)
-                    builder.open(s, True)
-                else:
-                    builder.scalar(s, e, False)
-            elif c == 93 and e - s == 1 and builder.top_is_param():
-                builder.close(s)
-            else:
-                builder.scalar(s, e, False)
+        if resume < 0 and stop < n:  # at a hole
+            start, end = gaps.pop()
+            if start < pos or end > n or builder.depth_left() != max_depth:
+                raise KernelError("a part of a parallel parse is not at the top level", start)
+            if builder.skip_pair(end) < 0:
+                raise KernelError("a part of a parallel parse does not start an entry", start)
+            resume = end
         if resume < 0:
+            if gaps:  # a hole inside a skipped block
+                raise KernelError("a part of a parallel parse does not start an entry", pos)
             return builder.finish(n)
         pos = resume
 

@@ -36,7 +36,7 @@ def test_the_analysis_is_the_same_without_skipping(path: Path) -> None:
     skipped = analysis._documents(container, None, UNREAD)
     plain = analysis._documents(container, None, frozenset())
     assert len(skipped[1].tape) <= len(plain[1].tape)
-    results = [analysis._analyze(container, meta, game, ()) for meta, game in (skipped, plain)]
+    results = [analysis._analyze(container, meta, game, {}, ()) for meta, game in (skipped, plain)]
     with_skip, without = (msgspec.to_builtins(r) for r in results)
     assert with_skip == without
 

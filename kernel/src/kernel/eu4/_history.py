@@ -8,9 +8,13 @@ A country's ``history`` block holds its starting setup as plain pairs (``religio
 
 from __future__ import annotations
 
+from typing import Final
+
 from kernel._scalars import Date
 from kernel.eu4._countries import CountryData
 from kernel.eu4._read import container_of, id_of, opt_text, parse_date_key, text
+
+_RULERS: Final = frozenset(("monarch", "queen"))
 
 
 class StartMonarch:
@@ -49,9 +53,7 @@ def scan_histories(countries: dict[str, CountryData], content_date: Date) -> His
             events = container_of(block)
             if events is None:
                 continue
-            for event, item in events.pairs():
-                if event != "monarch" and event != "queen":
-                    continue
+            for _event, item in events.select(_RULERS):
                 person = container_of(item)
                 if person is None:
                     continue

@@ -61,20 +61,29 @@ def pick(container: Container, single: frozenset[str], repeated: frozenset[str])
     out = Fields()
     first = out.first
     many = out.many
-    for entry in container.entries():
-        key = entry.key
-        if key is None:
-            continue
+    for key, value in container.select(_union(single, repeated)):
         if key in single:
             if key not in first:
-                first[key] = entry.value
-        elif key in repeated:
+                first[key] = value
+        else:
             found = many.get(key)
             if found is None:
-                many[key] = [entry.value]
+                many[key] = [value]
             else:
-                found.append(entry.value)
+                found.append(value)
     return out
+
+
+_UNIONS: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+
+def _union(single: frozenset[str], repeated: frozenset[str]) -> frozenset[str]:
+    """``single | repeated``, made once per pair of sets (``select`` then caches its bytes)."""
+    pair = (single, repeated)
+    found = _UNIONS.get(pair)
+    if found is None:
+        found = _UNIONS[pair] = single | repeated
+    return found
 
 
 def date(value: Value | None) -> Date | None:

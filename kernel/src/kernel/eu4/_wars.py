@@ -64,6 +64,10 @@ _SIDE_SINGLE: Final = frozenset(
     )
 )
 _NONE: Final[frozenset[str]] = frozenset()
+# The war-history events read (the rest: war goals and the like).
+_WAR_EVENTS: Final = frozenset(
+    ("battle", "add_attacker", "add_defender", "rem_attacker", "rem_defender")
+)
 _NOT_GOALS: Final = frozenset(
     (
         "name",
@@ -297,7 +301,7 @@ def read_war(value: Value, active: bool, latest: _Latest) -> War | None:
                 last = when
             if latest.date is None or latest.date < when:
                 latest.date = when
-            for event, item in events.pairs():
+            for event, item in events.select(_WAR_EVENTS):
                 if event == "battle":
                     bc = container_of(item)
                     if bc is not None:

@@ -19,6 +19,8 @@ from kernel.eu4.types import CountryChange, MapHistory, ProvinceChange
 
 # The province-history fields the map replays.
 _FIELDS: Final = frozenset(("owner", "controller", "religion", "culture"))
+# The country-history events it replays.
+_COUNTRY_EVENTS: Final = frozenset(("changed_tag_from", "changed_country_mapcolor_from"))
 
 
 def map_history(
@@ -86,9 +88,8 @@ def province_changes(section: Container | None) -> list[ProvinceChange]:
             if when is None or block is None:
                 continue
             day = when.days()
-            for name, entry in block.pairs():
-                if name in _FIELDS:
-                    _add(out, day, pid, name, entry)
+            for name, entry in block.select(_FIELDS):
+                _add(out, day, pid, name, entry)
     out.sort(key=_change_day)
     return out
 
@@ -124,7 +125,7 @@ def country_changes(countries: dict[str, CountryData]) -> list[CountryChange]:
             if when is None or block is None:
                 continue
             day = when.days()
-            for name, entry in block.pairs():
+            for name, entry in block.select(_COUNTRY_EVENTS):
                 if name == "changed_tag_from":
                     old = opt_text(entry)
                     if old is not None and old != tag:
