@@ -21,9 +21,11 @@ parsing the file again.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import os
 import tempfile
+from collections.abc import Callable
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
@@ -43,7 +45,9 @@ from app.analysis.render import (
     stellaris_csv,
 )
 from app.analysis.view import analysis_view
+from kernel.eu4 import SplitSave
 from kernel.eu4 import analyze as analyze_eu4
+from kernel.eu4.types import Eu4Analysis
 from kernel.gamedata import (
     Manifest,
     choose_bundle,
@@ -76,12 +80,59 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
     Returns ``{"ok": True, "summary": {…}}``, or ``{"ok": False, "message": …,
     "needs_tokens": bool}`` (``needs_tokens``: a binary save and no ``tokens`` given: fetch
     the table and call again)."""
+
+    def run() -> Eu4Analysis:
+        table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
+        return analyze_eu4(data, tokens=table, gamedata=_gamedata_root())
+
+    return _analyzed(run, data, tokens)
+
+
+# A parallel parse (kernel.eu4.SplitSave): ``split`` gives the parts for the worker's
+# helpers to parse (``kernel.eu4.parse_part``), ``parse_rest`` parses the rest meanwhile,
+# ``analyze_split`` takes their tapes and answers as ``analyze``.
+_split: list[SplitSave] = []
+
+
+def split(data: bytes, count: int) -> list[bytes]:
+    """The parts of a large EU4 text save to parse elsewhere (at most ``count``); none for
+    any other file (``analyze`` it then)."""
+    _split.clear()
+    try:
+        found = SplitSave(data, count)
+    except (kernel.KernelError, MemoryError):
+        return []  # analyze() says why
+    parts = found.parts()
+    if parts:
+        _split.append(found)
+    return parts
+
+
+def parse_rest() -> None:
+    """Parse the split save but its parts (an error waits for ``analyze_split``)."""
+    with contextlib.suppress(kernel.KernelError, RecursionError, MemoryError):
+        _split[0].parse_rest()
+
+
+def analyze_split(data: bytes, tapes: list[bytes]) -> dict[str, Any]:
+    """``analyze`` of the save ``split`` cut, ``tapes`` the parts' (empty: not parsed)."""
+    found = _split.pop()
+
+    def run() -> Eu4Analysis:
+        return found.analyze(tapes, gamedata=_gamedata_root())
+
+    return _analyzed(run, data, None)
+
+
+def _gamedata_root() -> str | None:
+    return GAMEDATA_ROOT if _gamedata.get("bundle") else None
+
+
+def _analyzed(run: Callable[[], Eu4Analysis], data: bytes, tokens: bytes | None) -> dict[str, Any]:
     _current.clear()
     try:
-        table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
-        gamedata = GAMEDATA_ROOT if _gamedata.get("bundle") else None
         try:
-            analysis = analyze_eu4(data, tokens=table, gamedata=gamedata)
+            analysis = run()
         except kernel.OtherGame:
             return _other_game(data)
     except (kernel.KernelError, RecursionError, MemoryError) as exc:

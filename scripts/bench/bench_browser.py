@@ -80,6 +80,8 @@ PAIR_TOKENS = CORPUS / "binary-pair" / "tokens.txt"
 MELT_STEPS = ("tokens", "read", "melt")
 JOMINI_ES = ROOT / "node_modules" / "jomini" / "dist" / "es" / "index.js"
 STEPS = ("runtime", "read", "parse", "render")
+# How many helpers the worker starts (app/static/local/worker.js: HELPERS).
+HELPERS_JS = "Math.min(2, Math.max(0, (navigator.hardwareConcurrency || 1) - 1))"
 
 
 LABELS = {
@@ -99,6 +101,13 @@ def visit(context: Any, path: str, times: int, *, preload: bool = False) -> list
     page.goto(path)
     if preload:
         page.wait_for_selector("[data-local-analysis][data-runtime=ready]")
+        # ... and its helpers (they start with it), as when the file comes a moment later.
+        page.wait_for_function(
+            "(n) => n === 0 || document.querySelector('[data-local-analysis]').dataset.helpers"
+            " == n",
+            arg=page.evaluate(HELPERS_JS),
+            timeout=120_000,
+        )
     rows = [analyze(page, LARGE) for _ in range(times)]
     page.close()
     return rows
@@ -119,6 +128,7 @@ def analyze(page: Any, path: Path) -> dict[str, float]:
     for step in STEPS:
         item = page.locator(f"[data-steps] li[data-step={step}]")
         times[step] = float(item.get_attribute("data-ms") or "nan") / 1000
+    times["parts"] = float(root.get_attribute("data-parts") or "0")
     # Reset the state so that the next analysis is waited for properly.
     page.evaluate("document.querySelector('[data-local-analysis]').dataset.state = ''")
     return times
@@ -262,16 +272,24 @@ def report(
     lines = [
         f"Save: `{LARGE.name}` ({size / 1e6:.1f} MB zip, 17.5 MB gamestate). Chromium "
         f"`{chromium.strip()}` headless (Playwright), {platform.machine()}, "
-        f"{rounds} rounds, medians in seconds. Each round: a new browser profile (empty "
-        "caches) for the first four rows, a new private context for the last.",
+        f"{rounds} rounds, medians in seconds (and the best drop → rendered). Each round: a "
+        "new browser profile (empty caches) for the first four rows, a new private context "
+        "for the last. Parts: how many sections of the save the worker's helpers parsed, "
+        "per round (0: the worker parsed it all; a helper was not running yet).",
         "",
-        "| case | drop → rendered | runtime | read | parse + analyse | render |",
-        "|---|---|---|---|---|---|",
+        "| case | drop → rendered | runtime | read | parse + analyse | render | parts |",
+        "|---|---|---|---|---|---|---|",
     ]
     for case, label in LABELS.items():
         rows = results[case]
         cells = [f"{median_of(rows, key):.2f}" for key in ("total", *STEPS)]
-        lines.append(f"| {label} | **{cells[0]}** | " + " | ".join(cells[1:]) + " |")
+        best = min(row["total"] for row in rows)
+        parts = "/".join(str(int(row["parts"])) for row in rows)
+        lines.append(
+            f"| {label} | **{cells[0]}** (best {best:.2f}) | "
+            + " | ".join(cells[1:])
+            + f" | {parts} |"
+        )
     lines += [
         "",
         "| jomini parse of the gamestate (no analysis, no rendering) | seconds |",

@@ -18,7 +18,7 @@ from app.analysis.payload import payload
 from app.analysis.render import chart_csv, render_analysis
 from app.analysis.view import analysis_view
 from app.local import worker as local_analysis
-from kernel.eu4 import analyze
+from kernel.eu4 import analyze, parse_part
 from kernel.eu4.map import layers
 from kernel.eu4.map.types import MapLayers
 from kernel.gamedata import list_bundles, read_map_info, read_names, read_world
@@ -107,6 +107,29 @@ def test_rejections_are_results_with_the_kernels_message(tmp_path):
     assert local_analysis.analyze(binary, table)["ok"] is True
     bad = local_analysis.analyze(binary, b"not a token file")
     assert bad["ok"] is False and "the site's EU4 token table line 1" in bad["message"]
+
+
+def test_a_split_analysis_is_the_whole_analysis():
+    """split -> the helpers' parse_part -> parse_rest -> analyze_split: the worker's
+    parallel path gives the answer and the pages analyze gives."""
+    data = corpus_file(EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4").read_bytes()
+    whole = local_analysis.analyze(data)
+    page = local_analysis.render()
+    parts = local_analysis.split(data, 2)
+    assert len(parts) == 2
+    local_analysis.parse_rest()
+    split = local_analysis.analyze_split(data, [parse_part(part) for part in parts])
+    assert split == whole and split["ok"] is True
+    assert local_analysis.render() == page
+    # A helper that failed (an empty tape): the worker parses its part itself.
+    local_analysis.split(data, 1)
+    assert local_analysis.analyze_split(data, [b""]) == whole
+    # Nothing to split: a small save, a binary one, another game's, not a save at all.
+    assert local_analysis.split(crafted.text_save(), 2) == []
+    assert local_analysis.split(b"not a save", 2) == []
+    broken = b'EU4txt\ndate=1444.11.11\nplayer="unterminated'
+    assert local_analysis.split(broken, 2) == []
+    assert local_analysis.analyze(broken)["ok"] is False
 
 
 def test_the_worker_draws_the_map_of_a_save_with_the_bundles_map(corpus_bundle):

@@ -61,6 +61,10 @@ function setup(root) {
           root.dataset.runtime = "ready"; // the next analysis starts parsing at once
           return;
         }
+        if (message.type === "helpers") {
+          root.dataset.helpers = String(message.ready); // workers parsing parts of a save
+          return;
+        }
         const waiting = pending.get(message.id);
         if (message.type === "progress") {
           waiting?.onProgress?.(message);
@@ -226,6 +230,7 @@ function setup(root) {
       showStatus(`${file.name}${who ? `: ${who}` : ""}, ${answer.summary.date} (${seconds} s)`, "ok");
       root.dataset.state = "done";
       root.dataset.ms = (performance.now() - started).toFixed(1);
+      root.dataset.parts = String(answer.parts ?? 0); // parsed by the worker's helpers
       if (share) share.hidden = false;
     } catch (error) {
       offerMelt(file, error.melt);

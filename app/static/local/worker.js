@@ -27,9 +27,19 @@
 //
 // and posts back {type: "progress", id, step, state: "start"|"done", ms},
 // {type: "done", id, ...} or {type: "failed", id, message}. Every request it makes is a GET
-// for a file of the bundle or the token table: the save itself never leaves this worker.
+// for a file of the bundle or the token table: the save itself never leaves this worker
+// but for its helpers, below.
+//
+// Helpers: on a machine with more than one core this worker starts up to two more of
+// itself (role=part in the URL) as it starts its runtime. A large EU4 text save is split
+// (app.local.worker.split: its largest sections) and each helper that is running by then
+// parses one part ({type: "part", id, data} -> {type: "done", id, tape}) while this worker
+// parses the rest; the analysis reads their tapes (analyze_split). A helper that is not
+// running, or fails, just means this worker parses that part itself.
 
 const params = new URL(self.location.href).searchParams;
+const HELPER = params.get("role") === "part";
+const HELPERS = HELPER ? 0 : Math.min(2, Math.max(0, (self.navigator.hardwareConcurrency || 1) - 1));
 const MANIFEST_URL = new URL(params.get("manifest"), self.location.href);
 const TOKENS_URL = params.get("tokens") ? new URL(params.get("tokens"), self.location.href) : null;
 // The site's game-data bundles (names for the keys of the analysis), and the reader's
@@ -76,12 +86,19 @@ def melt_plan(data):
     return json.dumps(local.melt_plan(data.to_bytes()))
 def melt(data, tokens, game):
     return local.melt(data.to_bytes(), tokens.to_bytes(), game)
+def split(data, count):
+    return local.split(data.to_bytes(), int(count))
+def parse_rest():
+    local.parse_rest()
+def analyze_split(data, tapes):
+    return json.dumps(local.analyze_split(data.to_bytes(), [t.to_bytes() for t in tapes]))
 `;
 
 let runtime = null; // Promise of {pyodide, glue}
 
 function load() {
   if (runtime === null) {
+    startHelpers();
     runtime = start();
     runtime.catch(() => {
       runtime = null; // a failed start (network, missing bundle) may be retried
@@ -132,16 +149,25 @@ async function start() {
   }
   const indexURL = new URL(manifest.pyodide.index, MANIFEST_URL).href;
   const { loadPyodide } = await import(`${indexURL}pyodide.mjs`);
-  const archives = Promise.all([...manifest.site_packages, manifest.app].map(checked));
+  // A helper needs the kernel (and msgspec), not the app's modules and templates.
+  const wanted = HELPER ? manifest.site_packages : [...manifest.site_packages, manifest.app];
+  const archives = Promise.all(wanted.map(checked));
   // The standard library byte-compiled by scripts/build_wasm.py (Pyodide's own zip holds
   // sources only, which every start would compile again).
   const stdLibURL = new URL(manifest.pyodide.stdlib.url, MANIFEST_URL).href;
   const pyodide = await loadPyodide({ indexURL, stdLibURL, checkAPIVersion: true });
   const sitePackages = await archives;
-  const app = sitePackages.pop();
+  const app = HELPER ? null : sitePackages.pop();
   const site = pyodide.runPython("import sysconfig; sysconfig.get_paths()['purelib']");
   for (const data of sitePackages) {
     pyodide.unpackArchive(data, "zip", { extractDir: site });
+  }
+  if (HELPER) {
+    const part = pyodide.runPython(
+      "from kernel.eu4 import parse_part\n" +
+        "def part(data):\n    return parse_part(data.to_bytes())\npart",
+    );
+    return { pyodide, part };
   }
   pyodide.FS.mkdirTree(manifest.app_path);
   pyodide.unpackArchive(app, "zip", { extractDir: manifest.app_path });
@@ -152,7 +178,8 @@ async function start() {
   const glue = pyodide.runPython(
     `${GLUE}\n{"analyze": analyze, "render": render, "csv": csv, "use_payload": use_payload, ` +
       `"gamedata_for": gamedata_for, "put_gamedata": put_gamedata, "map_layers": map_layers, ` +
-      `"province": province, "melt_plan": melt_plan, "melt": melt}`,
+      `"province": province, "melt_plan": melt_plan, "melt": melt, "split": split, ` +
+      `"parse_rest": parse_rest, "analyze_split": analyze_split}`,
   );
   return {
     pyodide,
@@ -166,7 +193,75 @@ async function start() {
     province: glue.get("province"),
     melt_plan: glue.get("melt_plan"),
     melt: glue.get("melt"),
+    split: glue.get("split"),
+    parse_rest: glue.get("parse_rest"),
+    analyze_split: glue.get("analyze_split"),
   };
+}
+
+// The helpers (see the top): started with the runtime, used once they say they run.
+const helpers = [];
+let nextPart = 0;
+
+function startHelpers() {
+  for (let i = helpers.length; i < HELPERS; i += 1) {
+    const url = new URL(self.location.href);
+    url.searchParams.set("role", "part");
+    const helper = { worker: new Worker(url, { type: "module" }), ready: false, waiting: new Map() };
+    const settle = (id, tape) => {
+      const resolve = helper.waiting.get(id);
+      helper.waiting.delete(id);
+      resolve?.(tape);
+    };
+    helper.worker.onmessage = (event) => {
+      const message = event.data;
+      if (message.type === "ready") {
+        helper.ready = true;
+        announceHelpers();
+      } else if (message.type === "done") settle(message.id, message.tape);
+      else if (message.type === "failed") settle(message.id, null);
+    };
+    helper.worker.onerror = () => {
+      helper.ready = false;
+      announceHelpers();
+      for (const id of [...helper.waiting.keys()]) settle(id, null);
+    };
+    helper.worker.postMessage({ type: "load" });
+    helpers.push(helper);
+  }
+}
+
+// How many helpers run (the page shows it as data-helpers).
+function announceHelpers() {
+  self.postMessage({ type: "helpers", ready: helpers.filter((helper) => helper.ready).length });
+}
+
+// A part parsed by a helper: its tape, or null (the analysis then parses it itself).
+function parsePart(helper, data) {
+  const id = (nextPart += 1);
+  return new Promise((resolve) => {
+    helper.waiting.set(id, resolve);
+    helper.worker.postMessage({ type: "part", id, data }, [data.buffer]);
+  });
+}
+
+// The analysis (its JSON answer), split among the running helpers when the save is large
+// enough; "parts": how many parts they parsed.
+async function analysed(py, data) {
+  const ready = helpers.filter((helper) => helper.ready);
+  if (ready.length > 0) {
+    const proxy = py.split(data, ready.length);
+    const parts = proxy.toJs();
+    proxy.destroy();
+    if (parts.length > 0) {
+      const tapes = parts.map((part, i) => parsePart(ready[i], part));
+      py.parse_rest();
+      const got = (await Promise.all(tapes)).map((tape) => tape ?? new Uint8Array(0));
+      const answer = JSON.parse(py.analyze_split(data, got));
+      return { ...answer, parts: got.filter((tape) => tape.length > 0).length };
+    }
+  }
+  return { ...JSON.parse(py.analyze(data, undefined)), parts: 0 };
 }
 
 // Runs one step, telling the page when it starts and how long it took.
@@ -233,7 +328,7 @@ async function analyze(id, file) {
     return [bytes, JSON.parse(py.melt_plan(bytes))];
   });
   if (GAMEDATA_URL !== null) await step(id, "names", () => gamedata(py, data, undefined));
-  let result = await step(id, "parse", async () => JSON.parse(py.analyze(data, undefined)));
+  let result = await step(id, "parse", () => analysed(py, data));
   if (!result.ok && result.needs_tokens && TOKENS_URL !== null) {
     const tokens = await step(id, "tokens", () => tokenTable(TOKENS_URL));
     // A binary save says its version only with the table: choose its game data again.
@@ -247,7 +342,7 @@ async function analyze(id, file) {
     return;
   }
   const html = await step(id, "render", async () => py.render("{}"));
-  self.postMessage({ type: "done", id, html, summary: result.summary, melt });
+  self.postMessage({ type: "done", id, html, summary: result.summary, melt, parts: result.parts });
 }
 
 // Melting: the text save the game would write, made here (the file is not sent anywhere;
@@ -276,6 +371,12 @@ self.onmessage = async (event) => {
     if (type === "load") {
       await load();
       self.postMessage({ type: "ready" });
+    } else if (type === "part") {
+      const py = await load();
+      const proxy = py.part(event.data.data);
+      const tape = proxy.toJs();
+      proxy.destroy();
+      self.postMessage({ type: "done", id, tape }, [tape.buffer]);
     } else if (type === "analyze") {
       await analyze(id, event.data.file);
     } else if (type === "melt") {

@@ -69,6 +69,7 @@ def parse_text(
     max_depth: int = DEFAULT_MAX_DEPTH,
     lexer: str = "auto",
     skip: frozenset[str] = frozenset(),
+    holes: list[tuple[int, int]] | None = None,
 ) -> Document:
     """Parse Clausewitz text. Raises KernelError (with ``.offset``) for rejected input.
 
@@ -79,6 +80,8 @@ def parse_text(
     braces and quotes are matched, so an error inside such a block goes unseen; one that
     does not close, or nests past ``max_depth``, is read as usual (the same error), and so
     are the blocks to skip that it holds (the rest of the input).
+    ``holes``: ``key = {…}`` spans left out for a parallel parse (``kernel.eu4.SplitSave``;
+    the regex lexer only).
     """
     from kernel._encoding import resolve
 
@@ -91,11 +94,13 @@ def parse_text(
     if not all(key.isascii() and key for key in skip):
         raise ValueError("skip: keys are non-empty ASCII names")
     keys = frozenset(key.encode() for key in skip)
+    if holes and lexer != "regex":
+        raise ValueError("holes: only the regex lexer leaves them out")
     with _gc_paused():
         if lexer == "bytes":
             tape = _text.lex_bytes(data, start, max_depth, keys)
         else:
-            tape = _text.lex_regex(data, start, max_depth, keys)
+            tape = _text.lex_regex(data, start, max_depth, keys, holes)
     return Document(tape, utf8)
 
 

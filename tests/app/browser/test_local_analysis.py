@@ -20,6 +20,8 @@ from support.corpus import EU4, SAVES, corpus_file, eu4_save_files
 from support.gamedata import ENGLISH, FRENCH, crafted_save, write_bundle
 
 from app.settings import DatabaseSettings, KernelSettings
+from kernel._archive import open_archive
+from kernel.eu4._parallel import MIN_SPLIT
 
 TINY = EU4 / "morgotth_tiny_save_1687_trimmed.eu4"
 MODDED = EU4 / "osallek_modded_JBB_2087.7.1_v1.36.2_ziptxt.eu4"
@@ -186,7 +188,20 @@ def test_the_browser_renders_the_servers_html(path, site, uploaded, new_context,
     assert 'id="analysis"' in server_html, f"the server has no analysis of {path.name}"
 
     page.goto("/local")
+    # With more than one core the worker starts helpers, and a large text save is parsed in
+    # parts (kernel.eu4.SplitSave): once they run, that is the analysis compared here.
+    helpers = page.evaluate("Math.min(2, (navigator.hardwareConcurrency || 1) - 1)")
+    if helpers > 0:
+        page.wait_for_function(
+            "(n) => document.querySelector('[data-local-analysis]').dataset.helpers == n",
+            arg=helpers,
+            timeout=120_000,
+        )
     assert local(page, path) == "done", page.locator("[data-status]").inner_text()
+    large = len(open_archive(path.read_bytes()).gamestate().data) >= MIN_SPLIT
+    text = open_archive(path.read_bytes()).gamestate().encoding == "text"
+    expected_parts = helpers if large and text and helpers > 0 else 0
+    assert page.locator(ROOT).get_attribute("data-parts") == str(expected_parts)
     # The save page's view: its links, and its leaderboard score from the site's weights.
     score = page.request.get(f"/api/saves/{save_id}").json()["score_days"]
     view = {

@@ -4,5 +4,6 @@ from __future__ import annotations
 
 from kernel.eu4._achievements import CATALOGUE as ACHIEVEMENTS
 from kernel.eu4._analysis import analysis_json, analyze
+from kernel.eu4._parallel import SplitSave, parse_part
 
-__all__ = ["ACHIEVEMENTS", "analysis_json", "analyze"]
+__all__ = ["ACHIEVEMENTS", "SplitSave", "analysis_json", "analyze", "parse_part"]

@@ -20,7 +20,7 @@ import msgspec
 from kernel import parse_text
 from kernel._archive import Archive, Member, content_hash, open_archive
 from kernel._binary import decode_binary
-from kernel._document import Document, from_binary
+from kernel._document import Document, Value, from_binary
 from kernel._errors import KernelError, OtherGame, TokensNeeded
 from kernel._scalars import Date
 from kernel._tokens import TokenTable, expected_token_file, load_tokens
@@ -219,15 +219,34 @@ def analyze(
     rejects: ``OtherGame`` for another game's save, ``TokensNeeded`` for a binary save
     without a token table. Trimmed saves and fragments give what they hold.
     """
+    container = open_eu4(data)
+    meta_doc, game_doc = _documents(container, tokens)
+    return analyze_documents(container, meta_doc, game_doc, {}, details_for, gamedata)
+
+
+def open_eu4(data: bytes) -> Archive:
+    """The save's container; ``OtherGame`` for another game's save."""
     container = open_archive(data)
     if container.game != "eu4" and container.game != "unknown":
         raise OtherGame(f"not an EU4 save: this is a {container.game} file", container.game)
-    meta_doc, game_doc = _documents(container, tokens)
+    return container
+
+
+def analyze_documents(
+    container: Archive,
+    meta_doc: Document | None,
+    game_doc: Document,
+    parts: dict[str, Value],
+    details_for: Sequence[str] = (),
+    gamedata: str | os.PathLike[str] | None = None,
+) -> Eu4Analysis:
+    """``analyze`` of parsed documents. ``parts``: top-level sections parsed apart (a
+    parallel parse, ``kernel.eu4.SplitSave``) that ``game_doc`` left out."""
     enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; collections would rescan the tape
     try:
         root = os.fspath(gamedata) if gamedata is not None else None
-        return _analyze(container, meta_doc, game_doc, details_for, root)
+        return _analyze(container, meta_doc, game_doc, parts, details_for, root)
     finally:
         if enabled:
             gc.enable()
@@ -272,10 +291,13 @@ def _analyze(
     container: Archive,
     meta_doc: Document | None,
     game_doc: Document,
+    parts: dict[str, Value],
     details_for: Sequence[str],
     gamedata: str | None = None,
 ) -> Eu4Analysis:
     head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
+    for key, value in parts.items():
+        head.first[key] = value
     meta_fields = pick(meta_doc.root(), META_KEYS, _NONE) if meta_doc is not None else None
     meta = Meta(meta_fields, head)
     warnings: list[str] = []
