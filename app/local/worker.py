@@ -89,14 +89,14 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
 
 
 # A parallel parse (kernel.eu4.SplitSave): ``split`` gives the parts for the worker's
-# helpers to parse (``kernel.eu4.parse_part``), ``parse_rest`` parses the rest meanwhile,
-# ``analyze_split`` takes their tapes and answers as ``analyze``.
+# helpers (``kernel.eu4.parse_part``), ``parse_rest`` parses the rest meanwhile,
+# ``analyze_split`` takes what they sent back and answers as ``analyze``.
 _split: list[SplitSave] = []
 
 
-def split(data: bytes, count: int) -> list[bytes]:
-    """The parts of a large EU4 text save to parse elsewhere (at most ``count``); none for
-    any other file (``analyze`` it then)."""
+def split(data: bytes, count: int) -> list[tuple[str, bytes]]:
+    """The parts of a large EU4 text save to hand out, (key, bytes) (at most ``count``);
+    none for any other file (``analyze`` it then)."""
     _split.clear()
     try:
         found = SplitSave(data, count)
@@ -114,12 +114,12 @@ def parse_rest() -> None:
         _split[0].parse_rest()
 
 
-def analyze_split(data: bytes, tapes: list[bytes]) -> dict[str, Any]:
-    """``analyze`` of the save ``split`` cut, ``tapes`` the parts' (empty: not parsed)."""
+def analyze_split(data: bytes, results: list[bytes]) -> dict[str, Any]:
+    """``analyze`` of the save ``split`` cut, ``results`` the helpers' (empty: failed)."""
     found = _split.pop()
 
     def run() -> Eu4Analysis:
-        return found.analyze(tapes, gamedata=_gamedata_root())
+        return found.analyze(results, gamedata=_gamedata_root())
 
     return _analyzed(run, data, None)
 

@@ -118,7 +118,7 @@ def test_a_split_analysis_is_the_whole_analysis():
     parts = local_analysis.split(data, 2)
     assert len(parts) == 2
     local_analysis.parse_rest()
-    split = local_analysis.analyze_split(data, [parse_part(part) for part in parts])
+    split = local_analysis.analyze_split(data, [parse_part(part, key) for key, part in parts])
     assert split == whole and split["ok"] is True
     assert local_analysis.render() == page
     # A helper that failed (an empty tape): the worker parses its part itself.

@@ -33,9 +33,11 @@
 // Helpers: on a machine with more than one core this worker starts up to two more of
 // itself (role=part in the URL) as it starts its runtime. A large EU4 text save is split
 // (app.local.worker.split: its largest sections) and each helper that is running by then
-// parses one part ({type: "part", id, data} -> {type: "done", id, tape}) while this worker
-// parses the rest; the analysis reads their tapes (analyze_split). A helper that is not
-// running, or fails, just means this worker parses that part itself.
+// works on one part ({type: "part", id, key, data} -> {type: "done", id, tape}: for the
+// provinces their rows and map history, else the parsed tape; kernel.eu4.parse_part)
+// while this worker parses the rest; the analysis takes what they send back
+// (analyze_split). A helper that is not running, or fails, just means this worker parses
+// that part itself.
 
 const params = new URL(self.location.href).searchParams;
 const HELPER = params.get("role") === "part";
@@ -165,7 +167,7 @@ async function start() {
   if (HELPER) {
     const part = pyodide.runPython(
       "from kernel.eu4 import parse_part\n" +
-        "def part(data):\n    return parse_part(data.to_bytes())\npart",
+        "def part(data, key):\n    return parse_part(data.to_bytes(), key)\npart",
     );
     return { pyodide, part };
   }
@@ -236,12 +238,13 @@ function announceHelpers() {
   self.postMessage({ type: "helpers", ready: helpers.filter((helper) => helper.ready).length });
 }
 
-// A part parsed by a helper: its tape, or null (the analysis then parses it itself).
-function parsePart(helper, data) {
+// A part worked on by a helper: what it sent back, or null (the analysis then parses the
+// part itself).
+function parsePart(helper, key, data) {
   const id = (nextPart += 1);
   return new Promise((resolve) => {
     helper.waiting.set(id, resolve);
-    helper.worker.postMessage({ type: "part", id, data }, [data.buffer]);
+    helper.worker.postMessage({ type: "part", id, key, data }, [data.buffer]);
   });
 }
 
@@ -254,7 +257,7 @@ async function analysed(py, data) {
     const parts = proxy.toJs();
     proxy.destroy();
     if (parts.length > 0) {
-      const tapes = parts.map((part, i) => parsePart(ready[i], part));
+      const tapes = parts.map(([key, part], i) => parsePart(ready[i], key, part));
       py.parse_rest();
       const got = (await Promise.all(tapes)).map((tape) => tape ?? new Uint8Array(0));
       const answer = JSON.parse(py.analyze_split(data, got));
@@ -373,7 +376,7 @@ self.onmessage = async (event) => {
       self.postMessage({ type: "ready" });
     } else if (type === "part") {
       const py = await load();
-      const proxy = py.part(event.data.data);
+      const proxy = py.part(event.data.data, event.data.key);
       const tape = proxy.toJs();
       proxy.destroy();
       self.postMessage({ type: "done", id, tape }, [tape.buffer]);

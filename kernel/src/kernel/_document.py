@@ -248,6 +248,37 @@ class Value:
             return decode(raw, self.doc.utf8)
         return decode(unescape(raw) if (t >> 4) & 15 else raw, self.doc.utf8)
 
+    def container_or_none(self) -> Container | None:
+        """``as_container``, or None for a scalar."""
+        if self.start >= 0:
+            return None
+        tokens = self.doc.tape.tokens
+        idx = self.idx
+        t = tokens[idx]
+        if (t & 15) == HEADER:
+            idx += 1
+            t = tokens[idx]
+        if (t & 15) != OPEN:
+            return None
+        return Container(self.doc, idx, t >> 32)
+
+    def text_raw(self) -> bytes | None:
+        """A text document's ``raw``, or None for a container: one look at the tape (the
+        tolerant readers' fast path; binary documents need ``raw`` itself)."""
+        doc = self.doc
+        src = doc.tape.src
+        if self.start >= 0:
+            return src[self.start : self.end]
+        t = doc.tape.tokens[self.idx]
+        k = t & 15
+        if k == OPEN or k == HEADER:
+            return None
+        if k != SCALAR and k != QUOTED:
+            raise KernelError("expected a scalar", t >> 32)
+        s = t >> 32
+        data = src[s : s + ((t >> 8) & 0xFFFFFF)]
+        return unescape(data) if k == QUOTED else data
+
     def as_container(self) -> Container:
         tokens = self.doc.tape.tokens
         idx = self.idx
@@ -289,6 +320,13 @@ def _raw_keys(keys: frozenset[str]) -> frozenset[bytes] | None:
             return None
         found = _RAW_KEYS[keys] = frozenset(key.encode("ascii") for key in keys)
     return found
+
+
+def _wanted(key: str, keys: frozenset[str] | None, first: bytes) -> bool:
+    """Whether ``Container.select(keys, first)`` keeps ``key`` (all of them: ``pairs``)."""
+    if keys is None or key in keys:
+        return True
+    return key != "" and ord(key[0]) < 128 and ord(key[0]) in first
 
 
 class Container:
@@ -338,12 +376,13 @@ class Container:
         """The keyed entries as (key, value), duplicates in order."""
         return self._pairs(None)
 
-    def select(self, keys: frozenset[str]) -> list[tuple[str, Value]]:
-        """``pairs`` whose key is in ``keys``, in order: the others cost no decoding and
-        make no objects (the readers' one pass over a large block)."""
-        return self._pairs(keys)
+    def select(self, keys: frozenset[str], first: bytes = b"") -> list[tuple[str, Value]]:
+        """``pairs`` whose key is in ``keys``, or starts with a byte of ``first`` (dates:
+        digits and "-"), in order: the others cost no decoding and make no objects (the
+        readers' one pass over a large block)."""
+        return self._pairs(keys, first)
 
-    def _pairs(self, keys: frozenset[str] | None) -> list[tuple[str, Value]]:
+    def _pairs(self, keys: frozenset[str] | None, first: bytes = b"") -> list[tuple[str, Value]]:
         doc = self.doc
         tape = doc.tape
         tokens = tape.tokens
@@ -375,13 +414,16 @@ class Container:
             if text and not (t >> 4) & 15:  # an unquoted text key: its bytes are its name
                 s = t >> 32
                 raw = src[s : s + ((t >> 8) & 0xFFFFFF)]
-                if raw_keys is not None and raw not in raw_keys:
+                if raw_keys is not None and raw not in raw_keys and raw[0] not in first:
                     continue
                 key = raw.decode("ascii") if raw.isascii() else decode(raw, utf8)
+                if raw_keys is None and not _wanted(key, keys, first):
+                    continue
             else:
                 key = doc.key_text(t)
-            if keys is None or key in keys:
-                out.append((key, Value(doc, v)))
+                if not _wanted(key, keys, first):
+                    continue
+            out.append((key, Value(doc, v)))
         return out
 
     def values(self) -> list[Value]:
@@ -452,19 +494,28 @@ class Container:
         found: list[Value] = []
         n = len(key)
         i = self.open_idx + 1
-        while i < self.close_idx:
+        close = self.close_idx
+        while i < close:
             t = tokens[i]
-            if (t & 15) == KEY:
-                v = i + 1
-                if (tokens[v] & 15) == OP:
-                    v += 1
-                if ((t >> 8) & 0xFFFFFF) == n and src.startswith(key, t >> 32):
-                    found.append(Value(doc, v))
-                    if first:
-                        return found
-                i = tape.after(v)
-            else:
+            if (t & 15) != KEY:
                 i = tape.after(i)
+                continue
+            v = i + 1
+            tv = tokens[v]
+            if (tv & 15) == OP:
+                v += 1
+                tv = tokens[v]
+            if ((t >> 8) & 0xFFFFFF) == n and src.startswith(key, t >> 32):
+                found.append(Value(doc, v))
+                if first:
+                    return found
+            kv = tv & 15  # past the value (tape.after, inline: this loop is hot)
+            if kv == OPEN:
+                i = (tv >> 32) + 1
+            elif kv == HEADER:
+                i = (tokens[v + 1] >> 32) + 1
+            else:
+                i = v + 1
         return found
 
     def get(self, key: str) -> Value | None:

@@ -29,9 +29,9 @@ def _split_analysis(data: bytes, count: int, min_size: int = MIN_SPLIT) -> tuple
     """The analysis through SplitSave (each part parsed as a helper would), as JSON, and
     how many parts there were."""
     split = SplitSave(data, count, min_size)
-    tapes = [parse_part(part) for part in split.parts()]
+    results = [parse_part(part, key) for key, part in split.parts()]
     split.parse_rest()
-    return msgspec.json.encode(split.analyze(tapes)), len(tapes)
+    return msgspec.json.encode(split.analyze(results)), len(results)
 
 
 @pytest.mark.parametrize("path", _text_saves())
@@ -92,7 +92,7 @@ def test_a_part_that_fails_or_is_missing_falls_back() -> None:
         split = SplitSave(data, 2, 0)
         parts = split.parts()
         split.parse_rest()
-        got = [parse_part(part) for part in parts]
+        got = [parse_part(part, key) for key, part in parts]
         if tapes is None:  # the helper answered for one part only
             tapes = got[:1]
         else:  # each helper failed (an empty tape)
@@ -101,9 +101,10 @@ def test_a_part_that_fails_or_is_missing_falls_back() -> None:
 
 
 def test_parse_part_refuses_what_is_not_one_block() -> None:
-    assert parse_part(b"{ a=1 }")
-    for data in (b"{ a=1 } b=2", b"{ a={ b=1 }", b"a=1", b"", b'{ a="open }'):
-        assert parse_part(data) == b""
+    for key in PART_KEYS:
+        assert parse_part(b"{ a=1 }", key)
+        for data in (b"{ a=1 } b=2", b"{ a={ b=1 }", b"a=1", b"", b'{ a="open }'):
+            assert parse_part(data, key) == b""
 
 
 def test_an_error_is_the_whole_save_error() -> None:
@@ -111,8 +112,10 @@ def test_an_error_is_the_whole_save_error() -> None:
     with pytest.raises(kernel.KernelError) as expected:
         analyze(data)
     split = SplitSave(data, 2, 0)
-    tapes = [parse_part(part) for part in split.parts()]
-    assert tapes[0] == b""  # the helper's parse failed
+    parts = split.parts()
+    tapes = [parse_part(part, key) for key, part in parts]
+    assert [key for key, _part in parts] == ["countries", "provinces"]  # in the file's order
+    assert tapes[0] == b""  # the countries' helper failed
     split.parse_rest()
     with pytest.raises(kernel.KernelError) as got:
         split.analyze(tapes)

@@ -20,7 +20,7 @@ import msgspec
 from kernel import parse_text
 from kernel._archive import Archive, Member, content_hash, open_archive
 from kernel._binary import decode_binary
-from kernel._document import Document, Value, from_binary
+from kernel._document import Container, Document, Value, from_binary
 from kernel._errors import KernelError, OtherGame, TokensNeeded
 from kernel._scalars import Date
 from kernel._tokens import TokenTable, expected_token_file, load_tokens
@@ -80,7 +80,7 @@ from kernel.eu4._read import (
     texts,
 )
 from kernel.eu4._wars import casualties, read_wars
-from kernel.eu4.map._source import map_history
+from kernel.eu4.map._source import map_history, province_changes
 from kernel.eu4.types import (
     AchievementResult,
     Achievements,
@@ -93,6 +93,7 @@ from kernel.eu4.types import (
     LedgerSeries,
     MapHistory,
     Places,
+    ProvinceChange,
     ProvinceRow,
     SaveInfo,
     War,
@@ -239,14 +240,16 @@ def analyze_documents(
     parts: dict[str, Value],
     details_for: Sequence[str] = (),
     gamedata: str | os.PathLike[str] | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Eu4Analysis:
     """``analyze`` of parsed documents. ``parts``: top-level sections parsed apart (a
-    parallel parse, ``kernel.eu4.SplitSave``) that ``game_doc`` left out."""
+    parallel parse, ``kernel.eu4.SplitSave``) that ``game_doc`` left out; ``ahead``: what
+    it has read already."""
     enabled = gc.isenabled()
     gc.disable()  # nothing built here is cyclic; collections would rescan the tape
     try:
         root = os.fspath(gamedata) if gamedata is not None else None
-        return _analyze(container, meta_doc, game_doc, parts, details_for, root)
+        return _analyze(container, meta_doc, game_doc, parts, details_for, root, ahead)
     finally:
         if enabled:
             gc.enable()
@@ -281,9 +284,43 @@ def _geography(
     return geo
 
 
-def _missing(warnings: list[str], head: Fields, keys: tuple[str, ...]) -> None:
+class ReadAhead:
+    """Sections read before the rest of the analysis, by a parallel parse
+    (``kernel.eu4.SplitSave``): the provinces, by the helper that parsed them, and the wars
+    and ledgers, while the helpers work. None: read with the rest."""
+
+    def __init__(self) -> None:
+        self.provinces: list[ProvinceRow] | None = None
+        self.changes: list[ProvinceChange] | None = None  # the map's province history
+        self.wars: tuple[list[War], Date | None] | None = None
+        self.ledgers: Ledgers | None = None
+
+
+def read_ahead(game_doc: Document, ahead: ReadAhead) -> None:
+    """The wars and the ledgers of ``game_doc``, into ``ahead``."""
+    head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
+    ahead.wars = read_wars(head.all("active_war"), head.all("previous_war"))
+    ahead.ledgers = _read_ledgers(head)
+
+
+def read_provinces_part(section: Container | None, ahead: ReadAhead) -> None:
+    """The ``provinces`` section's rows and map history, into ``ahead``."""
+    ahead.provinces = read_provinces(section)
+    ahead.changes = province_changes(section)
+
+
+def _read_ledgers(head: Fields) -> Ledgers:
+    return read_ledgers(
+        head.get("income_statistics"),
+        head.get("nation_size_statistics"),
+        head.get("score_statistics"),
+        head.get("inflation_statistics"),
+    )
+
+
+def _missing(warnings: list[str], head: Fields, keys: tuple[str, ...], ahead: ReadAhead) -> None:
     for key in keys:
-        if head.get(key) is None:
+        if head.get(key) is None and not (key == "provinces" and ahead.provinces is not None):
             warnings.append(f"no {key} section: the save is trimmed or a fragment")
 
 
@@ -294,7 +331,10 @@ def _analyze(
     parts: dict[str, Value],
     details_for: Sequence[str],
     gamedata: str | None = None,
+    ahead: ReadAhead | None = None,
 ) -> Eu4Analysis:
+    if ahead is None:
+        ahead = ReadAhead()
     head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
     for key, value in parts.items():
         head.first[key] = value
@@ -314,6 +354,7 @@ def _analyze(
             "score_statistics",
             "inflation_statistics",
         ),
+        ahead,
     )
 
     v = version(meta)
@@ -328,7 +369,9 @@ def _analyze(
     player_tag = text(meta.get("player"))
     player_name = text(meta.get("displayed_country_name"))
 
-    provinces = read_provinces(container_of(head.get("provinces")))
+    provinces = ahead.provinces
+    if provinces is None:
+        provinces = read_provinces(container_of(head.get("provinces")))
     countries = read_countries(container_of(head.get("countries")))
     add_provinces(countries, provinces)
     dependencies = read_dependencies(container_of(head.get("diplomacy")))
@@ -344,16 +387,8 @@ def _analyze(
     kept: set[str] = set()
     for row in rows:
         kept.add(row.tag)
-    ledgers = _ledgers_of(
-        read_ledgers(
-            head.get("income_statistics"),
-            head.get("nation_size_statistics"),
-            head.get("score_statistics"),
-            head.get("inflation_statistics"),
-        ),
-        kept,
-    )
-    wars, latest_war = read_wars(head.all("active_war"), head.all("previous_war"))
+    ledgers = _ledgers_of(ahead.ledgers or _read_ledgers(head), kept)
+    wars, latest_war = ahead.wars or read_wars(head.all("active_war"), head.all("previous_war"))
     wars = _bounded_wars(wars, warnings)
     content_date = Date.from_days((start if start is not None else when).days() + 1)
     scan = scan_histories(countries, content_date)
@@ -493,7 +528,9 @@ def _analyze(
         places=_places(geo, provinces),
         map=_bounded_history(
             map_history(
-                container_of(head.get("provinces")),
+                ahead.changes
+                if ahead.changes is not None
+                else province_changes(container_of(head.get("provinces"))),
                 countries,
                 container_of(head.get("diplomacy")),
                 dependencies,

@@ -27,6 +27,7 @@ from kernel.eu4._mana import mana_spent
 from kernel.eu4._read import (
     container_of,
     date,
+    dated,
     id_of,
     integer,
     ints,
@@ -35,7 +36,6 @@ from kernel.eu4._read import (
     number,
     opt_number,
     opt_text,
-    parse_date_key,
     text,
 )
 from kernel.eu4.types import (
@@ -128,11 +128,7 @@ def _collect(country: CountryData) -> _People:
     history = container_of(country.get("history"))
     if history is None:
         return people
-    for key, block in history.pairs():
-        when = parse_date_key(key)
-        events = container_of(block) if when is not None else None
-        if when is None or events is None:
-            continue
+    for when, events in dated(history):
         day = iso_text(when)
         for event, item in events.pairs():
             person = container_of(item)

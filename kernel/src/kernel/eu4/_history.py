@@ -12,7 +12,16 @@ from typing import Final
 
 from kernel._scalars import Date
 from kernel.eu4._countries import CountryData
-from kernel.eu4._read import container_of, id_of, opt_text, parse_date_key, text
+from kernel.eu4._read import (
+    DATE_FIRST,
+    NO_KEYS,
+    container_of,
+    dated,
+    id_of,
+    opt_text,
+    parse_date_key,
+    text,
+)
 
 _RULERS: Final = frozenset(("monarch", "queen"))
 
@@ -42,7 +51,7 @@ def scan_histories(countries: dict[str, CountryData], content_date: Date) -> His
         history = container_of(country.get("history"))
         if history is None:
             continue
-        for key, block in history.pairs():
+        for key, block in history.select(NO_KEYS, DATE_FIRST):
             when = parse_date_key(key)
             if when is None:
                 continue
@@ -69,11 +78,7 @@ def tag_switches(country: CountryData) -> list[tuple[Date, str]]:
     out: list[tuple[Date, str]] = []
     if history is None:
         return out
-    for key, block in history.pairs():
-        when = parse_date_key(key)
-        events = container_of(block) if when is not None else None
-        if when is None or events is None:
-            continue
+    for when, events in dated(history):
         for value in events.get_all("changed_tag_from"):
             tag = opt_text(value)
             if tag is not None:

@@ -96,8 +96,41 @@ def date(value: Value | None) -> Date | None:
         return None
 
 
+NO_KEYS: Final[frozenset[str]] = frozenset()
+# Bytes a date key starts with (``Container.select(…, DATE_FIRST)`` keeps those keys).
+DATE_FIRST: Final = b"-0123456789"
+# Dates of history keys already read: a save repeats the same few thousand.
+_DATE_KEYS: dict[str, Date | None] = {}
+_MAX_DATE_KEYS: Final = 1 << 16
+
+
 def parse_date_key(key: str) -> Date | None:
-    """A history key such as ``1444.11.11`` as a date, else None (cheap rejection first)."""
+    """A history key such as ``1444.11.11`` as a date, else None. The Date may be shared:
+    never change it."""
+    found = _DATE_KEYS.get(key)
+    if found is None and key not in _DATE_KEYS:
+        found = _date_key(key)
+        if len(_DATE_KEYS) < _MAX_DATE_KEYS:
+            _DATE_KEYS[key] = found
+    return found
+
+
+def dated(history: Container | None) -> list[tuple[Date, Container]]:
+    """The dated blocks of a history (``1444.11.11={ … }``), in order; undated entries
+    and dated scalars are left out."""
+    out: list[tuple[Date, Container]] = []
+    if history is None:
+        return out
+    for key, value in history.select(NO_KEYS, DATE_FIRST):
+        when = parse_date_key(key)
+        block = container_of(value) if when is not None else None
+        if when is not None and block is not None:
+            out.append((when, block))
+    return out
+
+
+def _date_key(key: str) -> Date | None:
+    """``parse_date_key`` itself (cheap rejection first)."""
     n = len(key)
     if n < 5 or n > 14:
         return None

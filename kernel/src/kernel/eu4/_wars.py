@@ -22,13 +22,13 @@ from kernel.eu4._countries import CountryData
 from kernel.eu4._read import (
     Fields,
     container_of,
+    dated,
     flag,
     integer,
     ints,
     iso,
     number,
     opt_text,
-    parse_date_key,
     pick,
     text,
     texts,
@@ -290,11 +290,7 @@ def read_war(value: Value, active: bool, latest: _Latest) -> War | None:
     first: Date | None = None
     last: Date | None = None
     if history is not None:
-        for key, block in history.pairs():
-            when = parse_date_key(key)
-            events = container_of(block) if when is not None else None
-            if when is None or events is None:
-                continue
+        for when, events in dated(history):
             if first is None or when < first:
                 first = when
             if last is None or last < when:

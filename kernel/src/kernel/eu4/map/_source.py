@@ -14,7 +14,7 @@ from kernel._document import Container, Value
 from kernel.eu4._countries import CountryData
 from kernel.eu4._diplomacy import Dependency
 from kernel.eu4._provinces import province_id
-from kernel.eu4._read import container_of, ints, opt_text, parse_date_key
+from kernel.eu4._read import DATE_FIRST, container_of, dated, ints, opt_text, parse_date_key
 from kernel.eu4.types import CountryChange, MapHistory, ProvinceChange
 
 # The province-history fields the map replays.
@@ -24,7 +24,7 @@ _COUNTRY_EVENTS: Final = frozenset(("changed_tag_from", "changed_country_mapcolo
 
 
 def map_history(
-    provinces: Container | None,
+    provinces: list[ProvinceChange],
     countries: dict[str, CountryData],
     diplomacy: Container | None,
     dependencies: list[Dependency],
@@ -34,7 +34,7 @@ def map_history(
         subjects.setdefault(dep.first, []).append(dep.second)
     return MapHistory(
         colors=country_colors(countries),
-        provinces=province_changes(provinces),
+        provinces=provinces,
         countries=country_changes(countries),
         subjects=subjects,
         allies=alliances(diplomacy),
@@ -79,7 +79,7 @@ def province_changes(section: Container | None) -> list[ProvinceChange]:
         history = container_of(province.get("history"))
         if history is None:
             continue
-        for field, item in history.pairs():
+        for field, item in history.select(_FIELDS, DATE_FIRST):
             if field in _FIELDS:
                 _add(out, 0, pid, field, item)
                 continue
@@ -119,11 +119,7 @@ def country_changes(countries: dict[str, CountryData]) -> list[CountryChange]:
         history = container_of(country.get("history"))
         if history is None:
             continue
-        for key, item in history.pairs():
-            when = parse_date_key(key)
-            block = container_of(item) if when is not None else None
-            if when is None or block is None:
-                continue
+        for when, block in dated(history):
             day = when.days()
             for name, entry in block.select(_COUNTRY_EVENTS):
                 if name == "changed_tag_from":
