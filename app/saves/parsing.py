@@ -23,6 +23,7 @@ exception carrying the kernel's message and offset).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 from typing import Final
@@ -119,6 +120,19 @@ def parse_save(
             f"limit of {max_payload / 2**20:g} MB: it holds far more than a real save"
         )
     return parsed
+
+
+# How much lower the kernel workers' CPU priority is than the web process's: a large
+# save's parse takes seconds and a page view milliseconds, so while saves parse the
+# views get the cores first (p99 of the save page during two uploads on 2 cores:
+# docs/benchmarks.md). An upload's parse is slowed only while views compete.
+WORKER_NICENESS: Final = 10
+
+
+def background() -> None:
+    """A kernel worker's start: its lower priority (``WORKER_NICENESS``)."""
+    with contextlib.suppress(OSError):  # not allowed here: parse at the same priority
+        os.nice(WORKER_NICENESS)
 
 
 def noop(value: int) -> int:

@@ -25,7 +25,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, TypeVar
 
-from app.saves.parsing import ParsedSave, SaveRejected, noop, parse_save
+from app.saves.parsing import ParsedSave, SaveRejected, background, noop, parse_save
 from app.settings import Settings
 
 T = TypeVar("T")
@@ -64,7 +64,7 @@ class KernelPool:
 
     def _spawn(self) -> ProcessPoolExecutor:
         executor = ProcessPoolExecutor(
-            max_workers=1, mp_context=multiprocessing.get_context("spawn")
+            max_workers=1, mp_context=multiprocessing.get_context("spawn"), initializer=background
         )
         # Start the process now (importing the kernel), not on first use; a job waits for
         # this before its time limit starts (a new worker's start is not the file's cost).
