@@ -91,8 +91,8 @@ def parse_text(
         lexer = "bytes" if COMPILED else "regex"
     if lexer not in ("bytes", "regex"):
         raise ValueError(f"unknown lexer {lexer!r}; expected one of {', '.join(LEXERS)}")
-    if not all(key.isascii() and key for key in skip):
-        raise ValueError("skip: keys are non-empty ASCII names")
+    if not all(key.isascii() and _text.skip_key_ok(key.encode()) for key in skip):
+        raise ValueError("skip: keys are ASCII names (no spaces, operators, brackets, quotes)")
     keys = frozenset(key.encode() for key in skip)
     if holes and lexer != "regex":
         raise ValueError("holes: only the regex lexer leaves them out")

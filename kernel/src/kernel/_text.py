@@ -383,6 +383,8 @@ _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 # - KEY: an unquoted key and its "=", with its value when that is a plain or quoted
 #   scalar (VALUE, QUOTED_VALUE) that cannot turn out to be a tag or a key (what follows
 #   is checked as for a run), or a "{" (KEY_OPEN): the commonest entries in one match.
+#   A block to skip is a KEY_OPEN whose key is in the set (a set lookup per "key={",
+#   not one more alternative tried at every token).
 # - RUN: bare scalars separated by spaces (see _run_end).
 # - QUOTED: a closing quote (and a backslash at end of input) is optional, so that an
 #   unterminated string is one token that the loop rejects.
@@ -426,23 +428,13 @@ _SPACES: Final = rb"[ \t\r\n\x0b\x0c;]*+"
     SCALAR_GROUP,
 ) = range(1, 13)
 _TOKEN_RE: Final = re.compile(_SPACES + rb"(?:" + _TOKENS + rb"|\Z)", re.DOTALL)
-_SKIP_PATTERNS: dict[frozenset[bytes], re.Pattern[bytes]] = {}
+_SKIP_KEY_RE: Final = re.compile(_E)
 
 
-def _token_re(skip: frozenset[bytes]) -> re.Pattern[bytes]:
-    """``_TOKEN_RE``, or with ``skip``: first an alternative (group 1) for ``key = {`` with
-    one of those keys (the whitespace the byte lexer allows on each side of "="); the
-    other groups shift by one."""
-    if not skip:
-        return _TOKEN_RE
-    found = _SKIP_PATTERNS.get(skip)
-    if found is None:
-        keys = b"|".join(re.escape(k) for k in sorted(skip))
-        head = rb"(" + keys + rb")[ \t\r\n]*+=[ \t\r\n\x0b\x0c;]*+\{|"
-        found = _SKIP_PATTERNS[skip] = re.compile(
-            _SPACES + rb"(?:" + head + _TOKENS + rb"|\Z)", re.DOTALL
-        )
-    return found
+def skip_key_ok(key: bytes) -> bool:
+    """Whether ``key`` can be skipped: a whole unquoted key to the regex lexer (no spaces,
+    operators, brackets or quotes), which is what it compares with the set."""
+    return _SKIP_KEY_RE.fullmatch(key) is not None
 
 
 _OPS: Final = {
@@ -473,8 +465,7 @@ def lex_regex(
     """
     builder = TapeBuilder(src, max_depth)
     n = len(src)
-    pattern = _token_re(skip)
-    shift = 1 if skip else 0  # the groups' numbers past the skip group
+    skipping = bool(skip)
     gaps = [] if holes is None else list(holes)
     gaps.reverse()
     while True:
@@ -482,37 +473,40 @@ def lex_regex(
         stop = n
         if gaps and gaps[-1][0] >= pos:
             stop = gaps[-1][0]
-        for m in pattern.finditer(src, pos, stop):
+        for m in _TOKEN_RE.finditer(src, pos, stop):
             g = m.lastindex
-            if g is None:  # spaces at the end
-                continue
-            g -= shift
             if g == VALUE:
-                k = KEY + shift
-                builder.pair(m.start(k), m.end(k), m.start(g + shift), m.end(), False)
+                builder.pair(m.start(KEY), m.end(KEY), m.start(g), m.end(), False)
             elif g == CLOSE_GROUP:
                 builder.close(m.end() - 1)
             elif g == KEY:
-                e = m.end()
-                builder.key(m.start(g + shift), m.end(g + shift), e - 1)
+                builder.key(m.start(g), m.end(g), m.end() - 1)
             elif g == KEY_OPEN:
-                k = KEY + shift
-                builder.key(m.start(k), m.end(k), src.index(b"=", m.end(k)))
-                builder.open(m.end() - 1)
+                s = m.start(KEY)
+                e = m.end(KEY)
+                brace = m.end() - 1
+                if skipping and src[s:e] in skip:  # a block to step over
+                    end = block_end(src, brace, builder.depth_left())
+                    resume = builder.skip_pair(end)
+                    if resume >= 0:
+                        break  # finditer cannot jump: start again after the block
+                    if end < 0:  # the rest lies inside it: lex it all as usual
+                        skipping = False
+                builder.key(s, e, src.index(b"=", e))
+                builder.open(brace)
             elif g == QUOTED_VALUE:
-                k = KEY + shift
-                builder.pair(m.start(k), m.end(k), m.start(g + shift), m.end() - 1, True)
+                builder.pair(m.start(KEY), m.end(KEY), m.start(g), m.end() - 1, True)
             elif g == RUN_GROUP:
-                builder.run(m.start(g + shift), m.end())
+                builder.run(m.start(g), m.end())
             elif g == SCALAR_GROUP:
-                s = m.start(g + shift)
+                s = m.start(g)
                 e = m.end()
                 if src[s] == 93 and e - s == 1 and builder.top_is_param():  # a lone "]"
                     builder.close(s)
                 else:
                     builder.scalar(s, e, False)
             elif g == QUOTED_GROUP:
-                s = m.start(g + shift)
+                s = m.start(g)
                 e = m.end()
                 if e - s < 2 or src[e - 1] != 34 or (e == n and not _closed_at_end(src, s, e)):
                     raise KernelError("unterminated quoted string", s)
@@ -520,27 +514,13 @@ def lex_regex(
             elif g == OPEN_GROUP:
                 builder.open(m.end() - 1)
             elif g == OP_GROUP:
-                s = m.start(g + shift)
+                s = m.start(g)
                 builder.op(_OPS[src[s : m.end()]], s, m.end())
             elif g == PARAM_GROUP:
-                s = m.start(g + shift)
+                s = m.start(g)
                 builder.scalar(s + 1, m.end(), False)
                 builder.open(s, True)
-            elif g == COMMENT_GROUP:
-                pass
-            else:  # a key to skip, "=" and "{" (only with ``skip``)
-                e = m.end()
-                s = m.start(1)
-                end = block_end(src, e - 1, builder.depth_left())
-                resume = builder.skip_pair(end)
-                if resume >= 0:
-                    break  # finditer cannot jump: start again after the block
-                builder.key(s, m.end(1), src.index(b"=", m.end(1)))
-                builder.open(e - 1)
-                if end < 0:  # the rest lies inside it: lex it all as usual
-                    pattern, shift = _TOKEN_RE, 0
-                    resume = e
-                    break
+            # else: a comment, or spaces at the end (no group)
         if resume < 0 and stop < n:  # at a hole
             start, end = gaps.pop()
             if start < pos or end > n or builder.depth_left() != max_depth:
