@@ -23,7 +23,9 @@ and in Node.
      starts it when a file is dragged into the window or the pointer reaches the drop
      zone); the file is given once the runtime is ready;
    - warm, private window: a new incognito-like context (HTTP cache in memory, no code
-     cache), its second page.
+     cache), its second page;
+   - Stellaris: the corpus's 60 MB-gamestate Stellaris save in a new page of /local, once
+     the runtime (and its helpers) run.
    Times are the page's own (local.js: drop handler to the analysis in the page) with
    the worker's steps (runtime, read, parse, render).
 3. jomini in Chromium: ``parseText`` of the gamestate (the zip's 17.5 MB entry) on a page
@@ -90,11 +92,16 @@ LABELS = {
     "hot": "hot: same page, runtime already running",
     "preloaded": "warm, preloaded: /local opened, runtime started before the drop",
     "private": "warm, private window: HTTP cache only (no code cache), runtime started again",
+    "stellaris": "Stellaris, 60 MB gamestate: /local opened, runtime started before the drop",
 }
+# The largest Stellaris save of the corpus (issue 19.1: <= 5 s warm).
+STELLARIS = CORPUS.parent / "stellaris" / "pjmagee_UNE_ironman_2250.11.15_v3.14.sav"
 PAUSE = 3.0  # seconds between visits: Chromium writes the Wasm code cache in the background
 
 
-def visit(context: Any, path: str, times: int, *, preload: bool = False) -> list[dict[str, float]]:
+def visit(
+    context: Any, path: str, times: int, *, preload: bool = False, save: Path = LARGE
+) -> list[dict[str, float]]:
     """Open ``path`` in a new page of ``context`` and analyse the save ``times`` times
     (the first in a new runtime, the rest in the running one)."""
     page = context.new_page()
@@ -108,7 +115,7 @@ def visit(context: Any, path: str, times: int, *, preload: bool = False) -> list
             arg=page.evaluate(HELPERS_JS),
             timeout=120_000,
         )
-    rows = [analyze(page, LARGE) for _ in range(times)]
+    rows = [analyze(page, save) for _ in range(times)]
     page.close()
     return rows
 
@@ -273,9 +280,10 @@ def report(
         f"Save: `{LARGE.name}` ({size / 1e6:.1f} MB zip, 17.5 MB gamestate). Chromium "
         f"`{chromium.strip()}` headless (Playwright), {platform.machine()}, "
         f"{rounds} rounds, medians in seconds (and the best drop → rendered). Each round: a "
-        "new browser profile (empty caches) for the first four rows, a new private context "
-        "for the last. Parts: how many sections of the save the worker's helpers parsed, "
-        "per round (0: the worker parsed it all; a helper was not running yet).",
+        "new browser profile (empty caches) for the first four rows and the Stellaris one "
+        f"(`{STELLARIS.name}`), a new private context for the private window. Parts: how "
+        "many sections of the save the worker's helpers parsed, per round (0: the worker "
+        "parsed it all: a helper was not running yet, or the save is not split).",
         "",
         "| case | drop → rendered | runtime | read | parse + analyse | render | parts |",
         "|---|---|---|---|---|---|---|",
@@ -341,6 +349,9 @@ def main() -> None:
                     results["warm"].append(warm)
                     results["hot"].append(hot)
                     results["preloaded"].append(visit(profile, "/local", 1, preload=True)[0])
+                    results["stellaris"].append(
+                        visit(profile, "/local", 1, preload=True, save=STELLARIS)[0]
+                    )
                     profile.close()
                     private = browser.new_context(base_url=app.url)
                     visit(private, "/", 1)

@@ -3,8 +3,11 @@
 compiled and pure CPython (the child process's peak resident set, and the same child's
 peak when it only imports the kernel and reads the file, as the baseline), and the pure
 kernel under Pyodide in Node (the size of the WebAssembly heap after the analysis: it
-only grows, so it is the peak; and before, as the baseline). Best of one run each: memory
-does not vary with load.
+only grows, so it is the peak; and before, as the baseline). The browser splits a save
+this large between the worker and a helper (``kernel.eu4.SplitSave``, one helper on this
+2-core machine): each has a heap of its own, measured apart (the helper's part and its
+answer are made first, by the pure kernel on CPython). Best of one run each: memory does
+not vary with load.
 
     .venv/bin/python scripts/bench/measure_memory.py [--write]
 
@@ -44,6 +47,39 @@ before = pyodide_js._module.HEAP8.length
 analyze(data)
 print(before, pyodide_js._module.HEAP8.length)
 """
+# The split (the browser's path): the helper's part and answer, made on CPython ...
+PREPARE = """
+import sys
+from kernel.eu4 import SplitSave, parse_part
+split = SplitSave(open(sys.argv[1], "rb").read(), 1)
+[(key, part)] = split.parts()
+open(sys.argv[2], "wb").write(part)
+open(sys.argv[3], "wb").write(parse_part(part, key))
+"""
+# ... the helper: its part in, its answer out ...
+PYODIDE_HELPER = """
+import sys
+import pyodide_js
+from kernel.eu4 import parse_part
+part = open(sys.argv[1], "rb").read()
+before = pyodide_js._module.HEAP8.length
+parse_part(part, "provinces")
+print(before, pyodide_js._module.HEAP8.length)
+"""
+# ... and the worker: the save in (the part goes to the helper), the helper's answer back.
+PYODIDE_WORKER = """
+import sys
+import pyodide_js
+from kernel.eu4 import SplitSave
+data = open(sys.argv[1], "rb").read()
+answer = open(sys.argv[2], "rb").read()
+before = pyodide_js._module.HEAP8.length
+split = SplitSave(data, 1)
+split.parts()  # handed to the helper (the browser frees them once sent)
+split.parse_rest()
+split.analyze([answer])
+print(before, pyodide_js._module.HEAP8.length)
+"""
 
 
 def cpython(python: str) -> tuple[int, int]:
@@ -63,25 +99,35 @@ def cpython(python: str) -> tuple[int, int]:
     return out[0], out[1]
 
 
-def pyodide(tmp: Path) -> tuple[int, int]:
+def pyodide(tmp: Path, code: str = PYODIDE, files: tuple[Path, ...] = (SAVE,)) -> tuple[int, int]:
+    """(baseline, peak) WebAssembly heap bytes of ``code`` given ``files`` (/data/<name>)."""
     script = tmp / "memory.py"
-    script.write_text(PYODIDE)
-    done = subprocess.run(
-        [
-            "node",
-            str(ROOT / "scripts/pyodide_run.mjs"),
-            "--file",
-            str(SAVE),
-            str(script),
-            f"/data/{SAVE.name}",
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=ROOT,
-    )
+    script.write_text(code)
+    args = ["node", str(ROOT / "scripts/pyodide_run.mjs")]
+    for path in files:
+        args += ["--file", str(path)]
+    args += [str(script), *(f"/data/{path.name}" for path in files)]
+    done = subprocess.run(args, capture_output=True, text=True, check=True, cwd=ROOT)
     before, after = (int(n) for n in done.stdout.split()[-2:])
     return before, after
+
+
+def pyodide_split(tmp: Path) -> list[tuple[str, int, int]]:
+    """The worker's and the helper's heaps when the save is analysed in two parts."""
+    part, answer = tmp / "provinces.part", tmp / "provinces.answer"
+    subprocess.run(
+        [str(ROOT / ".venv-pure/bin/python"), "-c", PREPARE, str(SAVE), str(part), str(answer)],
+        check=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=""),
+    )
+    return [
+        (
+            "kernel, pure (Pyodide, Node), split: the worker",
+            *pyodide(tmp, PYODIDE_WORKER, (SAVE, answer)),
+        ),
+        ("kernel, pure (Pyodide, Node), split: its helper", *pyodide(tmp, PYODIDE_HELPER, (part,))),
+    ]
 
 
 def main() -> None:
@@ -101,6 +147,8 @@ def main() -> None:
     tmp = ROOT / "build" / "memory"
     tmp.mkdir(parents=True, exist_ok=True)
     rows.append(("kernel, pure (Pyodide, Node: WebAssembly heap)", *pyodide(tmp)))
+    log("measuring the split (the browser's worker and its helper) …")
+    rows += pyodide_split(tmp)
     mb = 1e6
     lines = [
         f"EU4 gamestate {gamestate / mb:.1f} MB (`{SAVE.name}`), the whole save analysed.",
