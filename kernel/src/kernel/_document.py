@@ -42,6 +42,7 @@ from kernel._tape import (
     RUN,
     SCALAR,
     Tape,
+    value_end,
 )
 from kernel._tokens import TokenTable
 
@@ -400,17 +401,9 @@ class Container:
                 i = tape.after(i)
                 continue
             v = i + 1
-            tv = tokens[v]
-            if (tv & 15) == OP:
+            if (tokens[v] & 15) == OP:
                 v += 1
-                tv = tokens[v]
-            kv = tv & 15
-            if kv == OPEN:
-                i = (tv >> 32) + 1
-            elif kv == HEADER:
-                i = (tokens[v + 1] >> 32) + 1
-            else:
-                i = v + 1
+            i = value_end(tokens, v)
             if text and not (t >> 4) & 15:  # an unquoted text key: its bytes are its name
                 s = t >> 32
                 raw = src[s : s + ((t >> 8) & 0xFFFFFF)]
@@ -501,21 +494,13 @@ class Container:
                 i = tape.after(i)
                 continue
             v = i + 1
-            tv = tokens[v]
-            if (tv & 15) == OP:
+            if (tokens[v] & 15) == OP:
                 v += 1
-                tv = tokens[v]
             if ((t >> 8) & 0xFFFFFF) == n and src.startswith(key, t >> 32):
                 found.append(Value(doc, v))
                 if first:
                     return found
-            kv = tv & 15  # past the value (tape.after, inline: this loop is hot)
-            if kv == OPEN:
-                i = (tv >> 32) + 1
-            elif kv == HEADER:
-                i = (tokens[v + 1] >> 32) + 1
-            else:
-                i = v + 1
+            i = value_end(tokens, v)
         return found
 
     def get(self, key: str) -> Value | None:
