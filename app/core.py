@@ -95,7 +95,8 @@ class AppCore(InitPluginProtocol):
         self.maps = Maps(self.gamedata, self.analysis_cache, settings.var_path / "cache" / "maps")
         # Shared binary saves melted to text (kernel pool), kept under <VAR_DIR>/cache/melted.
         self.melter = Melter(settings.var_path / "cache" / "melted", settings.kernel.tokens_dir)
-        self.admin = build_admin(settings)  # built once; the mount below delegates to it
+        # Built once; the mount below delegates to it.
+        self.admin = build_admin(settings, self.storage, (self.maps, self.melter))
         self.inflight = InFlight()  # requests the lifespan shutdown waits for (app.shutdown)
 
     def on_app_init(self, app_config: AppConfig) -> AppConfig:

@@ -18,10 +18,10 @@ import re
 import secrets
 import tempfile
 import unicodedata
-from collections.abc import AsyncIterable, AsyncIterator
+from collections.abc import AsyncIterable, AsyncIterator, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Final, cast
+from typing import Any, Final, Protocol, cast
 
 import anyio
 import msgspec
@@ -483,9 +483,16 @@ async def update_save(
         await Save.update(changes).where(Save.id == save_id)
 
 
-async def delete_save(save_id: str, storage: Storage) -> bool:
+class SaveCache(Protocol):
+    """Files kept for a save outside the database (its map pictures, its melted file)."""
+
+    async def forget(self, save_id: str) -> None: ...
+
+
+async def delete_save(save_id: str, storage: Storage, caches: Sequence[SaveCache] = ()) -> bool:
     """Delete the row and its object together: if the object cannot be removed, the row
-    stays too (the transaction rolls back)."""
+    stays too (the transaction rolls back); then what ``caches`` keep of it. Every way to
+    delete a save goes through here (the pages, the API, Piccolo Admin)."""
     async with Save._meta.db.transaction():
         rows = await Save.delete().where(Save.id == save_id).returning(Save.storage_key)
         if not rows:
@@ -494,6 +501,8 @@ async def delete_save(save_id: str, storage: Storage) -> bool:
             await storage.delete(rows[0]["storage_key"])
         except StorageError as exc:
             raise StorageUnavailable("the file store is unavailable; nothing was deleted") from exc
+    for cache in caches:
+        await cache.forget(save_id)
     return True
 
 

@@ -239,12 +239,10 @@ class SaveApiController(Controller):
     ) -> None:
         await check_editor(request, save_id)
         try:
-            if not await services.delete_save(save_id, storage):
+            if not await services.delete_save(save_id, storage, (maps, melter)):
                 raise NotFoundException("save not found")
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
-        await maps.forget(save_id)
-        await melter.forget(save_id)
 
     @get(
         "/{save_id:str}/file",

@@ -184,10 +184,8 @@ class SavePagesController(Controller):
     ) -> Response[Any]:
         await check_editor(request, save_id)
         try:
-            await services.delete_save(save_id, storage)
+            await services.delete_save(save_id, storage, (maps, melter))
         except services.UploadError as exc:
             raise HTTPException(status_code=exc.status, detail=exc.message) from None
-        await maps.forget(save_id)
-        await melter.forget(save_id)
         flash(request, "Deleted.", category="info")
         return redirect(request, "/")
