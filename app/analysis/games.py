@@ -1,6 +1,6 @@
 """The payload of a save of a game other than EU4, for the server and the browser alike.
 
-``game_payload(save, data)``: Stellaris saves get ``kernel.stellaris.analyze`` (kind
+``game_payload(save)``: Stellaris saves get ``kernel.stellaris.analyze`` (kind
 ``stellaris``: ``{"kind", "info", "summary", "stellaris"}``), every other game what its
 container and metadata say with its summary (kind ``info``: ``{"kind", "info",
 "summary"}``; ``kernel.summarize``, None for a game without one). The server stores it
@@ -25,10 +25,12 @@ class GamePayload(NamedTuple):
     summary: kernel.GameSummary | None
 
 
-def game_payload(save: kernel.Save, data: bytes) -> GamePayload:
-    """The payload of ``save`` (opened from ``data``). Raises KernelError for a Stellaris
-    save the analysis rejects (truncated or corrupt)."""
-    analysis = analyze_stellaris(data) if save.game == "stellaris" else None
+def game_payload(save: kernel.Save) -> GamePayload:
+    """The payload of ``save``. Raises KernelError for a Stellaris save the analysis
+    rejects (truncated or corrupt)."""
+    stellaris = save.game == "stellaris"
+    # The archive the save was opened with: its entries are not inflated again.
+    analysis = analyze_stellaris(save.archive, max_depth=save.max_depth) if stellaris else None
     info = save.info()
     notes = [str(problem) for problem in _list(info.get("problems"))]
     if info.get("tokens_needed"):

@@ -92,14 +92,21 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
 # helpers (``kernel.eu4.parse_part``), ``parse_rest`` parses the rest meanwhile,
 # ``analyze_split`` takes what they sent back and answers as ``analyze``.
 _split: list[SplitSave] = []
+_opened: list[tuple[bytes, kernel.Archive]] = []  # another game's save, as split found it
 
 
 def split(data: bytes, count: int) -> list[tuple[str, bytes]]:
     """The parts of a large EU4 text save to hand out, (key, bytes) (at most ``count``);
-    none for any other file (``analyze`` it then)."""
+    none for any other file (``analyze`` it then: another game's save opened here is not
+    opened again)."""
     _split.clear()
+    _opened.clear()
     try:
-        found = SplitSave(data, count)
+        archive = kernel.open_archive(data)
+        if archive.game != "eu4" and archive.game != "unknown":
+            _opened.append((data, archive))
+            return []
+        found = SplitSave(archive, count)
     except (kernel.KernelError, MemoryError):
         return []  # analyze() says why
     parts = found.parts()
@@ -167,7 +174,12 @@ def _other_game(data: bytes) -> dict[str, Any]:
     """``analyze`` of another game's save: the payload the server stores for it
     (app.analysis.games: Stellaris' analysis, the others' info and summary). KernelError
     for a file it rejects, as ``analyze``."""
-    found = game_payload(kernel.open_save(data), data)
+    opened = _opened.pop() if _opened else None
+    if opened is not None and opened[0] == data:
+        save = kernel.Save(opened[1], None)
+    else:
+        save = kernel.open_save(data)
+    found = game_payload(save)
     _current["payload"] = payload(found.payload)
     info = found.info
     named = _current["payload"].get("summary") or {}

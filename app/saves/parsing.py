@@ -185,7 +185,7 @@ def parse_bytes(
         # Another game's save: Stellaris is analysed; the others keep what their container,
         # metadata and summary say. Anything else (not a save, a binary save without
         # tokens, a truncated or corrupt file) is refused.
-        return _other_game(kernel.open_save(data), data)
+        return _other_game(kernel.open_save(data))
     return from_analysis(analysis, game=_analyzed_game(data, analysis))
 
 
@@ -253,12 +253,12 @@ def from_analysis(analysis: Eu4Analysis, *, game: str = "eu4") -> ParsedSave:
 # --- other games: container and metadata -------------------------------------------------
 
 
-def _other_game(save: kernel.Save, data: bytes) -> ParsedSave:
+def _other_game(save: kernel.Save) -> ParsedSave:
     """The row of another game's save (app.analysis.games): what ``Save.info()`` reads
     from its metadata (binary metadata stays unread: the site has token tables for EU4
     only), the game's summary, and for Stellaris the analysis (KernelError for a
     truncated or corrupt save: refused)."""
-    found = game_payload(save, data)
+    found = game_payload(save)
     info = found.info
     date = kernel.Date.parse(_text(info.get("date")) or "")
     player, player_name = summary_player(found.summary)

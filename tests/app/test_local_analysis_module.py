@@ -130,6 +130,14 @@ def test_a_split_analysis_is_the_whole_analysis():
     broken = b'EU4txt\ndate=1444.11.11\nplayer="unterminated'
     assert local_analysis.split(broken, 2) == []
     assert local_analysis.analyze(broken)["ok"] is False
+    # Another game's save: split keeps the archive it opened for analyze (not inflated
+    # twice), and the answer is the one analyze gives on its own.
+    stellaris = corpus_file(SAVES / "stellaris" / "pjmagee_UNE_ironman_2250.11.15_v3.14.sav")
+    alone = local_analysis.analyze(stellaris.read_bytes())
+    alone_page = local_analysis.render()
+    assert local_analysis.split(stellaris.read_bytes(), 2) == []
+    assert local_analysis.analyze(stellaris.read_bytes()) == alone
+    assert local_analysis.render() == alone_page
 
 
 def test_the_worker_draws_the_map_of_a_save_with_the_bundles_map(corpus_bundle):

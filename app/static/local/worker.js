@@ -209,7 +209,15 @@ function startHelpers() {
   for (let i = helpers.length; i < HELPERS; i += 1) {
     const url = new URL(self.location.href);
     url.searchParams.set("role", "part");
-    const helper = { worker: new Worker(url, { type: "module" }), ready: false, waiting: new Map() };
+    let worker;
+    try {
+      worker = new Worker(url, { type: "module" });
+    } catch (error) {
+      // A browser without workers in workers: this worker parses everything itself.
+      console.warn(`no helper workers: ${error.message}`);
+      return;
+    }
+    const helper = { worker, ready: false, waiting: new Map() };
     const settle = (id, tape) => {
       const resolve = helper.waiting.get(id);
       helper.waiting.delete(id);

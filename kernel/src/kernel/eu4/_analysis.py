@@ -225,9 +225,10 @@ def analyze(
     return analyze_documents(container, meta_doc, game_doc, {}, details_for, gamedata)
 
 
-def open_eu4(data: bytes) -> Archive:
-    """The save's container; ``OtherGame`` for another game's save."""
-    container = open_archive(data)
+def open_eu4(data: bytes | Archive) -> Archive:
+    """The save's container (``data`` opened, if it is not yet); ``OtherGame`` for another
+    game's save."""
+    container = data if isinstance(data, Archive) else open_archive(data)
     if container.game != "eu4" and container.game != "unknown":
         raise OtherGame(f"not an EU4 save: this is a {container.game} file", container.game)
     return container

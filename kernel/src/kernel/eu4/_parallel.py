@@ -24,6 +24,7 @@ from typing import Final
 import msgspec
 
 from kernel import parse_text
+from kernel._archive import Archive
 from kernel._document import Document, Value
 from kernel._errors import KernelError
 from kernel._tape import OPEN, Tape
@@ -78,7 +79,7 @@ class SplitSave:
     the constructor).
     """
 
-    def __init__(self, data: bytes, count: int, min_size: int = MIN_SPLIT) -> None:
+    def __init__(self, data: bytes | Archive, count: int, min_size: int = MIN_SPLIT) -> None:
         self.container = open_eu4(data)
         member = self.container.gamestate()
         self.src = member.data
