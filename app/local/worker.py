@@ -64,6 +64,20 @@ from kernel.gamedata import (
 LOCAL_VIEW: Final = {"base": "", "htmx": False, "csv": "#csv", "country_href": "?country={tag}"}
 
 _current: dict[str, Any] = {}
+# The dropped file as opened (melt_plan, split and analyze each read it): until its
+# analysis is done, the same bytes are not inflated again.
+_opened: list[tuple[bytes, kernel.Archive]] = []
+
+
+def _archive(data: bytes) -> kernel.Archive:
+    """``data`` opened (KernelError for what the kernel rejects), once per dropped file."""
+    if _opened and _opened[0][0] == data:
+        return _opened[0][1]
+    archive = kernel.open_archive(data)
+    _opened[:] = [(data, archive)]
+    return archive
+
+
 # Game data for the next analysis (``gamedata_for``, ``put_gamedata``): its files live in
 # GAMEDATA_ROOT (Pyodide's in-memory file system in the browser), where the kernel reads
 # them as it reads a server's game-data directory.
@@ -83,7 +97,7 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
 
     def run() -> Eu4Analysis:
         table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
-        return analyze_eu4(data, tokens=table, gamedata=_gamedata_root())
+        return analyze_eu4(_archive(data), tokens=table, gamedata=_gamedata_root())
 
     return _analyzed(run, data, tokens)
 
@@ -92,7 +106,6 @@ def analyze(data: bytes, tokens: bytes | None = None) -> dict[str, Any]:
 # helpers (``kernel.eu4.parse_part``), ``parse_rest`` parses the rest meanwhile,
 # ``analyze_split`` takes what they sent back and answers as ``analyze``.
 _split: list[SplitSave] = []
-_opened: list[tuple[bytes, kernel.Archive]] = []  # another game's save, as split found it
 
 
 def split(data: bytes, count: int) -> list[tuple[str, bytes]]:
@@ -100,11 +113,9 @@ def split(data: bytes, count: int) -> list[tuple[str, bytes]]:
     none for any other file (``analyze`` it then: another game's save opened here is not
     opened again)."""
     _split.clear()
-    _opened.clear()
     try:
-        archive = kernel.open_archive(data)
+        archive = _archive(data)
         if archive.game != "eu4" and archive.game != "unknown":
-            _opened.append((data, archive))
             return []
         found = SplitSave(archive, count)
     except (kernel.KernelError, MemoryError):
@@ -137,6 +148,15 @@ def _gamedata_root() -> str | None:
 
 def _analyzed(run: Callable[[], Eu4Analysis], data: bytes, tokens: bytes | None) -> dict[str, Any]:
     _current.clear()
+    try:
+        return _analysis_answer(run, data, tokens)
+    finally:
+        _opened.clear()  # the file is read: its inflated entries need not stay
+
+
+def _analysis_answer(
+    run: Callable[[], Eu4Analysis], data: bytes, tokens: bytes | None
+) -> dict[str, Any]:
     try:
         try:
             analysis = run()
@@ -174,12 +194,7 @@ def _other_game(data: bytes) -> dict[str, Any]:
     """``analyze`` of another game's save: the payload the server stores for it
     (app.analysis.games: Stellaris' analysis, the others' info and summary). KernelError
     for a file it rejects, as ``analyze``."""
-    opened = _opened.pop() if _opened else None
-    if opened is not None and opened[0] == data:
-        save = kernel.Save(opened[1], None)
-    else:
-        save = kernel.open_save(data)
-    found = game_payload(save)
+    found = game_payload(kernel.Save(_archive(data), None))
     _current["payload"] = payload(found.payload)
     info = found.info
     named = _current["payload"].get("summary") or {}
@@ -199,7 +214,7 @@ def melt_plan(data: bytes) -> dict[str, str | bool] | None:
     """What melting the dropped file takes (``app.analysis.melting.plan``: binary, game,
     table, meltable); None when the kernel does not recognise it as a save."""
     try:
-        return plan(kernel.open_archive(data))
+        return plan(_archive(data))
     except (kernel.KernelError, RecursionError, MemoryError):
         return None
 
@@ -235,7 +250,7 @@ def gamedata_for(
     _gamedata.clear()
     try:
         table = kernel.parse_tokens(tokens, "the site's EU4 token table") if tokens else None
-        info = kernel.open_save(data, tokens=table).info()
+        info = kernel.Save(_archive(data), table).info()
     except kernel.KernelError:
         return None
     version, mods = info.get("version"), info.get("mods")

@@ -201,13 +201,14 @@ def _documents(
 
 
 def analyze(
-    data: bytes,
+    data: bytes | Archive,
     *,
     tokens: object | None = None,
     details_for: Sequence[str] = (),
     gamedata: str | os.PathLike[str] | None = None,
 ) -> Eu4Analysis:
-    """The analysis of an EU4 save: zip or plain, text or binary.
+    """The analysis of an EU4 save: zip or plain, text or binary; its bytes, or the
+    ``kernel.Archive`` they were opened as (not inflated again).
 
     ``tokens`` (a ``kernel.TokenTable`` or a token file's path) names the fields of binary
     saves. Every country of the table gets its detailed view (``details``); ``details_for``
