@@ -23,7 +23,7 @@ from typing import Final
 
 import msgspec
 
-from kernel import parse_text
+from kernel import _gc_paused, parse_text
 from kernel._archive import Archive
 from kernel._document import Document, Value
 from kernel._errors import KernelError
@@ -64,7 +64,8 @@ def parse_part(data: bytes, key: str) -> bytes:
     if key != READ_IN_PART:
         return array("q", tokens).tobytes()
     ahead = ReadAhead()
-    read_provinces_part(Value(doc, 0).as_container(), ahead)
+    with _gc_paused():  # as in the analysis: nothing read is cyclic
+        read_provinces_part(Value(doc, 0).as_container(), ahead)
     return msgspec.msgpack.encode((ahead.provinces, ahead.changes))
 
 
@@ -100,14 +101,18 @@ class SplitSave:
         if meta is not None and meta.data:
             self.meta_doc = parse_text(meta.data, skip=UNREAD)
         holes = [(start, end) for _key, start, _brace, end in self.spans]
+        game_doc: Document | None = None
         if holes:
             try:
-                self.game_doc = parse_text(self.src, skip=UNREAD, lexer="regex", holes=holes)
-                read_ahead(self.game_doc, self.ahead)
-                return
+                game_doc = parse_text(self.src, skip=UNREAD, lexer="regex", holes=holes)
             except KernelError:
                 self.spans = []
-        self.game_doc = parse_text(self.src, skip=UNREAD)
+        if game_doc is None:
+            self.game_doc = parse_text(self.src, skip=UNREAD)
+            return
+        self.game_doc = game_doc
+        with _gc_paused():  # as in the analysis: nothing read is cyclic
+            read_ahead(game_doc, self.ahead)
 
     def analyze(
         self,
