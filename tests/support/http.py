@@ -116,6 +116,20 @@ class Browser:
     def logout(self) -> httpx.Response:
         return self.post("/logout")
 
+    def piccolo_admin(self, username: str, password: str = PASSWORD) -> str:
+        """Log in to Piccolo Admin (this client is one of our admins already, logged in);
+        its CSRF token, for the ``x-csrftoken`` header of its API calls."""
+        assert self.get("/admin/").status_code in (200, 307)
+        token = self.client.cookies.get("csrftoken")
+        assert token, "no Piccolo Admin CSRF cookie"
+        response = self.post(
+            "/admin/public/login/",
+            json={"username": username, "password": password},
+            headers={"x-csrftoken": token},
+        )
+        assert response.status_code in (200, 303), response.text
+        return str(token)
+
     def api_key(self) -> tuple[int, str]:
         response = self.post("/api/key")
         assert response.status_code == 201, response.text

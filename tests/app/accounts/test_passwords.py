@@ -91,20 +91,6 @@ def test_password_change_voids_other_sessions(new_browser, unique):
     assert new_browser().login(name, NEW).status_code == 303
 
 
-def _piccolo_admin(client, username, password=PASSWORD):
-    """Log ``client`` (already one of our admins) in to Piccolo Admin; its CSRF token."""
-    assert client.get("/admin/").status_code in (200, 307)
-    token = client.client.cookies.get("csrftoken")
-    assert token, "no Piccolo Admin CSRF cookie"
-    response = client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": password},
-        headers={"x-csrftoken": token},
-    )
-    assert response.status_code in (200, 303), response.text
-    return token
-
-
 def _set_password(admin, token, user_id, password):
     return admin.request(
         "PATCH",
@@ -122,7 +108,7 @@ def test_admin_reset_voids_the_users_sessions(new_browser, unique, sql):
     admin.register(admin_name)
     # As `createuser --admin` makes them: Piccolo Admin edits users for superusers only.
     sql("UPDATE users SET admin = true, superuser = true WHERE username = $1", admin_name)
-    token = _piccolo_admin(admin, admin_name)
+    token = admin.piccolo_admin(admin_name)
 
     victim_name = unique("forgetful")
     victim = new_browser()
@@ -130,7 +116,7 @@ def test_admin_reset_voids_the_users_sessions(new_browser, unique, sql):
     victim_id = sql("SELECT id FROM users WHERE username = $1", victim_name)[0]["id"]
     # The victim is in Piccolo Admin too (an admin): that session must go as well.
     sql("UPDATE users SET admin = true WHERE id = $1", victim_id)
-    _piccolo_admin(victim, victim_name)
+    victim.piccolo_admin(victim_name)
     assert sql("SELECT count(*) AS n FROM sessions WHERE user_id = $1", victim_id)[0]["n"] == 1
 
     # A common password is refused with our message, and nothing ends.
@@ -158,7 +144,7 @@ def test_piccolo_admin_change_password_ends_our_sessions(new_browser, unique, sq
     sql("UPDATE users SET admin = true, superuser = true WHERE username = $1", name)
     elsewhere = new_browser()
     assert elsewhere.login(name, PASSWORD).status_code == 303
-    token = _piccolo_admin(admin, name)
+    token = admin.piccolo_admin(name)
 
     def change(new):
         return admin.post(

@@ -4,23 +4,8 @@ the cached map pictures and melted file together (app.admin._on_save_delete)."""
 from __future__ import annotations
 
 import pytest
-from support.http import PASSWORD
 
 from app.storage import SAVES_AREA
-
-
-def _piccolo_admin(client, username, password):
-    """Log ``client`` (one of our admins) in to Piccolo Admin; its CSRF token."""
-    assert client.get("/admin/").status_code in (200, 307)
-    token = client.client.cookies.get("csrftoken")
-    assert token, "no Piccolo Admin CSRF cookie"
-    response = client.post(
-        "/admin/public/login/",
-        json={"username": username, "password": password},
-        headers={"x-csrftoken": token},
-    )
-    assert response.status_code in (200, 303), response.text
-    return token
 
 
 def _stored(server):
@@ -47,7 +32,7 @@ def test_deleting_a_save_in_piccolo_admin_leaves_nothing(
     admin = new_browser()
     admin.register(name)
     sql("UPDATE users SET admin = true, superuser = true WHERE username = $1", name)
-    token = _piccolo_admin(admin, name, PASSWORD)
+    token = admin.piccolo_admin(name)
     response = admin.request(
         "DELETE", f"/admin/api/tables/saves/{save_id}/", headers={"x-csrftoken": token}
     )
