@@ -17,8 +17,8 @@ On the largest text gamestates of ../shared/corpus (EU4 17.5 MB, Stellaris 39 MB
 - EU4 binary gamestates (20-32 MB): decoding compiled and pure, and inflating the zip
   shown apart (jomini's npm package has no binary parser to compare with).
 
-It prints seconds, MB/s and the ratio to jomini's time for the same operation (above
-1.0 we are faster). ``--write`` replaces the section between ``<!-- bench_kernel:begin -->``
+It prints the best and the median of the runs (and how many), MB/s and the ratio of the
+best times to jomini's for the same operation (above 1.0 we are faster). ``--write`` replaces the section between ``<!-- bench_kernel:begin -->``
 and ``<!-- bench_kernel:end -->`` in docs/benchmarks.md. This is a benchmark, not a test:
 it asserts nothing about time. Run ./scripts/setup first.
 """
@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness import BENCH, SAVES, SCRIPTS, best, log, run_json, write_section
+from harness import BENCH, SAVES, SCRIPTS, best, log, median, run_json, write_section
 
 WORKER = BENCH / "bench_kernel_worker.py"
 JOMINI = str(BENCH / "bench_jomini.mjs")
@@ -73,12 +73,23 @@ FILES = [
 
 @dataclass
 class Row:
+    """One measurement: the best of its runs (``seconds``, what the ratio compares) and
+    their median."""
+
     file: str
     runner: str
     op: str
-    seconds: float
+    times: list[float]
     size: int
-    ratio: float | None
+    reference: float | None  # jomini's best for the same operation, if any
+
+    @property
+    def seconds(self) -> float:
+        return best(self.times)
+
+    @property
+    def ratio(self) -> float | None:
+        return None if self.reference is None else self.reference / self.seconds
 
 
 def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: int) -> list[Row]:
@@ -87,12 +98,11 @@ def measure(label: str, path: Path, encoding: str, repeats: int, pure_repeats: i
     jomini = run_json(["node", JOMINI, str(path), encoding, str(repeats)])
     reference = {op: best(jomini[op]) for op in ("parse", "json")}
     for op in ("parse", "json"):
-        rows.append(Row(label, "jomini (Rust→Wasm, Node)", op, reference[op], size, 1.0))
+        rows.append(Row(label, "jomini (Rust→Wasm, Node)", op, jomini[op], size, reference[op]))
 
     def add(runner: str, result: dict[str, Any], ops: tuple[str, ...]) -> None:
         for op in ops:
-            seconds = best(result[op])
-            rows.append(Row(label, runner, op, seconds, size, reference[op] / seconds))
+            rows.append(Row(label, runner, op, result[op], size, reference[op]))
 
     compiled = run_json([".venv/bin/python", str(WORKER), str(path), str(repeats)])
     if compiled["compiled"] is not True:
@@ -128,9 +138,9 @@ def measure_binary(
         ("kernel, pure (CPython 3.11)", ".venv-pure/bin/python", pure_repeats),
     ):
         decoded = run_json([python, str(WORKER), str(path), str(n), "binary"])
-        rows.append(Row(label, runner, "binary", best(decoded["binary"]), size, None))
+        rows.append(Row(label, runner, "binary", decoded["binary"], size, None))
         inflated = run_json([python, str(WORKER), str(zipped), str(n), "inflate"])
-        rows.append(Row(label, runner, "inflate", best(inflated["inflate"]), size, None))
+        rows.append(Row(label, runner, "inflate", inflated["inflate"], size, None))
     return rows
 
 
@@ -143,7 +153,7 @@ def measure_analyze(
     size = gamestate.stat().st_size
     jomini = run_json(["node", JOMINI, str(gamestate), "windows1252", "3"])
     reference = best(jomini["json"])
-    rows = [Row(label, "jomini (Rust→Wasm, Node)", "json", reference, size, 1.0)]
+    rows = [Row(label, "jomini (Rust→Wasm, Node)", "json", jomini["json"], size, reference)]
     for runner, cmd, n in (
         ("kernel, mypyc (CPython 3.11)", [".venv/bin/python"], repeats),
         ("kernel, pure (CPython 3.11)", [".venv-pure/bin/python"], max(1, repeats // 3)),
@@ -154,8 +164,7 @@ def measure_analyze(
         else:
             args = [*cmd, str(WORKER), str(zipped)]
         result = run_json([*args, str(n), op])
-        seconds = best(result[op])
-        rows.append(Row(label, runner, op, seconds, size, reference / seconds))
+        rows.append(Row(label, runner, op, result[op], size, reference))
     return rows
 
 
@@ -171,14 +180,17 @@ OPERATIONS = {
 
 def table(rows: list[Row]) -> str:
     lines = [
-        "| file | runner | operation | seconds | MB/s | vs jomini |",
-        "|---|---|---|---:|---:|---:|",
+        "| file | runner | operation | seconds (best) | median | runs | MB/s | vs jomini |",
+        "|---|---|---|---:|---:|---:|---:|---:|",
     ]
     for r in rows:
         op = OPERATIONS[r.op]
         ratio = "—" if r.ratio is None else f"{r.ratio:.2f}x"
         mbs = r.size / r.seconds / 1e6
-        lines.append(f"| {r.file} | {r.runner} | {op} | {r.seconds:.3f} | {mbs:.1f} | {ratio} |")
+        lines.append(
+            f"| {r.file} | {r.runner} | {op} | {r.seconds:.3f} | {median(r.times):.3f} | "
+            f"{len(r.times)} | {mbs:.1f} | {ratio} |"
+        )
     return "\n".join(lines)
 
 
