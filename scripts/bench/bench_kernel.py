@@ -18,9 +18,10 @@ On the largest text gamestates of ../shared/corpus (EU4 17.5 MB, Stellaris 39 MB
   shown apart (jomini's npm package has no binary parser to compare with).
 
 It prints the best and the median of the runs (and how many), MB/s and the ratio of the
-best times to jomini's for the same operation (above 1.0 we are faster). ``--write`` replaces the section between ``<!-- bench_kernel:begin -->``
-and ``<!-- bench_kernel:end -->`` in docs/benchmarks.md. This is a benchmark, not a test:
-it asserts nothing about time. Run ./scripts/setup first.
+best times to jomini's for the same operation (above 1.0 we are faster). ``--write``
+replaces the section between ``<!-- bench_kernel:begin -->`` and
+``<!-- bench_kernel:end -->`` in docs/benchmarks.md. This is a benchmark, not a test: it
+asserts nothing about time. Run ./scripts/setup first.
 """
 
 from __future__ import annotations
