@@ -134,14 +134,15 @@ def test_the_theme_follows_the_system_until_the_player_picks_one(site, new_conte
     page.goto(f"/saves/{site.small}")
     assert page.evaluate(BACKGROUND) < 0.2  # the system's dark
     page.get_by_role("button", name="Light").click()
-    page.wait_for_function("() => document.documentElement.dataset.theme === 'light'")
+    # (documentElement is null for a moment while the form's redirect loads: "?.")
+    page.wait_for_function("() => document.documentElement?.dataset.theme === 'light'")
     page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.url.endswith(f"/saves/{site.small}")  # back where the player was
     assert page.evaluate(BACKGROUND) > 0.8
     page.goto("/saves")  # kept (a cookie) on every page
     assert page.evaluate(BACKGROUND) > 0.8
     page.get_by_role("button", name="Dark").click()
-    page.wait_for_function("() => document.documentElement.dataset.theme === 'dark'")
+    page.wait_for_function("() => document.documentElement?.dataset.theme === 'dark'")
     page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.evaluate(BACKGROUND) < 0.2
     # A chart and the tables follow: the chart's panel is dark too.
@@ -151,7 +152,7 @@ def test_the_theme_follows_the_system_until_the_player_picks_one(site, new_conte
     )
     assert panel != "rgb(255, 255, 255)"
     page.get_by_role("button", name="System").click()
-    page.wait_for_function("() => document.documentElement.dataset.theme === 'auto'")
+    page.wait_for_function("() => document.documentElement?.dataset.theme === 'auto'")
     page.wait_for_load_state()  # the form's redirect back has finished loading
     assert page.evaluate(BACKGROUND) < 0.2  # the system's again
 
