@@ -182,14 +182,7 @@ class Value:
         return unescape(data) if k == QUOTED and rules is None else data
 
     def as_str(self) -> str:
-        doc = self.doc
-        rules = doc.rules
-        if rules is None and self.start < 0:  # text: an unquoted scalar's bytes, fast
-            t = doc.tape.tokens[self.idx]
-            if (t & 15) == SCALAR:
-                s = t >> 32
-                data = doc.tape.src[s : s + ((t >> 8) & 0xFFFFFF)]
-                return data.decode("ascii") if data.isascii() else decode(data, doc.utf8)
+        rules = self.doc.rules
         if rules is not None and self.start < 0:
             t = self._token()
             if (t & 15) == BINARY:

@@ -391,13 +391,16 @@ _PARAM_RE: Final = re.compile(rb"\[\[!?[^\]\s{}=\"#<>]+\]")
 # Possessive quantifiers keep failures cheap.
 _E: Final = rb'[^\s;={}"#<>!?\[\]]++'
 _AFTER_VALUE: Final = rb'(?=[}"]|\Z|[\s;]+(?:[^\s;=<>!?{#]|\Z))'
+_SPACES: Final = rb"[ \t\r\n\x0b\x0c;]*+"  # what separates tokens (";" too)
 _TOKENS: Final = (
     rb"(" + _E + rb")[ \t\r\n]*+=(?!=)"
     rb"(?:[ \t\r\n]*+(?:("
     + _E
     + rb')|"([^"\\]*+(?:\\.[^"\\]*+)*+)")'
     + _AFTER_VALUE
-    + rb"|[ \t\r\n\x0b\x0c;]*+(\{))?"
+    + rb"|"
+    + _SPACES
+    + rb"(\{))?"
     rb"|("
     + _E
     + rb"(?:[ \t\r\n]++"
@@ -412,7 +415,6 @@ _TOKENS: Final = (
     rb"|(\[\[!?[^\]\s{}=\"#<>]+\])"
     rb'|((?:[^\s;={}"#<>!?]|[!?](?!=))[^\s;={}"#<>!?]*(?:[!?](?!=)[^\s;={}"#<>!?]*)*)'
 )
-_SPACES: Final = rb"[ \t\r\n\x0b\x0c;]*+"
 (
     KEY,
     VALUE,

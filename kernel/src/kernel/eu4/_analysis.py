@@ -68,6 +68,7 @@ from kernel.eu4._limits import (
 from kernel.eu4._playthrough import playthrough_id
 from kernel.eu4._provinces import development_distribution, read_provinces
 from kernel.eu4._read import (
+    NO_KEYS,
     Fields,
     container_of,
     date,
@@ -125,7 +126,6 @@ _SECTIONS: Final = frozenset(
 )
 _TOP_SINGLE: Final = _SECTIONS | META_KEYS
 _TOP_REPEATED: Final = frozenset(("active_war", "previous_war"))
-_NONE: Final[frozenset[str]] = frozenset()
 
 BINARY_MESSAGE: Final = (
     "binary save: a token table is needed to read it (EU4 ironman and binary saves name "
@@ -195,9 +195,15 @@ def _documents(
     """
     table = token_table(tokens)
     game_doc = _parse(container.gamestate(), table, skip)
+    return meta_document(container, table, skip), game_doc
+
+
+def meta_document(
+    container: Archive, table: TokenTable | None, skip: frozenset[str] = UNREAD
+) -> Document | None:
+    """The save's meta entry parsed, or None (a plain save: no such entry)."""
     meta = container.meta()
-    meta_doc = _parse(meta, table, skip) if meta is not None and meta.data else None
-    return meta_doc, game_doc
+    return _parse(meta, table, skip) if meta is not None and meta.data else None
 
 
 def analyze(
@@ -340,7 +346,7 @@ def _analyze(
     head = pick(game_doc.root(), _TOP_SINGLE, _TOP_REPEATED)
     for key, value in parts.items():
         head.first[key] = value
-    meta_fields = pick(meta_doc.root(), META_KEYS, _NONE) if meta_doc is not None else None
+    meta_fields = pick(meta_doc.root(), META_KEYS, NO_KEYS) if meta_doc is not None else None
     meta = Meta(meta_fields, head)
     warnings: list[str] = []
     if meta.get("date") is None:

@@ -11,6 +11,7 @@ from typing import Final
 
 from kernel._document import Container, Value
 from kernel.eu4._read import (
+    NO_KEYS,
     Fields,
     container_of,
     flag,
@@ -93,7 +94,6 @@ _REPEATED: Final = frozenset(
     )
 )
 _TECH: Final = frozenset(("adm_tech", "dip_tech", "mil_tech"))
-_NONE: Final[frozenset[str]] = frozenset()
 
 
 class CountryData:
@@ -236,7 +236,7 @@ def country_row(
     tech = container_of(country.get("technology"))
     adm = dip = mil = 0
     if tech is not None:
-        t = pick(tech, _TECH, _NONE)
+        t = pick(tech, _TECH, NO_KEYS)
         adm = integer(t.get("adm_tech"))
         dip = integer(t.get("dip_tech"))
         mil = integer(t.get("mil_tech"))

@@ -31,7 +31,9 @@ from kernel._tape import OPEN, Tape
 from kernel.eu4._analysis import (
     UNREAD,
     ReadAhead,
+    _documents,
     analyze_documents,
+    meta_document,
     open_eu4,
     read_ahead,
     read_provinces_part,
@@ -97,22 +99,25 @@ class SplitSave:
     def parse_rest(self) -> None:
         """Parse the save but its parts (the whole save when a part's span is wrong), and
         read its wars and ledgers."""
-        meta = self.container.meta()
-        if meta is not None and meta.data:
-            self.meta_doc = parse_text(meta.data, skip=UNREAD)
         holes = [(start, end) for _key, start, _brace, end in self.spans]
-        game_doc: Document | None = None
-        if holes:
-            try:
-                game_doc = parse_text(self.src, skip=UNREAD, lexer="regex", holes=holes)
-            except KernelError:
-                self.spans = []
-        if game_doc is None:
-            self.game_doc = parse_text(self.src, skip=UNREAD)
+        if not holes:
+            self._parse_whole()
             return
+        try:
+            game_doc = parse_text(self.src, skip=UNREAD, lexer="regex", holes=holes)
+        except KernelError:
+            self.spans = []
+            self._parse_whole()
+            return
+        self.meta_doc = meta_document(self.container, None)
         self.game_doc = game_doc
         with _gc_paused():  # as in the analysis: nothing read is cyclic
             read_ahead(game_doc, self.ahead)
+
+    def _parse_whole(self) -> None:
+        """The save parsed as ``kernel.eu4.analyze`` parses it, nothing read ahead."""
+        self.meta_doc, self.game_doc = _documents(self.container, None)
+        self.ahead = ReadAhead()
 
     def analyze(
         self,
@@ -128,11 +133,11 @@ class SplitSave:
         assert game_doc is not None
         parts = self._parts(game_doc, results)
         if parts is None:  # a part was not what the layout promised: the whole save
-            game_doc = self.game_doc = parse_text(self.src, skip=UNREAD)
+            self._parse_whole()
             parts = {}
-            self.ahead = ReadAhead()
+        assert self.game_doc is not None
         return analyze_documents(
-            self.container, self.meta_doc, game_doc, parts, details_for, gamedata, self.ahead
+            self.container, self.meta_doc, self.game_doc, parts, details_for, gamedata, self.ahead
         )
 
     def _parts(self, game_doc: Document, results: Sequence[bytes]) -> dict[str, Value] | None:

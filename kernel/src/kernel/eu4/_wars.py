@@ -20,6 +20,7 @@ from kernel._document import Container, Value
 from kernel._scalars import Date
 from kernel.eu4._countries import CountryData
 from kernel.eu4._read import (
+    NO_KEYS,
     Fields,
     container_of,
     dated,
@@ -63,7 +64,6 @@ _SIDE_SINGLE: Final = frozenset(
         "losses",
     )
 )
-_NONE: Final[frozenset[str]] = frozenset()
 # The war-history events read (the rest: war goals and the like).
 _WAR_EVENTS: Final = frozenset(
     ("battle", "add_attacker", "add_defender", "rem_attacker", "rem_defender")
@@ -165,7 +165,7 @@ def _side(value: Value | None) -> BattleSide:
     c = container_of(value)
     if c is None:
         return BattleSide(country="", commander="")
-    f = pick(c, _SIDE_SINGLE, _NONE)
+    f = pick(c, _SIDE_SINGLE, NO_KEYS)
     return BattleSide(
         country=text(f.get("country")),
         commander=text(f.get("commander")),
